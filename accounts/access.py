@@ -1,0 +1,81 @@
+"""Who may do what: role checks and station/department scoping, in one place.
+
+Every view, selector and API viewset asks here; nothing else compares roles.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from rest_framework.permissions import BasePermission
+
+from accounts.models import Role, User
+
+# Roles that work across every station and department.
+CENTRE_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
+# Roles confined to their own station.
+STATION_ROLES = frozenset({Role.DISPATCHER, Role.CREW})
+
+
+def has_role(user: User, *roles: str) -> bool:
+    """True if the user is signed in with one of the roles; an administrator has every role."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.role == Role.ADMIN or user.is_superuser or user.role in roles
+
+
+def role_required(*roles: str) -> Callable:
+    """View decorator: sign in first, then 403 unless the user has one of the roles."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not has_role(request.user, *roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def role_permission(*roles: str) -> type[BasePermission]:
+    """A DRF permission class that admits only the given roles (401 when signed out)."""
+
+    class HasRole(BasePermission):
+        def has_permission(self, request, view) -> bool:
+            return has_role(request.user, *roles)
+
+    HasRole.__name__ = "HasRole_" + "_".join(roles)
+    return HasRole
+
+
+def scope_queryset(
+    qs: QuerySet,
+    user: User,
+    *,
+    station_field: str | None = "station",
+    department_field: str | None = "department",
+) -> QuerySet:
+    """Rows the user may see: centre roles all, station roles their own station, handlers
+    their own department.
+
+    A model without a station (or department) link passes None for that field,
+    and users scoped by it then see nothing of it.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.is_superuser or user.role in CENTRE_ROLES:
+        return qs
+    if user.role in STATION_ROLES:
+        if station_field is None or user.station_id is None:
+            return qs.none()
+        return qs.filter(Q(**{f"{station_field}_id": user.station_id}))
+    if user.role == Role.HANDLER:
+        if department_field is None or user.department_id is None:
+            return qs.none()
+        return qs.filter(Q(**{f"{department_field}_id": user.department_id}))
+    return qs.none()

@@ -1,0 +1,25 @@
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.access import has_role
+from accounts.models import Role
+
+# (label, URL name, roles that see it). Later pages add their entry here.
+NAV_ITEMS = [
+    (_("Home"), "home", tuple(Role.values)),
+    (_("Tickets"), "tickets:list", tuple(Role.values)),
+]
+
+
+def navigation(request: HttpRequest) -> dict:
+    """The navigation entries the signed-in user's role may use."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    for label, url_name, roles in NAV_ITEMS:
+        if has_role(user, *roles):
+            url = reverse(url_name)
+            items.append({"label": label, "url": url, "active": request.path == url})
+    return {"nav_items": items}

@@ -1,0 +1,48 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    AGENT = "agent", _("Agent")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    DISPATCHER = "dispatcher", _("Station dispatcher")
+    CREW = "crew", _("Field crew")
+    HANDLER = "handler", _("Department handler")
+    MANAGER = "manager", _("Manager")
+    ADMIN = "admin", _("Administrator")
+
+
+class User(AbstractUser):
+    """A member of staff with one role; dispatchers and crews have a station, handlers a department."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AGENT)
+    # String references: grid sits above accounts but never refers back, so
+    # the migration graph stays acyclic.
+    station = models.ForeignKey(
+        "grid.Station",
+        verbose_name=_("supply station"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    department = models.ForeignKey(
+        "grid.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def display_name(self) -> str:
+        return str(self)

@@ -1,0 +1,56 @@
+"""Writes to staff accounts."""
+
+import secrets
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from config.errors import GridlineError
+from grid.models import Department, Station
+
+
+class StaffInvalid(GridlineError):
+    """A staff account was asked for with a role and memberships that do not fit."""
+
+
+@transaction.atomic
+def staff_create_or_update(
+    *,
+    username: str,
+    role: str,
+    password: str | None = None,
+    station: Station | None = None,
+    department: Department | None = None,
+) -> tuple[User, bool, str | None]:
+    """Create the user, or update role, memberships and password of an existing one.
+
+    Returns (user, created, generated_password). A new user given no password
+    gets a random one, returned so the operator can hand it over.
+    """
+    if role not in Role.values:
+        raise StaffInvalid(
+            _("Unknown role %(role)s; use one of %(roles)s.")
+            % {"role": role, "roles": ", ".join(Role.values)},
+            field="role",
+        )
+    if role in (Role.DISPATCHER, Role.CREW) and station is None:
+        raise StaffInvalid(_("A %(role)s needs a station.") % {"role": role}, field="station")
+    if role == Role.HANDLER and department is None:
+        raise StaffInvalid(_("A handler needs a department."), field="department")
+    if not username.strip():
+        raise StaffInvalid(_("The username must not be empty."), field="username")
+
+    user, created = User.objects.get_or_create(username=username)
+    generated = None
+    if password:
+        user.set_password(password)
+    elif created:
+        generated = secrets.token_urlsafe(9)
+        user.set_password(generated)
+    user.role = role
+    user.station = station
+    user.department = department
+    user.is_staff = user.is_superuser = role == Role.ADMIN
+    user.save()
+    return user, created, generated

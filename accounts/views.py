@@ -1,0 +1,19 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role's start page: its own pages, as the navigation lists them."""
+    return render(request, "accounts/home.html")

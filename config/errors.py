@@ -1,0 +1,21 @@
+"""The one base class for domain errors; services raise them, views and the API translate them."""
+
+
+class GridlineError(Exception):
+    """A rule said no. `field` names the input at fault, when there is one."""
+
+    status_code = 400
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {self.field or "detail": [str(self.message)]}
+
+
+class TransitionNotAllowed(GridlineError):
+    """The current state does not allow the action (API: 409)."""
+
+    status_code = 409

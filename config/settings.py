@@ -1,0 +1,322 @@
+"""Gridline settings, read from the environment (README, "Production").
+
+With nothing set, Gridline runs embedded: SQLite under var/, Celery on its
+filesystem broker under var/, a local-memory cache. DATABASE_URL and REDIS_URL
+switch on PostgreSQL and Redis. Product rules (DESIGN.md §3) are GRIDLINE_*
+settings; code reads them at call time, never at import.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from config.env import (
+    env_bool,
+    env_float,
+    env_int,
+    env_int_map,
+    env_list,
+    env_str,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("GRIDLINE_VAR_DIR", str(BASE_DIR / "var")))
+
+# --- Core -------------------------------------------------------------------
+
+DEBUG = env_bool("DJANGO_DEBUG", False)
+_DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
+SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is false "
+            "(set DJANGO_DEBUG=true for a local demo)."
+        )
+    SECRET_KEY = _DEV_SECRET_KEY
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_filters",
+    "django_htmx",
+    "django_celery_beat",
+    # Gridline, bottom up (DESIGN.md §4): an app imports only from apps above it here.
+    "accounts",
+    "grid",
+    "tickets",
+    "dispatch",
+    "repairs",
+    "complaints",
+    "hotline",
+    "dashboards",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# --- Database ---------------------------------------------------------------
+# Embedded default: one SQLite file in WAL mode, so the web server and the
+# Celery worker can read while the other writes.
+
+_SQLITE_URL = f"sqlite:///{VAR_DIR / 'gridline.sqlite3'}"
+DATABASE_URL = env_str("DATABASE_URL", _SQLITE_URL)
+try:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+except ValueError as exc:
+    raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+else:
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache, Celery ----------------------------------------------------------
+
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_RESULT_BACKEND = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Celery's filesystem transport: the embedded worker needs no broker service.
+    _broker_dir = VAR_DIR / "celery-broker"
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "queue"),
+        "data_folder_out": str(_broker_dir / "queue"),
+        "processed_folder": str(_broker_dir / "processed"),
+        "store_processed": False,
+    }
+    CELERY_RESULT_BACKEND = None
+    for _folder in ("queue", "processed"):
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
+
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 60, minimum=1)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90, minimum=1)
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULER = "celery.beat:PersistentScheduler"
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- Auth -------------------------------------------------------------------
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+# --- Internationalisation ---------------------------------------------------
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env_str("GRIDLINE_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files -----------------------------------------------------------
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+# --- Security (production: DJANGO_DEBUG=false) ------------------------------
+
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+# --- Email ------------------------------------------------------------------
+
+EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "gridline@localhost")
+
+# --- REST API ---------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "config.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Gridline API",
+    "DESCRIPTION": "Power-utility service hotline: customers, repairs, work orders, complaints.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- Logging ----------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("GRIDLINE_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# --- Gridline product rules (DESIGN.md §3) ----------------------------------
+# Every number here is a default from the design; each can be overridden by the
+# environment variable of the same name.
+
+# §3.2: crew on site within N minutes of the ticket's creation, by area type.
+GRIDLINE_ARRIVAL_MINUTES = env_int_map(
+    "GRIDLINE_ARRIVAL_MINUTES", {"urban": 45, "rural": 90, "remote": 120}
+)
+# §3.2: power restored within N minutes of the crew's arrival, by area type.
+GRIDLINE_RESTORE_MINUTES = env_int_map(
+    "GRIDLINE_RESTORE_MINUTES", {"urban": 180, "rural": 240, "remote": 240}
+)
+
+# §3.3: outage correlation.
+GRIDLINE_INCIDENT_MIN_REPORTS = env_int("GRIDLINE_INCIDENT_MIN_REPORTS", 3, minimum=2)
+GRIDLINE_INCIDENT_WINDOW_MINUTES = env_int("GRIDLINE_INCIDENT_WINDOW_MINUTES", 30, minimum=1)
+GRIDLINE_FEEDER_INCIDENT_MIN_TRANSFORMERS = env_int(
+    "GRIDLINE_FEEDER_INCIDENT_MIN_TRANSFORMERS", 2, minimum=2
+)
+GRIDLINE_FEEDER_INCIDENT_WINDOW_MINUTES = env_int(
+    "GRIDLINE_FEEDER_INCIDENT_WINDOW_MINUTES", 30, minimum=1
+)
+
+# §3.4: outage notices.
+GRIDLINE_PLANNED_NOTICE_DAYS = env_int("GRIDLINE_PLANNED_NOTICE_DAYS", 7, minimum=0)
+GRIDLINE_TEMPORARY_NOTICE_HOURS = env_int("GRIDLINE_TEMPORARY_NOTICE_HOURS", 24, minimum=0)
+GRIDLINE_NOTICE_REMINDER_MINUTES = env_int("GRIDLINE_NOTICE_REMINDER_MINUTES", 30, minimum=1)
+
+# §3.5: complaints and other ticket kinds.
+GRIDLINE_COMPLAINT_CONTACT_HOURS = env_int("GRIDLINE_COMPLAINT_CONTACT_HOURS", 24, minimum=1)
+GRIDLINE_COMPLAINT_REPLY_WORKING_DAYS = env_int_map(
+    "GRIDLINE_COMPLAINT_REPLY_WORKING_DAYS",
+    {"hotline": 4, "web": 4, "app": 4, "regulator_12398": 10},
+)
+GRIDLINE_COMPLAINT_REPLY_CALENDAR_DAYS = env_int_map(
+    "GRIDLINE_COMPLAINT_REPLY_CALENDAR_DAYS", {"government_12345": 7, "other": 10}
+)
+GRIDLINE_REPORT_REPLY_WORKING_DAYS = env_int("GRIDLINE_REPORT_REPLY_WORKING_DAYS", 9, minimum=1)
+GRIDLINE_SERVICE_REQUEST_REPLY_WORKING_DAYS = env_int(
+    "GRIDLINE_SERVICE_REQUEST_REPLY_WORKING_DAYS", 5, minimum=1
+)
+GRIDLINE_RECONNECTION_REPLY_HOURS = env_int("GRIDLINE_RECONNECTION_REPLY_HOURS", 24, minimum=1)
+GRIDLINE_CALLBACK_UNREACHABLE_LIMIT = env_int("GRIDLINE_CALLBACK_UNREACHABLE_LIMIT", 3, minimum=1)
+# Summaries to management: weekly on GRIDLINE_SUMMARY_WEEKDAY (0=Sunday … 6=Saturday,
+# cron style) and monthly on the 1st, both at GRIDLINE_SUMMARY_HOUR local time.
+GRIDLINE_SUMMARY_HOUR = env_int("GRIDLINE_SUMMARY_HOUR", 8)
+GRIDLINE_SUMMARY_WEEKDAY = env_int("GRIDLINE_SUMMARY_WEEKDAY", 1)
+GRIDLINE_MANAGEMENT_EMAILS = env_list("GRIDLINE_MANAGEMENT_EMAILS", [])
+
+# §3.6: escalation at these fractions of the allowed time: warning, overdue, management.
+GRIDLINE_ESCALATION_WARNING_FRACTION = env_float("GRIDLINE_ESCALATION_WARNING_FRACTION", 0.8)
+GRIDLINE_ESCALATION_OVERDUE_FRACTION = env_float("GRIDLINE_ESCALATION_OVERDUE_FRACTION", 1.0)
+GRIDLINE_ESCALATION_MANAGEMENT_FRACTION = env_float("GRIDLINE_ESCALATION_MANAGEMENT_FRACTION", 1.5)
+if not (
+    0
+    < GRIDLINE_ESCALATION_WARNING_FRACTION
+    < GRIDLINE_ESCALATION_OVERDUE_FRACTION
+    < GRIDLINE_ESCALATION_MANAGEMENT_FRACTION
+):
+    raise ImproperlyConfigured(
+        "GRIDLINE_ESCALATION_*_FRACTION must rise: warning < overdue < management."
+    )
+GRIDLINE_DEADLINE_SCAN_SECONDS = env_int("GRIDLINE_DEADLINE_SCAN_SECONDS", 30, minimum=1)
+
+# SMS: the default backend writes to the log; the outbox table keeps every message.
+GRIDLINE_SMS_BACKEND = env_str("GRIDLINE_SMS_BACKEND", "tickets.sms.LogBackend")
+
+# --- Celery beat (the schedule is code, reviewed like code) -----------------
+
+CELERY_BEAT_SCHEDULE = {
+    # Prune expired browser sessions nightly (minute 15, hour 3: 03:15 every day).
+    "sessions_clear": {
+        "task": "accounts.tasks.sessions_clear",
+        "schedule": crontab(minute=15, hour=3),
+    },
+}

@@ -1,0 +1,30 @@
+"""Root URLs: every app's pages and the one API router (DESIGN.md §5.2)."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from accounts.api import TokenView
+from accounts.views import home
+from tickets.api import TicketViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("tickets", TicketViewSet, basename="ticket")
+
+api_v1 = [
+    path("auth/token/", TokenView.as_view(), name="token"),
+    *router.urls,
+]
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("tickets/", include("tickets.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]

@@ -1,0 +1,79 @@
+"""Personas and shared fixtures: tests read as "dispatcher_south cannot see north's ticket"."""
+
+import os
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from accounts.models import Role
+from tests.factories import CrewFactory, DepartmentFactory, StationFactory, UserFactory
+
+# Browser tests drive Chromium from a thread that Playwright's sync API runs in
+# an event loop; the ORM calls made from the test body are safe there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+requires_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL: SQLite has no row locks (select_for_update is a no-op)",
+)
+
+
+@pytest.fixture
+def station_north(db):
+    return StationFactory(code="N01", name="North station")
+
+
+@pytest.fixture
+def station_south(db):
+    return StationFactory(code="S01", name="South station")
+
+
+@pytest.fixture
+def department(db):
+    return DepartmentFactory(code="MKT", name="Marketing")
+
+
+@pytest.fixture
+def agent(db):
+    return UserFactory(username="agent", role=Role.AGENT)
+
+
+@pytest.fixture
+def supervisor(db):
+    return UserFactory(username="supervisor", role=Role.SUPERVISOR)
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(username="manager", role=Role.MANAGER)
+
+
+@pytest.fixture
+def dispatcher_north(station_north):
+    return UserFactory(username="dispatcher_north", role=Role.DISPATCHER, station=station_north)
+
+
+@pytest.fixture
+def dispatcher_south(station_south):
+    return UserFactory(username="dispatcher_south", role=Role.DISPATCHER, station=station_south)
+
+
+@pytest.fixture
+def crew_north(station_north):
+    from dispatch.services import crew_member_set
+
+    user = UserFactory(username="crew_north", role=Role.CREW, station=station_north)
+    crew_member_set(user=user, crew=CrewFactory(station=station_north))
+    return user
+
+
+@pytest.fixture
+def handler(department):
+    return UserFactory(username="handler", role=Role.HANDLER, department=department)
+
+
+@pytest.fixture
+def api():
+    return APIClient()

@@ -1,0 +1,68 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.response import Response
+
+from tickets import selectors
+from tickets.models import Ticket, TimelineEvent
+
+
+class TimelineEventOutput(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TimelineEvent
+        fields = ["kind", "at", "actor", "note", "old_status", "new_status", "data"]
+        read_only_fields = fields
+
+    def get_actor(self, event: TimelineEvent) -> str | None:
+        return event.actor.username if event.actor else None
+
+
+class TicketOutput(serializers.ModelSerializer):
+    station_code = serializers.CharField(source="station.code", default=None, read_only=True)
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "number",
+            "kind",
+            "status",
+            "priority",
+            "channel",
+            "urge_count",
+            "station_code",
+            "caller_phone",
+            "description",
+            "created_at",
+            "updated_at",
+            "resolved_at",
+            "closed_at",
+        ]
+        read_only_fields = fields
+
+
+class TicketDetailOutput(TicketOutput):
+    events = TimelineEventOutput(many=True, read_only=True)
+
+    class Meta(TicketOutput.Meta):
+        fields = [*TicketOutput.Meta.fields, "events"]
+        read_only_fields = fields
+
+
+class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Tickets within the caller's scope; transitions are actions, never a PATCH."""
+
+    lookup_field = "number"
+    lookup_value_regex = "[A-Z][0-9]{8}-[0-9]{6}"
+    filterset_fields = ["status", "kind"]
+
+    def get_queryset(self):
+        return selectors.ticket_list_for_user(user=self.request.user)
+
+    def get_serializer_class(self):
+        return TicketDetailOutput if self.action == "retrieve" else TicketOutput
+
+    @extend_schema(responses=TicketDetailOutput)
+    def retrieve(self, request, *args, **kwargs):
+        ticket = selectors.ticket_get_for_user(user=request.user, number=kwargs["number"])
+        return Response(TicketDetailOutput(ticket).data)

@@ -1,0 +1,29 @@
+"""Reads of tickets, scoped by who is asking."""
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from accounts.access import scope_queryset
+from accounts.models import User
+from tickets.models import Ticket, TimelineEvent
+
+
+def ticket_list_for_user(*, user: User) -> QuerySet[Ticket]:
+    """Tickets the user may see, newest first, with what list pages show."""
+    qs = Ticket.objects.select_related("customer", "station")
+    return scope_queryset(qs, user).order_by("-created_at", "-pk")
+
+
+def ticket_get_for_user(*, user: User, number: str) -> Ticket:
+    """One ticket with its timeline; Http404 when it is outside the user's scope."""
+    qs = (
+        ticket_list_for_user(user=user)
+        .select_related("premise", "department")
+        .prefetch_related(
+            Prefetch("events", queryset=TimelineEvent.objects.select_related("actor"))
+        )
+    )
+    try:
+        return qs.get(number=number)
+    except Ticket.DoesNotExist:
+        raise Http404("No such ticket.") from None

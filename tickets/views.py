@@ -1,0 +1,35 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from tickets import selectors
+from tickets.models import Kind, Ticket
+
+PAGE_SIZE = 50
+
+
+@login_required
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    tickets = selectors.ticket_list_for_user(user=request.user)
+    status = request.GET.get("status", "")
+    kind = request.GET.get("kind", "")
+    if status in Ticket.Status.values:
+        tickets = tickets.filter(status=status)
+    if kind in Kind.values:
+        tickets = tickets.filter(kind=kind)
+    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "status": status,
+        "kind": kind,
+        "statuses": Ticket.Status.choices,
+        "kinds": Kind.choices,
+    }
+    return render(request, "tickets/ticket_list.html", context)
+
+
+@login_required
+def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
+    ticket = selectors.ticket_get_for_user(user=request.user, number=number)
+    return render(request, "tickets/ticket_detail.html", {"ticket": ticket})
