@@ -14,7 +14,7 @@ class Role(models.TextChoices):
 
 
 class User(AbstractUser):
-    """A member of staff with one role; dispatchers and crews have a station, handlers a department."""
+    """Staff with one role; dispatchers and crews have a station, handlers a department."""
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AGENT)
     # String references: grid sits above accounts but never refers back, so
