@@ -1,5 +1,6 @@
 """API plumbing shared by every app: the error shape."""
 
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -15,3 +16,11 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, GridlineError):
         return Response(exc.as_dict(), status=exc.status_code)
     return drf_exception_handler(exc, context)
+
+
+class Pagination(PageNumberPagination):
+    """`count`, `next`, `previous`, `results`; clients may ask for up to 200 a page."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200

@@ -1,0 +1,52 @@
+# Gridline: `make run` starts the demo, `make test` runs the tests (README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Demo defaults; production sets its own environment (README, "Production").
+DEMO_ENV := DJANGO_DEBUG=true
+
+.PHONY: run test lint venv deps-dev messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when a requirements file changed.
+$(VENV)/.deps: requirements.txt $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.deps-dev: requirements.txt requirements-dev.txt $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.deps
+
+venv: $(VENV)/.deps
+
+deps-dev: $(VENV)/.deps-dev
+
+run: $(VENV)/.deps
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput -v 0
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
+	@echo "Gridline on http://127.0.0.1:8000/ (Ctrl-C stops the web server and the worker)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(DEMO_ENV) $(BIN)/celery -A config worker --beat --loglevel INFO --concurrency 1 & \
+	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000 --noreload; \
+	wait
+
+test: $(VENV)/.deps-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.deps-dev
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	DJANGO_SECRET_KEY=lint $(BIN)/python manage.py check
+	DJANGO_SECRET_KEY=lint $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Re-extract the UI strings and compile the catalogues (needs GNU gettext).
+messages: $(VENV)/.deps-dev
+	$(DEMO_ENV) $(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	$(DEMO_ENV) $(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
+
+clean:
+	rm -rf var

@@ -1,0 +1,41 @@
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import Role
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.browser
+
+
+def test_agent_signs_in_and_switches_to_simplified_chinese(
+    transactional_db, live_server, page, sign_in, shoot
+):
+    UserFactory(username="agent1", role=Role.AGENT, first_name="Mei", last_name="Lin")
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+
+    sign_in(page, "agent1", PASSWORD)
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="Tickets")).to_be_visible()
+    shoot(page, "home-en")
+
+    page.get_by_label("Language").select_option("zh-hans")
+
+    expect(
+        page.get_by_role("navigation", name="主导航").get_by_role("link", name="工单")
+    ).to_be_visible()
+    expect(page.get_by_role("button", name="退出")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+    shoot(page, "home-zh")
+    assert errors == []
+
+
+def test_wrong_password_shows_an_error_and_stays_on_login(
+    transactional_db, live_server, page, sign_in
+):
+    UserFactory(username="agent1", role=Role.AGENT)
+
+    sign_in(page, "agent1", "wrong")
+
+    expect(page.get_by_role("alert")).to_be_visible()
+    expect(page).to_have_url(f"{live_server.url}/accounts/login/")
