@@ -12,6 +12,7 @@ def normalise_phone(raw: str) -> str:
     digits = _SEPARATORS.sub("", raw.strip())
     if digits.startswith("+"):
         digits = digits[1:]
-    if not digits.isdigit() or not MIN_DIGITS <= len(digits) <= MAX_DIGITS:
+    # isascii: str.isdigit() also accepts full-width and superscript digits.
+    if not (digits.isascii() and digits.isdigit()) or not MIN_DIGITS <= len(digits) <= MAX_DIGITS:
         raise ValueError(f"{raw!r} is not a phone number ({MIN_DIGITS}–{MAX_DIGITS} digits).")
     return digits
