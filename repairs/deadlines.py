@@ -1,0 +1,47 @@
+"""Repair deadlines and priority (DESIGN.md §3.2): pure arithmetic on settings.
+
+The clock is wall time (repairs run 24/7): a deadline is a fixed number of minutes
+after its start, with no working hours or holidays.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from grid.models import AreaType
+from repairs.triage import Outcome
+from tickets.models import Priority
+
+
+def arrive_by(
+    created_at: datetime, area_type: str, *, important: bool, emergency: bool
+) -> datetime:
+    """When the crew must be on site; emergencies and important customers get the urban limit."""
+    limits = settings.GRIDLINE_ARRIVAL_MINUTES
+    minutes = limits[AreaType.URBAN] if emergency or important else limits[area_type]
+    return _after(created_at, minutes)
+
+
+def restore_by(arrived_at: datetime, area_type: str, *, important: bool) -> datetime:
+    """When power must be back, counted from the crew's arrival; important customers get urban."""
+    limits = settings.GRIDLINE_RESTORE_MINUTES
+    minutes = limits[AreaType.URBAN] if important else limits[area_type]
+    return _after(arrived_at, minutes)
+
+
+def repair_priority(*, outcome: str, important: bool) -> str:
+    """Urgent for emergencies and important customers, high for a dispatch, else normal."""
+    if outcome == Outcome.EMERGENCY_DISPATCH or important:
+        return Priority.URGENT
+    if outcome == Outcome.DISPATCH:
+        return Priority.HIGH
+    return Priority.NORMAL
+
+
+def _after(start: datetime, minutes: int) -> datetime:
+    if timezone.is_naive(start):
+        raise ValueError("A deadline needs an aware datetime to start from.")
+    # Add in UTC: aware arithmetic in a zone with daylight saving would otherwise
+    # add local clock time, and a deadline promises elapsed minutes.
+    return (start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(start.tzinfo)
