@@ -43,6 +43,12 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def get_full_name(self) -> str:
+        # Chinese names read family name first, with no space: 陈晓敏, not "晓敏 陈".
+        if self.last_name and not self.last_name.isascii():
+            return f"{self.last_name}{self.first_name}".strip()
+        return super().get_full_name()
+
     @property
     def display_name(self) -> str:
         return str(self)

@@ -62,7 +62,7 @@ def grid_import(
     rows, errors = read_grid_csv(lines)
     say(f"Read {len(rows) + len(errors)} rows.")
     report = ImportReport()
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         existing_premises = _fetch(
             Premise.objects.select_related("customer"), "meter_no", {r.meter_no for r in rows}
         )

@@ -1,6 +1,7 @@
 """import_grid FILE.csv [--skip-invalid]: load master data (DESIGN.md §5.1)."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from grid.importer import GridFileInvalid
 from grid.services import ImportRejected, grid_import
@@ -19,7 +20,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            with open(options["file"], encoding="utf-8-sig", newline="") as lines:
+            # Durable: the whole file is one transaction of its own, never part of another.
+            with (
+                open(options["file"], encoding="utf-8-sig", newline="") as lines,
+                transaction.atomic(durable=True),
+            ):
                 report = grid_import(
                     lines=lines,
                     skip_invalid=options["skip_invalid"],
