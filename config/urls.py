@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import TokenView
 from accounts.views import home
+from repairs.api import TriageView
 from tickets.api import TicketViewSet
 
 router = DefaultRouter(trailing_slash=True)
@@ -15,6 +16,7 @@ router.register("tickets", TicketViewSet, basename="ticket")
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
+    path("repairs/triage/", TriageView.as_view(), name="repair-triage"),
     *router.urls,
 ]
 

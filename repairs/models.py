@@ -1,0 +1,194 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from grid.models import Feeder, Station, Transformer
+from repairs.triage import Breaker, FaultSide, Outcome, Scope
+from tickets.models import Ticket
+
+
+class OutageNotice(models.Model):
+    """An announced outage or supply restriction on feeders and/or transformers (DESIGN §3.4)."""
+
+    class Kind(models.TextChoices):
+        PLANNED = "planned", _("Planned maintenance")
+        TEMPORARY = "temporary", _("Temporary outage")
+        RESTRICTION = "restriction", _("Supply restriction")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    reason = models.CharField(_("reason"), max_length=255)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    feeders = models.ManyToManyField(
+        Feeder, verbose_name=_("feeders"), blank=True, related_name="outage_notices"
+    )
+    transformers = models.ManyToManyField(
+        Transformer, verbose_name=_("transformers"), blank=True, related_name="outage_notices"
+    )
+    published_at = models.DateTimeField(_("published"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Published with less notice than the rules ask (DESIGN §3.4); fixed at publication.
+    late_notice = models.BooleanField(_("late notice"), default=False)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("outage notice")
+        verbose_name_plural = _("outage notices")
+        indexes = [
+            models.Index(
+                fields=["ends_at", "starts_at"],
+                condition=Q(cancelled_at__isnull=True),
+                name="notice_current",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="notice_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class Incident(models.Model):
+    """One outage that many repair calls report (DESIGN §3.3), on a transformer or a feeder."""
+
+    class Level(models.TextChoices):
+        TRANSFORMER = "transformer", _("Transformer")
+        FEEDER = "feeder", _("Feeder")
+
+    class Status(models.TextChoices):
+        DETECTED = "detected", _("Detected")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        RESTORED = "restored", _("Restored")
+        ABSORBED = "absorbed", _("Absorbed into a feeder incident")
+
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DETECTED,
+        editable=False,
+    )
+    station = models.ForeignKey(
+        Station, verbose_name=_("supply station"), on_delete=models.PROTECT, related_name="+"
+    )
+    feeder = models.ForeignKey(
+        Feeder, verbose_name=_("feeder"), on_delete=models.PROTECT, related_name="incidents"
+    )
+    # Set for transformer incidents; a feeder incident covers the whole feeder.
+    transformer = models.ForeignKey(
+        Transformer,
+        verbose_name=_("transformer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incidents",
+    )
+    absorbed_into = models.ForeignKey(
+        "self",
+        verbose_name=_("absorbed into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="absorbed",
+    )
+    etr = models.DateTimeField(_("estimated restoration"), null=True, blank=True)
+    cause = models.TextField(_("cause"), blank=True)
+    created_at = models.DateTimeField(_("detected"))
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    restored_at = models.DateTimeField(_("restored"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        constraints = [
+            # Two reports at the same instant must never open two incidents on one device.
+            models.UniqueConstraint(
+                fields=["transformer"],
+                condition=Q(level="transformer", status__in=["detected", "acknowledged"]),
+                name="one_active_incident_per_transformer",
+            ),
+            models.UniqueConstraint(
+                fields=["feeder"],
+                condition=Q(level="feeder", status__in=["detected", "acknowledged"]),
+                name="one_active_incident_per_feeder",
+            ),
+            models.CheckConstraint(
+                condition=Q(level="feeder") | Q(transformer__isnull=False),
+                name="transformer_incident_has_transformer",
+            ),
+        ]
+        indexes = [models.Index(fields=["station", "status"], name="incident_station_status")]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} {self.device_code}"
+
+    @property
+    def device_code(self) -> str:
+        return self.transformer.code if self.level == self.Level.TRANSFORMER else self.feeder.code
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_INCIDENT_STATUSES
+
+
+ACTIVE_INCIDENT_STATUSES = frozenset({Incident.Status.DETECTED, Incident.Status.ACKNOWLEDGED})
+
+
+class Repair(models.Model):
+    """The triage of a repair ticket: the caller's answers, the outcome and its deadlines."""
+
+    ticket = models.OneToOneField(
+        Ticket,
+        verbose_name=_("ticket"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="repair",
+    )
+    scope = models.CharField(_("who is without power"), max_length=20, choices=Scope.choices)
+    breaker = models.CharField(_("terminal-box breaker"), max_length=20, choices=Breaker.choices)
+    high_power_load = models.BooleanField(_("high-power appliance in use"), default=False)
+    equipment_in_use = models.CharField(_("equipment in use"), max_length=200, blank=True)
+    fault_side = models.CharField(_("fault side"), max_length=20, choices=FaultSide.choices)
+    hazards = models.JSONField(_("hazards"), default=list, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    reason = models.TextField(_("what the caller was told"), blank=True)
+    likely_cause = models.CharField(_("likely cause"), max_length=100, blank=True)
+    notice = models.ForeignKey(
+        OutageNotice,
+        verbose_name=_("outage notice"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="repairs",
+    )
+    incident = models.ForeignKey(
+        Incident,
+        verbose_name=_("incident"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="repairs",
+    )
+    arrive_by = models.DateTimeField(_("crew on site by"), null=True, blank=True)
+    restore_by = models.DateTimeField(_("power restored by"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("repair")
+        verbose_name_plural = _("repairs")
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.outcome}"
