@@ -2,7 +2,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Role
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, PremiseFactory, UserFactory, ticket_create
 
 pytestmark = pytest.mark.browser
 
@@ -39,3 +39,19 @@ def test_wrong_password_shows_an_error_and_stays_on_login(
 
     expect(page.get_by_role("alert")).to_be_visible()
     expect(page).to_have_url(f"{live_server.url}/accounts/login/")
+
+
+def test_ticket_list_on_a_phone_has_no_horizontal_page_scroll(
+    transactional_db, live_server, page, sign_in, shoot
+):
+    UserFactory(username="agent1", role=Role.AGENT)
+    for _ in range(3):
+        ticket_create(premise=PremiseFactory())
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    sign_in(page, "agent1", PASSWORD)
+    page.goto(f"{live_server.url}/tickets/")
+
+    expect(page.get_by_role("table")).to_be_visible()
+    shoot(page, "ticket-list-390")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
