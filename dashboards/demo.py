@@ -24,7 +24,6 @@ from dashboards.demo_data import (
     CREWS,
     DEMO_DAYS,
     GIVEN_NAMES,
-    HEADER,
     INSTITUTIONS,
     LIFE_SUPPORT_HOMES,
     MOBILE_PREFIXES,
@@ -43,6 +42,7 @@ from dashboards.demo_data import (
     PremisePlan,
     StationPlan,
 )
+from grid.importer import REQUIRED_COLUMNS
 from grid.models import AreaType
 from tickets.models import Kind
 
@@ -208,7 +208,8 @@ class GridPlan:
 def csv_lines(premises: list[PremisePlan]) -> list[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(HEADER)
+    # The importer's own columns, plus `important`: one row per premise.
+    writer.writerow([*REQUIRED_COLUMNS, "important"])
     writer.writerows(p.csv_row() for p in premises)
     return buffer.getvalue().splitlines()
 

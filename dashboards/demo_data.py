@@ -140,22 +140,6 @@ SHOPS = ("五金店", "便利店", "饭店", "药店", "粮油店", "茶行", "�
 TEA_WORDS = ("绿峰", "英红", "积庆", "山韵", "云岭", "翠峰", "红韵", "茗香")
 
 
-# The grid CSV that grid_import reads: one row per premise.
-HEADER = (
-    "station_code",
-    "station_name",
-    "feeder_code",
-    "transformer_code",
-    "area_type",
-    "account_no",
-    "customer_name",
-    "phone",
-    "address",
-    "meter_no",
-    "important",
-)
-
-
 @dataclass
 class PremisePlan:
     """One CSV row of the demo grid, plus what the ticket plan needs to pick callers."""
