@@ -19,3 +19,9 @@ class TransitionNotAllowed(GridlineError):
     """The current state does not allow the action (API: 409)."""
 
     status_code = 409
+
+
+class NotPermitted(GridlineError):
+    """The user's role may not do this (API: 403). Out-of-scope objects answer 404 instead."""
+
+    status_code = 403

@@ -259,6 +259,10 @@ GRIDLINE_RESTORE_MINUTES = env_int_map(
     "GRIDLINE_RESTORE_MINUTES", {"urban": 180, "rural": 240, "remote": 240}
 )
 
+# Crews may take their station's unassigned work orders themselves (a storm
+# night outruns the dispatcher); off: only what the dispatcher assigns.
+GRIDLINE_CREW_TAKES_UNASSIGNED = env_bool("GRIDLINE_CREW_TAKES_UNASSIGNED", True)
+
 # §3.3: outage correlation.
 GRIDLINE_INCIDENT_MIN_REPORTS = env_int("GRIDLINE_INCIDENT_MIN_REPORTS", 3, minimum=2)
 GRIDLINE_INCIDENT_WINDOW_MINUTES = env_int("GRIDLINE_INCIDENT_WINDOW_MINUTES", 30, minimum=1)

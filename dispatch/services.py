@@ -1,10 +1,45 @@
-"""Writes to crews and work orders."""
+"""Writes to crews and work orders: creation and every step of the work-order table.
 
+Each step locks the order's row, checks the table and who is acting, stamps the
+step's time, and writes the ticket's timeline event, all in one transaction.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from accounts.models import User
-from dispatch.models import Crew, CrewMember
+from accounts.access import has_role
+from accounts.models import Role, User
+from config.errors import GridlineError, NotPermitted, TransitionNotAllowed
+from dispatch.models import (
+    CREW_ACTIONS,
+    WORK_ORDER_TRANSITIONS,
+    CauseCode,
+    Crew,
+    CrewMember,
+    WorkOrder,
+)
+from dispatch.signals import work_order_transitioned
 from grid.models import Station
+from tickets.models import Ticket
+from tickets.services import ticket_transition, timeline_record
+
+# Who may take each step besides an administrator. Crews walk the order;
+# the station's dispatcher and the supervisors assign, take back and cancel.
+ACTION_ROLES: dict[str, tuple[str, ...]] = {
+    "assign": (Role.DISPATCHER, Role.SUPERVISOR),
+    "accept": (Role.CREW,),
+    "depart": (Role.CREW,),
+    "arrive": (Role.CREW,),
+    "complete": (Role.CREW,),
+    "return": (Role.CREW, Role.DISPATCHER, Role.SUPERVISOR),
+    "cancel": (Role.DISPATCHER, Role.SUPERVISOR),
+}
+REASON_MAX_LENGTH = 2000
 
 
 @transaction.atomic
@@ -20,3 +55,202 @@ def crew_member_set(*, user: User, crew: Crew) -> CrewMember:
 def crew_get_or_create(*, code: str, station: Station) -> tuple[Crew, bool]:
     """The crew with this code, created on the station when missing."""
     return Crew.objects.get_or_create(code=code, defaults={"station": station, "name": code})
+
+
+def crew_of(user: User) -> Crew | None:
+    """The crew the user works in, or None."""
+    membership = getattr(user, "crew_membership", None) if user.is_authenticated else None
+    return membership.crew if membership is not None else None
+
+
+@transaction.atomic
+def work_order_create(
+    *,
+    station: Station,
+    location: str,
+    arrive_by: datetime,
+    restore_within: timedelta,
+    actor: User | None,
+    ticket: Ticket | None = None,
+    brief: str = "",
+    hazards: list[str] | None = None,
+    important: bool = False,
+    now: datetime | None = None,
+) -> WorkOrder:
+    """A pending order in the station's queue; the ticket's timeline says it was dispatched."""
+    now = now or timezone.now()
+    order = WorkOrder.objects.create(
+        station=station,
+        ticket=ticket,
+        location=location[:255],
+        brief=brief,
+        hazards=hazards or [],
+        important=important,
+        arrive_by=arrive_by,
+        restore_within=restore_within,
+        created_at=now,
+        updated_at=now,
+    )
+    if ticket is not None:
+        timeline_record(
+            ticket=ticket,
+            kind="dispatched",
+            actor=actor,
+            at=now,
+            note=station.name,
+            data={"work_order": order.pk, "station": station.code},
+        )
+    return order
+
+
+def work_order_act(
+    *,
+    order: WorkOrder,
+    action: str,
+    actor: User,
+    data: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> WorkOrder:
+    """Take one step of WORK_ORDER_TRANSITIONS with its inputs (the API and pages call this).
+
+    `data` holds the step's inputs: `crew` (a code) to assign, `cause` (a code)
+    and `actions` to complete, `reason` to return or cancel. Raises
+    GridlineError (400, bad input), NotPermitted (403) or TransitionNotAllowed
+    (409); in every case nothing is written.
+    """
+    if action not in WORK_ORDER_TRANSITIONS:
+        raise TransitionNotAllowed(
+            _("Unknown action %(action)s.") % {"action": action}, field="action"
+        )
+    if not has_role(actor, *ACTION_ROLES[action]):
+        raise NotPermitted(_("Your role cannot do this to a work order."))
+    data = data or {}
+    changes: dict[str, Any] = {}
+    note = ""
+    if action == "assign":
+        crew = _crew_for_assignment(order, data.get("crew"))
+        changes = {"crew": crew, "accepted_at": None, "departed_at": None}
+        note = crew.name
+    elif action == "complete":
+        changes = {
+            "cause": _cause(data.get("cause")),
+            "actions": _required_text(data.get("actions"), "actions", _("Say what was done.")),
+        }
+        note = f"{changes['cause'].name}: {changes['actions']}"
+    elif action in ("return", "cancel"):
+        note = _required_text(data.get("reason"), "reason", _("Give the reason."))
+        if action == "return":
+            changes = {"crew": None, "return_reason": note}
+    with transaction.atomic():
+        return _apply(order=order, action=action, actor=actor, changes=changes, note=note,
+                      now=now or timezone.now())  # fmt: skip
+
+
+def _apply(
+    *,
+    order: WorkOrder,
+    action: str,
+    actor: User,
+    changes: dict[str, Any],
+    note: str,
+    now: datetime,
+) -> WorkOrder:
+    """Lock, guard, mutate, stamp, record. Call inside a transaction."""
+    transition = WORK_ORDER_TRANSITIONS[action]
+    # Re-read under a row lock: two crews may press Accept at the same moment.
+    order = WorkOrder.objects.select_for_update().get(pk=order.pk)
+    if order.status not in transition.sources:
+        raise TransitionNotAllowed(
+            _("Cannot %(action)s work order %(id)s: it is %(status)s.")
+            % {"action": action, "id": order.pk, "status": order.get_status_display()},
+            field="action",
+        )
+    if action in CREW_ACTIONS and actor.role == Role.CREW:
+        changes = {**_crew_check(order, action, actor, now), **changes}
+    old_status = order.status
+    order.status = transition.target
+    setattr(order, transition.stamp, now)
+    order.updated_at = now
+    for field, value in changes.items():
+        setattr(order, field, value)
+    if action == "arrive":
+        # Arriving exactly at arrive_by counts as in time.
+        order.arrived_in_time = now <= order.arrive_by
+        order.restore_by = now + order.restore_within
+    order.save()
+    _record_on_ticket(order=order, action=action, actor=actor, now=now, note=note,
+                      old_status=old_status)  # fmt: skip
+    if action == "complete" and order.ticket_id is not None:
+        ticket = order.ticket
+        if ticket.is_open:
+            ticket_transition(ticket=ticket, action="resolve", actor=actor, note=note, now=now)
+    # Receivers (repairs: the incident behind the order) act in this same transaction.
+    work_order_transitioned.send(
+        sender=WorkOrder, order=order, action=action, actor=actor, note=note, now=now
+    )
+    return order
+
+
+def _crew_check(order: WorkOrder, action: str, actor: User, now: datetime) -> dict[str, Any]:
+    """A crew acts only on its own station's orders assigned to it (or unassigned ones it takes)."""
+    crew = crew_of(actor)
+    if crew is None or crew.station_id != order.station_id:
+        raise NotPermitted(_("You are not in a crew of this station."))
+    if order.crew_id == crew.pk:
+        return {}
+    if action == "accept" and order.crew_id is None and settings.GRIDLINE_CREW_TAKES_UNASSIGNED:
+        return {"crew": crew, "assigned_at": now}
+    raise TransitionNotAllowed(
+        _("Work order %(id)s is assigned to another crew.") % {"id": order.pk}, field="action"
+    )
+
+
+def _record_on_ticket(
+    *, order: WorkOrder, action: str, actor: User, now: datetime, note: str, old_status: str
+) -> None:
+    if order.ticket_id is None:
+        return
+    data: dict[str, Any] = {
+        "work_order": order.pk,
+        "from": old_status,
+        "to": order.status,
+        "crew": order.crew.code if order.crew_id else None,
+    }
+    if action == "arrive":
+        data["arrived_in_time"] = order.arrived_in_time
+        data["arrive_by"] = order.arrive_by.isoformat()
+    kind = "work_order_cancelled" if action == "cancel" else action
+    timeline_record(ticket=order.ticket, kind=kind, actor=actor, at=now, note=note, data=data)
+
+
+def _crew_for_assignment(order: WorkOrder, code: Any) -> Crew:
+    if not code or not isinstance(code, str):
+        raise GridlineError(_("Choose a crew."), field="crew")
+    crew = Crew.objects.filter(code=code, station_id=order.station_id).first()
+    if crew is None:
+        raise GridlineError(
+            _("There is no crew %(code)s at this station.") % {"code": code}, field="crew"
+        )
+    if not crew.on_duty:
+        raise GridlineError(_("Crew %(name)s is off duty.") % {"name": crew.name}, field="crew")
+    return crew
+
+
+def _cause(code: Any) -> CauseCode:
+    if not code or not isinstance(code, str):
+        raise GridlineError(_("Choose the cause."), field="cause")
+    cause = CauseCode.objects.filter(code=code, active=True).first()
+    if cause is None:
+        raise GridlineError(_("Unknown cause %(code)s.") % {"code": code}, field="cause")
+    return cause
+
+
+def _required_text(value: Any, field: str, message: str) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        raise GridlineError(message, field=field)
+    if len(text) > REASON_MAX_LENGTH:
+        raise GridlineError(
+            _("Keep it under %(n)d characters.") % {"n": REASON_MAX_LENGTH}, field=field
+        )
+    return text

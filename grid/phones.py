@@ -16,3 +16,10 @@ def normalise_phone(raw: str) -> str:
     if not (digits.isascii() and digits.isdigit()) or not MIN_DIGITS <= len(digits) <= MAX_DIGITS:
         raise ValueError(f"{raw!r} is not a phone number ({MIN_DIGITS}–{MAX_DIGITS} digits).")
     return digits
+
+
+def mask_phone(phone: str) -> str:
+    """'13812345678' -> '138****5678': enough to recognise, not enough to dial."""
+    if len(phone) <= 7:
+        return "*" * len(phone)
+    return f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}"

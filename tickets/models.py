@@ -174,6 +174,20 @@ EVENT_KIND_LABELS: Final[dict[str, str]] = {
     "close": _("Closed"),
     "reopen": _("Reopened"),
     "cancel": _("Cancelled"),
+    # Work-order steps (dispatch), recorded on the ticket the order serves.
+    "dispatched": _("Dispatched to the station"),
+    "assign": _("Crew assigned"),
+    "accept": _("Crew accepted"),
+    "depart": _("Crew on the way"),
+    "arrive": _("Crew on site"),
+    "complete": _("Work completed"),
+    "return": _("Work order returned"),
+    "work_order_cancelled": _("Work order cancelled"),
+    # Repairs: triage and incidents.
+    "triaged": _("Triaged"),
+    "incident_attached": _("Attached to an incident"),
+    "incident_etr": _("Restoration time updated"),
+    "incident_restored": _("Power restored"),
 }
 
 

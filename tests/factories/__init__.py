@@ -112,3 +112,27 @@ def ticket_create(**kwargs):
     kwargs.setdefault("actor", None)
     kwargs.setdefault("now", timezone.now())
     return create(**kwargs)
+
+
+def work_order_create(*, station=None, ticket=None, premise=None, **kwargs):
+    """A pending work order made through the dispatch service.
+
+    With a premise (or none given), it serves a new repair ticket on that
+    premise, as repairs dispatches it; pass ticket=False for an order with no ticket.
+    """
+    from datetime import timedelta
+
+    from dispatch.services import work_order_create as create
+
+    now = kwargs.pop("now", timezone.now())
+    if ticket is None:
+        premise = premise or PremiseFactory(transformer__feeder__station=station)
+        ticket = ticket_create(kind="repair", premise=premise, now=now)
+        station = station or ticket.station
+    elif ticket is False:
+        ticket = None
+    kwargs.setdefault("location", premise.address if premise else "Transformer T1")
+    kwargs.setdefault("arrive_by", now + timedelta(minutes=45))
+    kwargs.setdefault("restore_within", timedelta(hours=3))
+    kwargs.setdefault("actor", None)
+    return create(station=station or ticket.station, ticket=ticket, now=now, **kwargs)

@@ -1,0 +1,68 @@
+"""Reads of work orders and crews, scoped by who is asking."""
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.access import scope_queryset
+from accounts.models import Role, User
+from dispatch.models import OPEN_WORK_ORDER_STATUSES, CauseCode, Crew, WorkOrder
+from grid.models import Station
+
+
+def work_order_list_for_user(*, user: User) -> QuerySet[WorkOrder]:
+    """Orders the user may see, earliest deadline first, with what lists show.
+
+    Centre roles see every station, a dispatcher its station; a crew member sees
+    the orders assigned to their crew, and their station's unassigned ones when
+    crews may take those (GRIDLINE_CREW_TAKES_UNASSIGNED).
+    """
+    qs = WorkOrder.objects.select_related(
+        "station", "crew", "cause", "ticket", "ticket__customer"
+    ).order_by("arrive_by", "pk")
+    qs = scope_queryset(qs, user, department_field=None)
+    if user.is_authenticated and user.role == Role.CREW and not user.is_superuser:
+        membership = getattr(user, "crew_membership", None)
+        if membership is None:
+            return qs.none()
+        mine = Q(crew_id=membership.crew_id)
+        if settings.GRIDLINE_CREW_TAKES_UNASSIGNED:
+            mine |= Q(crew__isnull=True, status__in=OPEN_WORK_ORDER_STATUSES)
+        qs = qs.filter(mine)
+    return qs
+
+
+def work_order_open_list_for_user(*, user: User) -> QuerySet[WorkOrder]:
+    return work_order_list_for_user(user=user).filter(status__in=OPEN_WORK_ORDER_STATUSES)
+
+
+def work_order_get_for_user(*, user: User, pk: int) -> WorkOrder:
+    """One order; Http404 when it is outside the user's scope."""
+    try:
+        return work_order_list_for_user(user=user).get(pk=pk)
+    except (WorkOrder.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such work order.") from None
+
+
+def crew_list_for_station(*, station: Station | int) -> list[Crew]:
+    """The station's crews, on duty first, for the assign menu."""
+    station_id = station.pk if isinstance(station, Station) else station
+    return list(Crew.objects.filter(station_id=station_id).order_by("-on_duty", "code"))
+
+
+def crews_by_station(*, station_ids: set[int]) -> dict[int, list[Crew]]:
+    """Crews of several stations in one query (the supervisor's queue spans stations)."""
+    crews: dict[int, list[Crew]] = {pk: [] for pk in station_ids}
+    for crew in Crew.objects.filter(station_id__in=station_ids).order_by("-on_duty", "code"):
+        crews[crew.station_id].append(crew)
+    return crews
+
+
+def cause_list() -> list[CauseCode]:
+    return list(CauseCode.objects.filter(active=True))
+
+
+def is_assigned_crew_member(*, user: User, order: WorkOrder) -> bool:
+    """The caller's phone shows in full only to the crew the order is assigned to."""
+    membership = getattr(user, "crew_membership", None) if user.is_authenticated else None
+    return membership is not None and order.crew_id == membership.crew_id
