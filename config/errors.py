@@ -25,3 +25,14 @@ class NotPermitted(GridlineError):
     """The user's role may not do this (API: 403). Out-of-scope objects answer 404 instead."""
 
     status_code = 403
+
+
+class FieldErrors(GridlineError):
+    """Input failed validation; `errors` holds the messages per field, all at once."""
+
+    def __init__(self, errors: dict[str, list[str]], message: str = "") -> None:
+        super().__init__(message or "; ".join(m for ms in errors.values() for m in ms))
+        self.errors = errors
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {name: [str(m) for m in messages] for name, messages in self.errors.items()}

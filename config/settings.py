@@ -276,6 +276,8 @@ GRIDLINE_FEEDER_INCIDENT_WINDOW_MINUTES = env_int(
 # §3.4: outage notices.
 GRIDLINE_PLANNED_NOTICE_DAYS = env_int("GRIDLINE_PLANNED_NOTICE_DAYS", 7, minimum=0)
 GRIDLINE_TEMPORARY_NOTICE_HOURS = env_int("GRIDLINE_TEMPORARY_NOTICE_HOURS", 24, minimum=0)
+# The language of messages to customers (SMS); staff pages follow each user's choice.
+GRIDLINE_CUSTOMER_LANGUAGE = env_str("GRIDLINE_CUSTOMER_LANGUAGE", "zh-hans")
 GRIDLINE_NOTICE_REMINDER_MINUTES = env_int("GRIDLINE_NOTICE_REMINDER_MINUTES", 30, minimum=1)
 
 # §3.5: complaints and other ticket kinds.
@@ -316,10 +318,20 @@ GRIDLINE_DEADLINE_SCAN_SECONDS = env_int("GRIDLINE_DEADLINE_SCAN_SECONDS", 30, m
 
 # SMS: the default backend writes to the log; the outbox table keeps every message.
 GRIDLINE_SMS_BACKEND = env_str("GRIDLINE_SMS_BACKEND", "tickets.sms.LogBackend")
+# For tickets.sms.HttpGatewayBackend.
+GRIDLINE_SMS_GATEWAY_URL = env_str("GRIDLINE_SMS_GATEWAY_URL", "")
+GRIDLINE_SMS_GATEWAY_KEY = env_str("GRIDLINE_SMS_GATEWAY_KEY", "")
+# A message claimed this long ago and still unsent was lost with its worker: claim it again.
+GRIDLINE_OUTBOX_RECLAIM_MINUTES = env_int("GRIDLINE_OUTBOX_RECLAIM_MINUTES", 10, minimum=1)
+GRIDLINE_OUTBOX_MAX_ATTEMPTS = env_int("GRIDLINE_OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
 
 # --- Celery beat (the schedule is code, reviewed like code) -----------------
 
 CELERY_BEAT_SCHEDULE = {
+    # Send what the outbox holds: catches rows whose on-commit kick was lost.
+    "outbox_send": {"task": "tickets.tasks.outbox_send", "schedule": 60.0},
+    # Remind the customers of a notice GRIDLINE_NOTICE_REMINDER_MINUTES before it starts.
+    "notice_reminders": {"task": "repairs.tasks.notice_reminders_send", "schedule": 60.0},
     # Prune expired browser sessions nightly (minute 15, hour 3: 03:15 every day).
     "sessions_clear": {
         "task": "accounts.tasks.sessions_clear",

@@ -17,6 +17,7 @@ from accounts.models import Role, User
 from config.errors import GridlineError, NotPermitted, TransitionNotAllowed
 from dispatch.models import (
     CREW_ACTIONS,
+    OPEN_WORK_ORDER_STATUSES,
     WORK_ORDER_TRANSITIONS,
     CauseCode,
     Crew,
@@ -254,3 +255,81 @@ def _required_text(value: Any, field: str, message: str) -> str:
             _("Keep it under %(n)d characters.") % {"n": REASON_MAX_LENGTH}, field=field
         )
     return text
+
+
+# The further a crew has got with an order, the more it is worth keeping in a merge.
+_PROGRESS = [
+    WorkOrder.Status.ON_SITE,
+    WorkOrder.Status.EN_ROUTE,
+    WorkOrder.Status.ACCEPTED,
+    WorkOrder.Status.ASSIGNED,
+    WorkOrder.Status.PENDING,
+    WorkOrder.Status.RETURNED,
+]
+
+
+def work_order_merge(
+    *,
+    order_ids: list[int],
+    location: str,
+    brief: str,
+    actor: User | None,
+    note: str,
+    now: datetime,
+) -> WorkOrder | None:
+    """Fold several open orders into one (an incident's reports, DESIGN §3.3).
+
+    Keeps the order a crew has got furthest with (the earliest on a tie), so no
+    crew is turned back; it now serves the incident rather than one ticket,
+    with the earliest deadline of them all. The others are cancelled with a
+    note on their tickets, never deleted. Returns None when none is open.
+    Call inside a transaction; the caller links the kept order to its incident.
+    """
+    orders = list(
+        WorkOrder.objects.select_for_update()
+        .filter(pk__in=order_ids, status__in=OPEN_WORK_ORDER_STATUSES)
+        .order_by("pk")
+    )
+    if not orders:
+        return None
+    keep = min(orders, key=lambda o: (_PROGRESS.index(o.status), o.created_at, o.pk))
+    for order in orders:
+        if order is not keep:
+            _cancel(order=order, actor=actor, note=note, now=now)
+    former_ticket = keep.ticket
+    keep.ticket = None
+    keep.location = location[:255]
+    keep.brief = brief
+    keep.arrive_by = min(o.arrive_by for o in orders)
+    keep.restore_within = min(o.restore_within for o in orders)
+    keep.important = any(o.important for o in orders)
+    keep.hazards = sorted({h for o in orders for h in o.hazards})
+    keep.updated_at = now
+    keep.save()
+    if former_ticket is not None:
+        timeline_record(
+            ticket=former_ticket,
+            kind="merged",
+            actor=actor,
+            at=now,
+            note=note,
+            data={"work_order": keep.pk},
+        )
+    return keep
+
+
+def work_order_cancel(*, order: WorkOrder, actor: User | None, note: str, now: datetime) -> None:
+    """Cancel an order the system no longer needs (its incident was restored); no-op if closed."""
+    order = WorkOrder.objects.select_for_update().get(pk=order.pk)
+    if order.is_open:
+        _cancel(order=order, actor=actor, note=note, now=now)
+
+
+def _cancel(*, order: WorkOrder, actor: User | None, note: str, now: datetime) -> None:
+    old_status = order.status
+    order.status = WorkOrder.Status.CANCELLED
+    order.cancelled_at = now
+    order.updated_at = now
+    order.save(update_fields=["status", "cancelled_at", "updated_at"])
+    _record_on_ticket(order=order, action="cancel", actor=actor, now=now, note=note,
+                      old_status=old_status)  # fmt: skip

@@ -1,15 +1,36 @@
+import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import serializers
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import role_permission
+from accounts.access import has_role, role_permission
 from accounts.models import Role
+from dispatch.models import CauseCode
 from grid.models import Premise
+from grid.phones import normalise_phone
 from grid.selectors import premise_get_by_meter
-from repairs.selectors import premise_facts
+from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident, OutageNotice
+from repairs.selectors import (
+    incident_get_for_user,
+    incident_list_for_user,
+    notice_get_for_change,
+    notice_list,
+    premise_facts,
+)
+from repairs.services import (
+    incident_etr_set,
+    incident_restore,
+    notice_cancel,
+    notice_input_parse,
+    notice_publish,
+    repair_create,
+)
 from repairs.triage import (
     EQUIPMENT_IN_USE_MAX_LENGTH,
     Answers,
@@ -139,3 +160,303 @@ class TriageView(APIView):
         premise, answers = triage_input_parse(request.data)
         decision = decide(answers, premise_facts(premise=premise, now=timezone.now()))
         return Response(triage_output(premise=premise, answers=answers, decision=decision))
+
+
+DESCRIPTION_MAX_LENGTH = 2000
+
+
+class RepairInput(TriageInput):
+    caller_phone = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=DESCRIPTION_MAX_LENGTH
+    )
+
+
+class RepairOutput(serializers.Serializer):
+    number = serializers.CharField()
+    outcome = serializers.ChoiceField(Outcome.choices)
+    reason = serializers.CharField()
+    priority = serializers.CharField()
+    arrive_by = serializers.DateTimeField(allow_null=True)
+    incident = serializers.IntegerField(allow_null=True)
+    work_order = serializers.IntegerField(allow_null=True)
+
+
+def repair_input_parse(data: object) -> tuple[Premise, Answers, str, str]:
+    """Premise, answers, caller phone and description; every bad field reported at once."""
+    errors: dict[str, list[str]] = {}
+    premise = answers = None
+    try:
+        premise, answers = triage_input_parse(data)
+    except TriageInputInvalid as exc:
+        errors.update(exc.errors)
+    data = data if isinstance(data, dict) else {}
+    phone = data.get("caller_phone") or ""
+    if not isinstance(phone, str):
+        errors["caller_phone"] = [_("Give the caller's phone as text.")]
+    elif phone.strip():
+        try:
+            phone = normalise_phone(phone)
+        except ValueError:
+            errors["caller_phone"] = [_("%(phone)s is not a phone number.") % {"phone": phone}]
+    description = data.get("description") or ""
+    if not isinstance(description, str):
+        errors["description"] = [_("Give the description as text.")]
+    elif len(description) > DESCRIPTION_MAX_LENGTH:
+        errors["description"] = [
+            _("Keep the description under %(n)d characters.") % {"n": DESCRIPTION_MAX_LENGTH}
+        ]
+    if errors:
+        raise TriageInputInvalid(errors)
+    return premise, answers, phone, description.strip()
+
+
+class RepairCreateView(APIView):
+    """POST /api/v1/repairs/: record a repair call, triaged, dispatched or answered."""
+
+    permission_classes = [role_permission(Role.AGENT, Role.SUPERVISOR)]
+
+    @extend_schema(
+        request=RepairInput,
+        responses={201: RepairOutput, 400: OpenApiTypes.OBJECT},
+        examples=[
+            OpenApiExample(
+                "Neighbours out too",
+                value={
+                    "meter_no": "YD01000123",
+                    "caller_phone": "13800001234",
+                    "description": "Whole street dark since 19:40",
+                    "scope": "neighbours",
+                    "breaker": "not_tripped",
+                    "high_power_load": False,
+                    "equipment_in_use": "",
+                    "fault_side": "unknown",
+                    "hazards": [],
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request):
+        premise, answers, phone, description = repair_input_parse(request.data)
+        created = repair_create(
+            premise=premise,
+            answers=answers,
+            actor=request.user,
+            caller_phone=phone,
+            description=description,
+        )
+        body = RepairOutput(
+            {
+                "number": created.ticket.number,
+                "outcome": created.decision.outcome,
+                "reason": created.decision.reason,
+                "priority": created.ticket.priority,
+                "arrive_by": created.repair.arrive_by,
+                "incident": created.incident.pk if created.incident else None,
+                "work_order": created.work_order.pk if created.work_order else None,
+            }
+        ).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class IncidentOutput(serializers.ModelSerializer):
+    device_code = serializers.CharField(read_only=True)
+    station_code = serializers.CharField(source="station.code", read_only=True)
+    feeder_code = serializers.CharField(source="feeder.code", read_only=True)
+    ticket_count = serializers.IntegerField(read_only=True)
+    cause = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Incident
+        fields = [
+            "id",
+            "level",
+            "device_code",
+            "station_code",
+            "feeder_code",
+            "status",
+            "etr",
+            "ticket_count",
+            "work_order",
+            "absorbed_into",
+            "cause",
+            "cause_note",
+            "created_at",
+            "acknowledged_at",
+            "restored_at",
+        ]
+        read_only_fields = fields
+
+
+class IncidentRestoreInput(serializers.Serializer):
+    cause = serializers.SlugRelatedField(
+        slug_field="code", queryset=CauseCode.objects.filter(active=True)
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class IncidentEtrInput(serializers.Serializer):
+    etr = serializers.DateTimeField()
+
+
+class IncidentFilter(django_filters.FilterSet):
+    active = django_filters.BooleanFilter(method="filter_active", label="active")
+
+    class Meta:
+        model = Incident
+        fields = ["active", "level", "status"]
+
+    def filter_active(self, queryset, name, value):
+        if value:
+            return queryset.filter(status__in=ACTIVE_INCIDENT_STATUSES)
+        return queryset.exclude(status__in=ACTIVE_INCIDENT_STATUSES)
+
+
+class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Incidents in the caller's scope; restore and ETR are actions."""
+
+    serializer_class = IncidentOutput
+    filterset_class = IncidentFilter
+    permission_classes = [
+        role_permission(Role.AGENT, Role.SUPERVISOR, Role.DISPATCHER, Role.CREW, Role.MANAGER)
+    ]
+
+    def get_queryset(self):
+        return incident_list_for_user(user=self.request.user)
+
+    def _incident(self, request, pk) -> Incident:
+        if not has_role(request.user, Role.DISPATCHER, Role.CREW, Role.SUPERVISOR):
+            raise PermissionDenied(_("Your role cannot change incidents."))
+        return incident_get_for_user(user=request.user, pk=pk)
+
+    @extend_schema(
+        request=IncidentRestoreInput,
+        responses={200: IncidentOutput, 400: OpenApiTypes.OBJECT, 404: None, 409: None},
+        examples=[
+            OpenApiExample(
+                "Fuse replaced",
+                value={"cause": "transformer_fuse", "note": "Replaced the HV fuse"},
+                request_only=True,
+            )
+        ],
+    )
+    @action(detail=True, methods=["post"])
+    def restore(self, request, pk=None):
+        """Power is back: resolves every attached ticket with the cause (DESIGN §3.3)."""
+        incident = self._incident(request, pk)
+        body = IncidentRestoreInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        incident_restore(
+            incident=incident,
+            cause=body.validated_data["cause"],
+            note=body.validated_data["note"],
+            actor=request.user,
+        )
+        return Response(IncidentOutput(incident_get_for_user(user=request.user, pk=pk)).data)
+
+    @extend_schema(
+        request=IncidentEtrInput,
+        responses={200: IncidentOutput, 400: OpenApiTypes.OBJECT, 404: None, 409: None},
+    )
+    @action(detail=True, methods=["post"])
+    def etr(self, request, pk=None):
+        """Set the estimated restoration time; every attached caller's timeline shows it."""
+        incident = self._incident(request, pk)
+        body = IncidentEtrInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        incident_etr_set(incident=incident, etr=body.validated_data["etr"], actor=request.user)
+        return Response(IncidentOutput(incident_get_for_user(user=request.user, pk=pk)).data)
+
+
+class OutageNoticeInput(serializers.Serializer):
+    """Documents the body; `notice_input_parse` validates it, as the notice page does."""
+
+    kind = serializers.ChoiceField(OutageNotice.Kind.choices)
+    feeder_codes = serializers.ListField(child=serializers.CharField(), default=list)
+    transformer_codes = serializers.ListField(child=serializers.CharField(), default=list)
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    reason = serializers.CharField(max_length=255)
+
+
+class OutageNoticeOutput(serializers.ModelSerializer):
+    feeder_codes = serializers.SlugRelatedField(
+        source="feeders", slug_field="code", many=True, read_only=True
+    )
+    transformer_codes = serializers.SlugRelatedField(
+        source="transformers", slug_field="code", many=True, read_only=True
+    )
+    station_code = serializers.CharField(source="station.code", default=None, read_only=True)
+
+    class Meta:
+        model = OutageNotice
+        fields = [
+            "id",
+            "kind",
+            "feeder_codes",
+            "transformer_codes",
+            "station_code",
+            "starts_at",
+            "ends_at",
+            "reason",
+            "published_at",
+            "late_notice",
+            "cancelled_at",
+        ]
+        read_only_fields = fields
+
+
+class OutageNoticeViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Planned outages, temporary outages and supply restrictions (DESIGN §3.4).
+
+    The list holds the notices not yet over; `?past=true` the ended and cancelled ones.
+    """
+
+    serializer_class = OutageNoticeOutput
+
+    def get_permissions(self):
+        if self.action in ("create", "cancel"):
+            return [role_permission(Role.SUPERVISOR, Role.DISPATCHER)()]
+        return [permissions.IsAuthenticated()]
+
+    def get_queryset(self):
+        past = self.request.query_params.get("past") == "true"
+        return notice_list(now=timezone.now(), current=not past)
+
+    @extend_schema(
+        request=OutageNoticeInput,
+        responses={201: OutageNoticeOutput, 400: OpenApiTypes.OBJECT, 403: None},
+        examples=[
+            OpenApiExample(
+                "Planned maintenance on a feeder",
+                value={
+                    "kind": "planned",
+                    "feeder_codes": ["YD01-F02"],
+                    "transformer_codes": [],
+                    "starts_at": "2026-12-08T08:00:00+08:00",
+                    "ends_at": "2026-12-08T17:00:00+08:00",
+                    "reason": "Replacing poles on Riverside Road",
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def create(self, request, *args, **kwargs):
+        now = timezone.now()
+        data = notice_input_parse(request.data, user=request.user, now=now)
+        notice = notice_publish(data=data, actor=request.user, now=now)
+        return Response(OutageNoticeOutput(notice).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: OutageNoticeOutput, 404: None, 409: None})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Withdraw the notice; its customers get an SMS."""
+        notice = notice_get_for_change(user=request.user, pk=pk)
+        notice = notice_cancel(notice=notice, actor=request.user)
+        return Response(OutageNoticeOutput(notice).data)

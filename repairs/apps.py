@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class RepairsConfig(AppConfig):
     name = "repairs"
     verbose_name = _("Repairs")
+
+    def ready(self) -> None:
+        from dispatch.signals import work_order_transitioned
+        from repairs.services import on_work_order_transitioned
+
+        work_order_transitioned.connect(
+            on_work_order_transitioned, dispatch_uid="repairs.incident_follows_work_order"
+        )

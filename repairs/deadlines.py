@@ -23,10 +23,15 @@ def arrive_by(
     return _after(created_at, minutes)
 
 
-def restore_by(arrived_at: datetime, area_type: str, *, important: bool) -> datetime:
-    """When power must be back, counted from the crew's arrival; important customers get urban."""
+def restore_within(area_type: str, *, important: bool) -> timedelta:
+    """How long the crew has to restore power once on site; important customers get urban."""
     limits = settings.GRIDLINE_RESTORE_MINUTES
-    minutes = limits[AreaType.URBAN] if important else limits[area_type]
+    return timedelta(minutes=limits[AreaType.URBAN] if important else limits[area_type])
+
+
+def restore_by(arrived_at: datetime, area_type: str, *, important: bool) -> datetime:
+    """When power must be back, counted from the crew's arrival."""
+    minutes = restore_within(area_type, important=important) // timedelta(minutes=1)
     return _after(arrived_at, minutes)
 
 

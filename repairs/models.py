@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from dispatch.models import CauseCode, WorkOrder
 from grid.models import Feeder, Station, Transformer
 from repairs.triage import Breaker, FaultSide, Outcome, Scope
 from tickets.models import Ticket
@@ -35,8 +37,21 @@ class OutageNotice(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    # Published with less notice than the rules ask (DESIGN §3.4); fixed at publication.
+    # Published (or moved) with less notice than the rules ask (DESIGN §3.4).
     late_notice = models.BooleanField(_("late notice"), default=False)
+    # The one station whose devices it names; null when it spans stations
+    # (then only supervisors may change it).
+    station = models.ForeignKey(
+        Station,
+        verbose_name=_("supply station"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated"), null=True, blank=True)
+    # Set when the customers were reminded before the start (claimed once).
+    reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
 
     class Meta:
@@ -58,6 +73,9 @@ class OutageNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("repairs:notice_edit", kwargs={"pk": self.pk})
 
 
 class Incident(models.Model):
@@ -104,8 +122,20 @@ class Incident(models.Model):
         on_delete=models.PROTECT,
         related_name="absorbed",
     )
+    # The one work order the incident's reports share (DESIGN §3.3).
+    work_order = models.OneToOneField(
+        WorkOrder,
+        verbose_name=_("work order"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incident",
+    )
     etr = models.DateTimeField(_("estimated restoration"), null=True, blank=True)
-    cause = models.TextField(_("cause"), blank=True)
+    cause = models.ForeignKey(
+        CauseCode, verbose_name=_("cause"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    cause_note = models.TextField(_("what was done"), blank=True)
     created_at = models.DateTimeField(_("detected"))
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     restored_at = models.DateTimeField(_("restored"), null=True, blank=True)
@@ -184,7 +214,6 @@ class Repair(models.Model):
         related_name="repairs",
     )
     arrive_by = models.DateTimeField(_("crew on site by"), null=True, blank=True)
-    restore_by = models.DateTimeField(_("power restored by"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("repair")

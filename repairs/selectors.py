@@ -2,8 +2,11 @@
 
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 
+from accounts.access import has_role, scope_queryset
+from accounts.models import Role, User
 from grid.models import Premise
 from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident, OutageNotice
 from repairs.triage import Facts, IncidentFact, NoticeFact
@@ -28,7 +31,7 @@ def incident_get_active_for_premise(*, premise: Premise) -> Incident | None:
     """The active incident on the premise's feeder (preferred: it is the wider) or transformer."""
     transformer = premise.transformer
     return (
-        Incident.objects.select_related("feeder", "transformer")
+        Incident.objects.select_related("feeder", "transformer", "work_order")
         .filter(status__in=ACTIVE_INCIDENT_STATUSES)
         .filter(
             Q(level=Incident.Level.FEEDER, feeder_id=transformer.feeder_id)
@@ -75,5 +78,53 @@ def _incident_fact(incident: Incident | None) -> IncidentFact | None:
         device_code=incident.device_code,
         status=incident.status,
         etr=incident.etr,
-        dispatched_at=None,  # the incident's work order lands with the dispatch issue
+        dispatched_at=incident.work_order.assigned_at if incident.work_order else None,
     )
+
+
+def incident_list_for_user(*, user: User) -> QuerySet[Incident]:
+    """Incidents of the user's scope, newest first, with their ticket count."""
+    qs = Incident.objects.select_related("station", "feeder", "transformer", "work_order")
+    qs = scope_queryset(qs, user, department_field=None)
+    return qs.annotate(ticket_count=Count("repairs")).order_by("-created_at", "-pk")
+
+
+def incident_get_for_user(*, user: User, pk: int) -> Incident:
+    try:
+        return incident_list_for_user(user=user).get(pk=pk)
+    except (Incident.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such incident.") from None
+
+
+def notice_list(*, now: datetime, current: bool = True) -> QuerySet[OutageNotice]:
+    """Notices not yet over (active and upcoming, soonest first), or past ones (latest first).
+
+    Notices are public: every member of staff sees every one.
+    """
+    qs = OutageNotice.objects.select_related("station", "published_by").prefetch_related(
+        "feeders", "transformers"
+    )
+    if current:
+        return qs.filter(cancelled_at__isnull=True, ends_at__gt=now).order_by("starts_at", "pk")
+    return qs.filter(Q(cancelled_at__isnull=False) | Q(ends_at__lte=now)).order_by(
+        "-starts_at", "-pk"
+    )
+
+
+def notice_may_change(*, user: User, notice: OutageNotice) -> bool:
+    """Supervisors change any notice; a dispatcher only one confined to their station."""
+    if has_role(user, Role.SUPERVISOR):
+        return True
+    return (
+        has_role(user, Role.DISPATCHER)
+        and user.station_id is not None
+        and notice.station_id == user.station_id
+    )
+
+
+def notice_get_for_change(*, user: User, pk: int) -> OutageNotice:
+    """A notice the user may edit or cancel; Http404 otherwise (as for out-of-scope objects)."""
+    notice = OutageNotice.objects.filter(pk=pk).prefetch_related("feeders", "transformers").first()
+    if notice is None or not notice_may_change(user=user, notice=notice):
+        raise Http404("No such notice.")
+    return notice

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from config.errors import GridlineError
+from config.errors import FieldErrors
 
 EQUIPMENT_IN_USE_MAX_LENGTH: Final = 200
 
@@ -64,15 +64,11 @@ DISPATCHING_OUTCOMES: Final = frozenset({Outcome.EMERGENCY_DISPATCH, Outcome.DIS
 _TRIPPED: Final = frozenset({Breaker.TRIPPED_RESET_OK, Breaker.TRIPPED_NO_RESET})
 
 
-class TriageInputInvalid(GridlineError):
+class TriageInputInvalid(FieldErrors):
     """The triage answers failed validation; `errors` holds the messages per field."""
 
     def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__(_("The triage answers are not valid."))
-        self.errors = errors
-
-    def as_dict(self) -> dict[str, list[str]]:
-        return {name: list(messages) for name, messages in self.errors.items()}
+        super().__init__(errors, _("The triage answers are not valid."))
 
 
 @dataclass(frozen=True)

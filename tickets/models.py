@@ -183,11 +183,12 @@ EVENT_KIND_LABELS: Final[dict[str, str]] = {
     "complete": _("Work completed"),
     "return": _("Work order returned"),
     "work_order_cancelled": _("Work order cancelled"),
+    "merged": _("Work order merged into an incident's"),
     # Repairs: triage and incidents.
     "triaged": _("Triaged"),
     "incident_attached": _("Attached to an incident"),
+    "incident_acknowledged": _("Crew has taken the incident"),
     "incident_etr": _("Restoration time updated"),
-    "incident_restored": _("Power restored"),
 }
 
 
@@ -248,3 +249,51 @@ class TicketCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}{self.day:%Y%m%d}: {self.value}"
+
+
+class OutboxMessage(models.Model):
+    """A message to send, written in the transaction of the event it reports (DESIGN §3.6).
+
+    A worker claims unsent rows one by one (compare-and-set on `claimed_at`) and
+    marks them sent; the dedup key makes the same message to the same
+    recipient on the same channel impossible to queue twice.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        SMS = "sms", _("SMS")
+
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    recipient = models.CharField(_("recipient"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    body = models.TextField(_("body"))
+    # e.g. "notice:12:published:13800001234" — event × recipient × channel.
+    dedup_key = models.CharField(_("deduplication key"), max_length=200, unique=True)
+    ticket = models.ForeignKey(
+        Ticket,
+        verbose_name=_("ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outbox_messages",
+    )
+    created_at = models.DateTimeField(_("queued"))
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="outbox_unsent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} to {self.recipient}: {self.subject or self.body[:40]}"

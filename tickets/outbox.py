@@ -1,0 +1,101 @@
+"""The outbox: messages are queued in the transaction that causes them and sent after commit.
+
+`outbox_enqueue` writes the rows (a duplicate dedup key is skipped, so a retried
+transaction or a second worker never queues a message twice) and kicks the
+sender once the transaction commits. `outbox_send_pending` claims each row by
+compare-and-set, so two workers never send one message twice; a row whose
+worker died is claimed again after GRIDLINE_OUTBOX_RECLAIM_MINUTES.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from tickets.models import OutboxMessage
+from tickets.sms import sms_backend
+
+logger = logging.getLogger("gridline.outbox")
+
+SEND_BATCH = 200
+
+
+@dataclass(frozen=True)
+class Message:
+    channel: str
+    recipient: str
+    body: str
+    dedup_key: str
+    subject: str = ""
+    ticket_id: int | None = None
+
+
+def outbox_enqueue(messages: list[Message], *, now: datetime | None = None) -> None:
+    """Queue the messages in the current transaction; the sender runs after commit."""
+    if not messages:
+        return
+    now = now or timezone.now()
+    OutboxMessage.objects.bulk_create(
+        [
+            OutboxMessage(
+                channel=m.channel,
+                recipient=m.recipient,
+                subject=m.subject[:255],
+                body=m.body,
+                dedup_key=m.dedup_key[:200],
+                ticket_id=m.ticket_id,
+                created_at=now,
+            )
+            for m in messages
+        ],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    from tickets.tasks import outbox_send  # tasks imports this module
+
+    transaction.on_commit(outbox_send.delay)
+
+
+def outbox_send_pending(*, now: datetime | None = None, limit: int = SEND_BATCH) -> int:
+    """Send up to `limit` due messages; returns how many went out."""
+    now = now or timezone.now()
+    stale = now - timedelta(minutes=settings.GRIDLINE_OUTBOX_RECLAIM_MINUTES)
+    due = Q(sent_at__isnull=True, attempts__lt=settings.GRIDLINE_OUTBOX_MAX_ATTEMPTS) & (
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale)
+    )
+    sent = 0
+    for pk in OutboxMessage.objects.filter(due).values_list("pk", flat=True)[:limit]:
+        # Compare-and-set: only one worker's UPDATE matches the row.
+        claimed = OutboxMessage.objects.filter(due, pk=pk).update(
+            claimed_at=now, attempts=F("attempts") + 1
+        )
+        if not claimed:
+            continue
+        message = OutboxMessage.objects.get(pk=pk)
+        try:
+            _deliver(message)
+        except Exception as exc:  # any failure: keep the row, let a later pass retry
+            logger.warning("outbox %s to %s failed: %s", message.pk, message.recipient, exc)
+            OutboxMessage.objects.filter(pk=pk).update(claimed_at=None, last_error=str(exc)[:2000])
+            continue
+        OutboxMessage.objects.filter(pk=pk).update(sent_at=timezone.now(), last_error="")
+        sent += 1
+    return sent
+
+
+def _deliver(message: OutboxMessage) -> None:
+    if message.channel == OutboxMessage.Channel.SMS:
+        sms_backend().send(phone=message.recipient, text=message.body)
+    else:
+        send_mail(
+            message.subject,
+            message.body,
+            settings.DEFAULT_FROM_EMAIL,
+            [message.recipient],
+            fail_silently=False,
+        )
