@@ -330,6 +330,7 @@ def incident_restore(
     incident.cause_note = note
     incident.save(update_fields=["status", "restored_at", "cause", "cause_note"])
     text = f"{cause.label}: {note}" if note else cause.label
+    _incident_sms(incident, event="restored", now=now)
     ticket_resolve_many(
         tickets=Ticket.objects.filter(repair__incident=incident),
         actor=actor,
@@ -358,6 +359,7 @@ def incident_acknowledge(
     )
     incident.refresh_from_db()
     if updated:
+        _incident_sms(incident, event="acknowledged", now=now)
         timeline_record_many(
             ticket_ids=incident_attached_ticket_ids(incident),
             kind="incident_acknowledged",
@@ -381,6 +383,7 @@ def incident_etr_set(
         )
     incident.etr = etr
     incident.save(update_fields=["etr"])
+    _incident_sms(incident, event=f"etr:{etr.timestamp():.0f}", now=now)
     timeline_record_many(
         ticket_ids=incident_attached_ticket_ids(incident),
         kind="incident_etr",
@@ -390,6 +393,39 @@ def incident_etr_set(
         data={"incident": incident.pk, "etr": etr.isoformat()},
     )
     return incident
+
+
+def _incident_sms(incident: Incident, *, event: str, now: datetime) -> None:
+    """Tell every caller attached to the incident (DESIGN §3.3), once per event and phone."""
+    phones = (
+        Ticket.objects.filter(repair__incident=incident, status__in=OPEN_STATUSES)
+        .exclude(caller_phone="")
+        .values_list("pk", "caller_phone")
+    )
+    with translation.override(settings.GRIDLINE_CUSTOMER_LANGUAGE):
+        etr = timezone.localtime(incident.etr).strftime("%m-%d %H:%M") if incident.etr else ""
+        if event == "restored":
+            body = _("Power is restored. Thank you for your patience.")
+        elif event == "acknowledged":
+            body = _("A repair crew is on the way to the outage you reported.")
+        else:
+            body = _("Estimated restoration of the outage you reported: %(etr)s.") % {"etr": etr}
+    seen: dict[str, int] = {}
+    for ticket_id, phone in phones:
+        seen.setdefault(phone, ticket_id)
+    outbox_enqueue(
+        [
+            Message(
+                channel=OutboxMessage.Channel.SMS,
+                recipient=phone,
+                body=body,
+                dedup_key=f"incident:{incident.pk}:{event}:{phone}",
+                ticket_id=ticket_id,
+            )
+            for phone, ticket_id in seen.items()
+        ],
+        now=now,
+    )
 
 
 def on_work_order_transitioned(sender, *, order: WorkOrder, action: str, actor, now, **kwargs):
