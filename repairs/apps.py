@@ -8,8 +8,11 @@ class RepairsConfig(AppConfig):
 
     def ready(self) -> None:
         from dispatch.signals import work_order_transitioned
+        from repairs.panels import repair_panel
         from repairs.services import on_work_order_transitioned
+        from tickets.panels import panel_register
 
+        panel_register(repair_panel)
         work_order_transitioned.connect(
             on_work_order_transitioned, dispatch_uid="repairs.incident_follows_work_order"
         )

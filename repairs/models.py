@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dispatch.models import CauseCode, WorkOrder
 from grid.models import Feeder, Station, Transformer
-from repairs.triage import Breaker, FaultSide, Outcome, Scope
+from repairs.triage import Breaker, FaultSide, Hazard, Outcome, Scope
 from tickets.models import Ticket
 
 
@@ -221,3 +221,7 @@ class Repair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.outcome}"
+
+    @property
+    def hazard_labels(self) -> list[str]:
+        return [Hazard(h).label for h in self.hazards]

@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from tickets import selectors
 from tickets.models import Kind, Ticket
+from tickets.panels import panels_for
 
 PAGE_SIZE = 50
 
@@ -32,4 +33,5 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
     ticket = selectors.ticket_get_for_user(user=request.user, number=number)
-    return render(request, "tickets/ticket_detail.html", {"ticket": ticket})
+    context = {"ticket": ticket, "panels": panels_for(ticket)}
+    return render(request, "tickets/ticket_detail.html", context)

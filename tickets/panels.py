@@ -1,0 +1,33 @@
+"""Panels that apps above tickets add to the ticket page.
+
+tickets cannot import the apps built on it, so they register here at start-up
+(in their AppConfig.ready): repairs shows the triage, the work order and the
+incident of a repair ticket. A panel function returns None when it has nothing
+to show for the ticket.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tickets.models import Ticket
+
+
+@dataclass(frozen=True)
+class Panel:
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+PanelFunction = Callable[[Ticket], Panel | None]
+_panels: list[PanelFunction] = []
+
+
+def panel_register(function: PanelFunction) -> PanelFunction:
+    if function not in _panels:
+        _panels.append(function)
+    return function
+
+
+def panels_for(ticket: Ticket) -> list[Panel]:
+    return [panel for function in _panels if (panel := function(ticket)) is not None]
