@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -136,6 +137,8 @@ class TriageView(APIView):
     """POST /api/v1/repairs/triage/: the outcome of DESIGN §3.1 for these answers. Saves nothing."""
 
     permission_classes = [role_permission(Role.AGENT, Role.SUPERVISOR)]
+    # JSON only: lists and booleans do not survive a form-encoded body.
+    parser_classes = [JSONParser]
 
     @extend_schema(
         request=TriageInput,
@@ -192,9 +195,11 @@ def repair_input_parse(data: object) -> tuple[Premise, Answers, str, str]:
         errors.update(exc.errors)
     data = data if isinstance(data, dict) else {}
     phone = data.get("caller_phone") or ""
+    if isinstance(phone, str):
+        phone = phone.strip()
     if not isinstance(phone, str):
         errors["caller_phone"] = [_("Give the caller's phone as text.")]
-    elif phone.strip():
+    elif phone:
         try:
             phone = normalise_phone(phone)
         except ValueError:
@@ -215,6 +220,7 @@ class RepairCreateView(APIView):
     """POST /api/v1/repairs/: record a repair call, triaged, dispatched or answered."""
 
     permission_classes = [role_permission(Role.AGENT, Role.SUPERVISOR)]
+    parser_classes = [JSONParser]
 
     @extend_schema(
         request=RepairInput,

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.access import has_role, scope_queryset
 from accounts.models import Role, User
@@ -93,7 +94,7 @@ def incident_get_for_user(*, user: User, pk: int) -> Incident:
     try:
         return incident_list_for_user(user=user).get(pk=pk)
     except (Incident.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such incident.") from None
+        raise Http404(_("No such incident.")) from None
 
 
 def notice_list(*, now: datetime, current: bool = True) -> QuerySet[OutageNotice]:
@@ -126,5 +127,20 @@ def notice_get_for_change(*, user: User, pk: int) -> OutageNotice:
     """A notice the user may edit or cancel; Http404 otherwise (as for out-of-scope objects)."""
     notice = OutageNotice.objects.filter(pk=pk).prefetch_related("feeders", "transformers").first()
     if notice is None or not notice_may_change(user=user, notice=notice):
-        raise Http404("No such notice.")
+        raise Http404(_("No such notice."))
     return notice
+
+
+def notice_affected(*, notice: OutageNotice) -> dict:
+    """How many premises the notice covers, and the important ones to call individually."""
+    premises = Premise.objects.filter(
+        Q(transformer__in=notice.transformers.all())
+        | Q(transformer__feeder__in=notice.feeders.all())
+    )
+    important = list(
+        premises.filter(important=True)
+        .select_related("customer")
+        .prefetch_related("customer__phones")
+        .order_by("address")[:50]
+    )
+    return {"premises": premises.count(), "important": important}

@@ -1,0 +1,244 @@
+"""The triage wizard (issue #3 item 6): an agent on a repair call asks the questions of
+DESIGN §3.1 and sees the outcome change as the caller answers."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.access import has_role, role_required
+from accounts.models import Role
+from config.errors import FieldErrors, TransitionNotAllowed
+from config.htmx import is_htmx_partial
+from grid.selectors import premise_get_by_meter
+from repairs import deadlines, selectors
+from repairs.api import repair_input_parse, triage_input_parse
+from repairs.forms import (
+    error_list,
+    notice_form_data,
+    notice_form_initial,
+    repair_form_data,
+    repair_form_initial,
+)
+from repairs.models import Incident, OutageNotice
+from repairs.selectors import premise_facts
+from repairs.services import (
+    notice_cancel,
+    notice_input_parse,
+    notice_publish,
+    notice_update,
+    repair_create,
+)
+from repairs.triage import (
+    Breaker,
+    Decision,
+    FaultSide,
+    Hazard,
+    Outcome,
+    Scope,
+    TriageInputInvalid,
+    decide,
+)
+from tickets.models import Priority
+
+WIZARD_ROLES = (Role.AGENT, Role.SUPERVISOR)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*WIZARD_ROLES)
+def repair_new(request: HttpRequest) -> HttpResponse:
+    """GET: the wizard for ?meter_no= (with ?phone=); POST: record the repair ticket."""
+    if request.method == "GET":
+        values = repair_form_initial(
+            meter_no=request.GET.get("meter_no", "").strip(),
+            caller_phone=request.GET.get("phone", "").strip(),
+        )
+        return _wizard_render(request, values=values, errors={})
+    values = repair_form_data(request.POST)
+    try:
+        premise, answers, phone, description = repair_input_parse(values)
+    except TriageInputInvalid as exc:
+        return _wizard_render(request, values=values, errors=exc.errors, status=422)
+    created = repair_create(
+        premise=premise,
+        answers=answers,
+        actor=request.user,
+        caller_phone=phone,
+        description=description,
+    )
+    messages.success(
+        request,
+        _("Repair ticket %(number)s recorded: %(outcome)s.")
+        % {"number": created.ticket.number, "outcome": created.decision.outcome.label},
+    )
+    return redirect(created.ticket)
+
+
+@require_POST
+@role_required(*WIZARD_ROLES)
+def repair_preview(request: HttpRequest) -> HttpResponse:
+    """The outcome panel for the answers so far (htmx); saves nothing, 422 on bad answers."""
+    context, status = _outcome_context(repair_form_data(request.POST))
+    return render(request, "repairs/_outcome.html", context, status=status)
+
+
+def _wizard_render(
+    request: HttpRequest, *, values: dict, errors: dict[str, list[str]], status: int = 200
+) -> HttpResponse:
+    meter_no = values["meter_no"].strip()
+    premise = None
+    if meter_no and "meter_no" not in errors:
+        premise = premise_get_by_meter(meter_no=meter_no)
+        if premise is None:
+            errors = {
+                **errors,
+                "meter_no": [_("No premise has meter number %(meter)s.") % {"meter": meter_no}],
+            }
+    # The panel's own status does not matter here: the page's status is the submit's.
+    outcome = _outcome_context(values)[0] if premise else {}
+    context = {
+        **outcome,
+        "premise": premise,
+        "values": values,
+        "errors": errors,
+        # Before a premise is found (and nothing was posted) the page asks only for the meter.
+        "lookup": premise is None and request.method == "GET",
+        "hazard_choices": Hazard.choices,
+        "scope_choices": Scope.choices,
+        "breaker_choices": Breaker.choices,
+        "fault_side_choices": FaultSide.choices,
+    }
+    template = "repairs/_wizard.html" if is_htmx_partial(request) else "repairs/repair_new.html"
+    return render(request, template, context, status=status)
+
+
+def _outcome_context(values: dict) -> tuple[dict, int]:
+    """Selectors + decide for the answers (DESIGN §3.1), as the outcome panel shows them."""
+    try:
+        premise, answers = triage_input_parse(values)
+    except TriageInputInvalid as exc:
+        return {"outcome_errors": error_list(exc.errors)}, 422
+    decision = decide(answers, premise_facts(premise=premise, now=timezone.now()))
+    context = {
+        "premise": premise,
+        "answers": answers,
+        "decision": decision,
+        "next_step": _next_step(decision, station=premise.transformer.feeder.station.name),
+        "priority": Priority(
+            deadlines.repair_priority(outcome=decision.outcome, important=premise.important)
+        ),
+    }
+    if decision.notice is not None:
+        context["notice_kind"] = OutageNotice.Kind(decision.notice.kind).label
+    if decision.incident is not None:
+        context["incident_level"] = Incident.Level(decision.incident.level).label
+        context["incident_status"] = Incident.Status(decision.incident.status).label
+    return context, 200
+
+
+def _next_step(decision: Decision, *, station: str) -> str:
+    """What recording the ticket will do, as repairs.services.repair_create does it."""
+    if decision.dispatches:
+        return _("Recording the ticket sends a work order to %(station)s.") % {"station": station}
+    if decision.outcome == Outcome.KNOWN_INCIDENT:
+        return _("Recording the ticket attaches it to incident #%(id)s; no new work order.") % {
+            "id": decision.incident.id
+        }
+    return _("No crew is sent: the ticket is recorded and resolved with what the caller was told.")
+
+
+# --- Outage notices (DESIGN §3.4) ---------------------------------------------------------
+
+NOTICE_PAGE_SIZE = 50
+NOTICE_ROLES = (Role.SUPERVISOR, Role.DISPATCHER)
+
+
+@login_required
+def notice_list(request: HttpRequest) -> HttpResponse:
+    """Active and upcoming notices (every member of staff answers callers about them)."""
+    past = request.GET.get("past") == "1"
+    notices = selectors.notice_list(now=timezone.now(), current=not past)
+    page = Paginator(notices, NOTICE_PAGE_SIZE).get_page(request.GET.get("page"))
+    for notice in page:
+        notice.may_change = selectors.notice_may_change(user=request.user, notice=notice)
+    context = {
+        "page": page,
+        "past": past,
+        "now": timezone.now(),
+        "may_publish": has_role(request.user, *NOTICE_ROLES),
+    }
+    return render(request, "repairs/notice_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*NOTICE_ROLES)
+def notice_new(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _notice_form(request, values={"kind": OutageNotice.Kind.PLANNED}, errors={})
+    values = notice_form_data(request.POST)
+    now = timezone.now()
+    try:
+        data = notice_input_parse(values, user=request.user, now=now)
+    except FieldErrors as exc:
+        return _notice_form(request, values=values, errors=exc.errors, status=422)
+    notice = notice_publish(data=data, actor=request.user, now=now)
+    _notice_published_message(request, notice, _("Notice published."))
+    # The notice's page lists the important customers to call individually.
+    return redirect(notice.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*NOTICE_ROLES)
+def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = selectors.notice_get_for_change(user=request.user, pk=pk)
+    if request.method == "GET":
+        return _notice_form(request, values=notice_form_initial(notice), errors={}, notice=notice)
+    values = notice_form_data(request.POST)
+    now = timezone.now()
+    try:
+        data = notice_input_parse(values, user=request.user, now=now)
+        notice = notice_update(notice=notice, data=data, actor=request.user, now=now)
+    except FieldErrors as exc:
+        return _notice_form(request, values=values, errors=exc.errors, notice=notice, status=422)
+    except TransitionNotAllowed as exc:
+        messages.error(request, exc.message)
+        return redirect("repairs:notices")
+    _notice_published_message(request, notice, _("Notice changed; its customers are told."))
+    return redirect("repairs:notices")
+
+
+@require_POST
+@role_required(*NOTICE_ROLES)
+def notice_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = selectors.notice_get_for_change(user=request.user, pk=pk)
+    try:
+        notice_cancel(notice=notice, actor=request.user)
+    except TransitionNotAllowed as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Notice cancelled; its customers are told."))
+    return redirect("repairs:notices")
+
+
+def _notice_form(request, *, values, errors, notice=None, status=200) -> HttpResponse:
+    context = {
+        "values": values,
+        "errors": errors,
+        "notice": notice,
+        "kinds": OutageNotice.Kind.choices,
+        "affected": selectors.notice_affected(notice=notice) if notice else None,
+    }
+    return render(request, "repairs/notice_form.html", context, status=status)
+
+
+def _notice_published_message(request, notice: OutageNotice, text: str) -> None:
+    messages.success(request, text)
+    if notice.late_notice:
+        messages.warning(
+            request,
+            _("Published with less notice than the rules ask: it is flagged as late."),
+        )
