@@ -11,8 +11,11 @@ class GridlineError(Exception):
         self.message = message
         self.field = field
 
-    def as_dict(self) -> dict[str, list[str]]:
-        return {self.field or "detail": [str(self.message)]}
+    def as_dict(self) -> dict[str, list[str] | str]:
+        # Without a field, the shape of DRF's own errors: {"detail": "..."}.
+        if self.field is None:
+            return {"detail": str(self.message)}
+        return {self.field: [str(self.message)]}
 
 
 class TransitionNotAllowed(GridlineError):

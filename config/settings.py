@@ -233,6 +233,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status` or `kind`; name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatusEnum": "tickets.models.Ticket.Status",
+        "TicketKindEnum": "tickets.models.Kind",
+        "WorkOrderStatusEnum": "dispatch.models.WorkOrder.Status",
+        "IncidentStatusEnum": "repairs.models.Incident.Status",
+        "IncidentLevelEnum": "repairs.models.Incident.Level",
+        "OutageNoticeKindEnum": "repairs.models.OutageNotice.Kind",
+    },
 }
 
 # --- Logging ----------------------------------------------------------------

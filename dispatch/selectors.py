@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.access import scope_queryset
 from accounts.models import Role, User
@@ -41,7 +42,7 @@ def work_order_get_for_user(*, user: User, pk: int) -> WorkOrder:
     try:
         return work_order_list_for_user(user=user).get(pk=pk)
     except (WorkOrder.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such work order.") from None
+        raise Http404(_("No such work order.")) from None
 
 
 def crew_list_for_station(*, station: Station | int) -> list[Crew]:

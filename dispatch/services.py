@@ -130,7 +130,7 @@ def work_order_act(
     note = ""
     if action == "assign":
         crew = _crew_for_assignment(order, data.get("crew"))
-        changes = {"crew": crew, "accepted_at": None, "departed_at": None}
+        changes = {"crew": crew, "accepted_at": None, "departed_at": None, "return_reason": ""}
         note = crew.name
     elif action == "complete":
         changes = {
@@ -162,11 +162,12 @@ def _apply(
     order = WorkOrder.objects.select_for_update().get(pk=order.pk)
     if order.status not in transition.sources:
         raise TransitionNotAllowed(
-            _("Cannot %(action)s work order %(id)s: it is %(status)s.")
-            % {"action": action, "id": order.pk, "status": order.get_status_display()},
+            _("Work order %(id)s is %(status)s: this step is not possible now.")
+            % {"id": order.pk, "status": order.get_status_display()},
             field="action",
         )
-    if action in CREW_ACTIONS and actor.role == Role.CREW:
+    # The field steps are a crew's; a dispatcher or supervisor may only take an order back.
+    if action in CREW_ACTIONS and (action != "return" or actor.role == Role.CREW):
         changes = {**_crew_check(order, action, actor, now), **changes}
     old_status = order.status
     order.status = transition.target
@@ -174,15 +175,18 @@ def _apply(
     order.updated_at = now
     for field, value in changes.items():
         setattr(order, field, value)
+    fields = {"status", transition.stamp, "updated_at", *changes}
     if action == "arrive":
         # Arriving exactly at arrive_by counts as in time.
         order.arrived_in_time = now <= order.arrive_by
         order.restore_by = now + order.restore_within
-    order.save()
+        fields |= {"arrived_in_time", "restore_by"}
+    order.save(update_fields=sorted(fields))
     _record_on_ticket(order=order, action=action, actor=actor, now=now, note=note,
                       old_status=old_status)  # fmt: skip
     if action == "complete" and order.ticket_id is not None:
-        ticket = order.ticket
+        # Under the ticket's lock: an agent may be resolving it at this moment.
+        ticket = Ticket.objects.select_for_update().get(pk=order.ticket_id)
         if ticket.is_open:
             ticket_transition(ticket=ticket, action="resolve", actor=actor, note=note, now=now)
     # Receivers (repairs: the incident behind the order) act in this same transaction.

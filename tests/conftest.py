@@ -14,6 +14,29 @@ from tests.factories import CrewFactory, DepartmentFactory, StationFactory, User
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """The rows data migrations seed (cause codes), for every test that uses the database.
+
+    Tests with transaction=True (threads, live_server) flush every table when they end,
+    seeded rows included; put them back so the order the tests run in never matters.
+    """
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if not uses_db:
+        return
+    request.getfixturevalue("_django_db_helper")
+    from importlib import import_module
+
+    from dispatch.models import CauseCode
+
+    for code, name in import_module("dispatch.migrations.0003_cause_codes").CAUSES:
+        CauseCode.objects.get_or_create(code=code, defaults={"name": name})
+
+
 requires_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="needs PostgreSQL: SQLite has no row locks (select_for_update is a no-op)",

@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.access import scope_queryset
 from accounts.models import User
@@ -26,4 +27,4 @@ def ticket_get_for_user(*, user: User, number: str) -> Ticket:
     try:
         return qs.get(number=number)
     except Ticket.DoesNotExist:
-        raise Http404("No such ticket.") from None
+        raise Http404(_("No such ticket.")) from None

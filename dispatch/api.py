@@ -1,0 +1,288 @@
+"""The work-order API (DESIGN §5.2): reads for the station's people, one POST per step.
+
+Who may call: dispatchers and crews (their own station), supervisors, managers
+and administrators read; agents and department handlers get 403 on every
+work-order endpoint, because work orders are the stations' business and the
+agent sees the dispatch on the ticket's timeline instead. Each step then
+checks its own roles in the service (ACTION_ROLES in dispatch/services.py), so
+a manager may read but not assign, and a dispatcher may assign but not accept.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.access import role_permission
+from accounts.models import Role
+from dispatch import selectors, services
+from dispatch.models import CauseCode, Crew, WorkOrder
+from grid.phones import mask_phone
+
+# --- Output -------------------------------------------------------------------
+
+
+class WorkOrderOutput(serializers.ModelSerializer):
+    """One work order as lists and the detail show it; every field is read-only."""
+
+    ticket = serializers.CharField(
+        source="ticket.number", default=None, allow_null=True, read_only=True
+    )
+    incident = serializers.SerializerMethodField()
+    station_code = serializers.CharField(source="station.code", read_only=True)
+    crew = serializers.CharField(source="crew.code", default=None, allow_null=True, read_only=True)
+    cause = serializers.CharField(
+        source="cause.code", default=None, allow_null=True, read_only=True
+    )
+    hazards = serializers.ListField(child=serializers.CharField(), read_only=True)
+    caller_phone = serializers.SerializerMethodField()
+    customer_name = serializers.CharField(source="ticket.customer.name", default="", read_only=True)
+
+    class Meta:
+        model = WorkOrder
+        fields = [
+            "id",
+            "status",
+            "ticket",
+            "incident",
+            "station_code",
+            "crew",
+            "location",
+            "brief",
+            "hazards",
+            "important",
+            "arrive_by",
+            "restore_by",
+            "arrived_in_time",
+            "cause",
+            "actions",
+            "return_reason",
+            "caller_phone",
+            "customer_name",
+            "created_at",
+            "assigned_at",
+            "accepted_at",
+            "departed_at",
+            "arrived_at",
+            "completed_at",
+            "returned_at",
+            "cancelled_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_incident(self, order: WorkOrder) -> int | None:
+        # repairs.Incident links to its order (repairs sits above dispatch, so
+        # dispatch never imports it); an order with no incident reads as null.
+        incident = getattr(order, "incident", None)
+        return incident.pk if incident is not None else None
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_caller_phone(self, order: WorkOrder) -> str:
+        """In full only for the crew the order is assigned to: they call the customer."""
+        if order.ticket is None:
+            return ""
+        phone = order.ticket.caller_phone
+        user = self.context["request"].user
+        if selectors.is_assigned_crew_member(user=user, order=order):
+            return phone
+        return mask_phone(phone)
+
+
+# --- Input (one small serializer per step that takes data) --------------------
+
+
+class AssignInput(serializers.Serializer):
+    crew = serializers.CharField(
+        max_length=Crew._meta.get_field("code").max_length,
+        help_text=_("Code of an on-duty crew of the station."),
+    )
+
+
+class CompleteInput(serializers.Serializer):
+    cause = serializers.CharField(
+        max_length=CauseCode._meta.get_field("code").max_length,
+        help_text=_("Code of an active cause."),
+    )
+    actions = serializers.CharField(
+        max_length=services.REASON_MAX_LENGTH, help_text=_("What the crew did on site.")
+    )
+
+
+class ReturnInput(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=services.REASON_MAX_LENGTH,
+        help_text=_("Why the order goes back to the station's queue."),
+    )
+
+
+# --- Filters --------------------------------------------------------------------
+
+
+class WorkOrderFilter(django_filters.FilterSet):
+    """`status` and `station` (code). A station role is already held to its own
+    station by the selector, so `station` only narrows what centre roles see."""
+
+    status = django_filters.ChoiceFilter(choices=WorkOrder.Status.choices)
+    station = django_filters.CharFilter(field_name="station__code")
+
+    class Meta:
+        model = WorkOrder
+        fields = ["status", "station"]
+
+
+# --- Schema pieces shared by the steps ----------------------------------------
+
+_MESSAGES = {
+    "type": "object",
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}
+_DETAIL = {"type": "object", "properties": {"detail": {}}}
+STEP_ERRORS = {
+    400: OpenApiResponse(_MESSAGES, description=_("Bad input: a list of messages per field.")),
+    403: OpenApiResponse(_DETAIL, description=_("Your role may not take this step.")),
+    404: OpenApiResponse(_DETAIL, description=_("No such work order in your scope.")),
+    409: OpenApiResponse(
+        _MESSAGES,
+        description=_("The order's state (or its crew) does not allow the step; nothing changed."),
+        examples=[
+            OpenApiExample(
+                "Wrong state",
+                value={"action": ["Cannot depart work order 42: it is Waiting for a crew."]},
+            )
+        ],
+    ),
+}
+READ_ERRORS = {
+    403: OpenApiResponse(_DETAIL, description=_("Agents and department handlers get 403.")),
+}
+
+
+def _step_schema(
+    summary: str | Promise, request: type[serializers.Serializer] | None = None, **kw: Any
+):
+    return extend_schema(
+        summary=summary,
+        request=request,
+        responses={200: WorkOrderOutput, **STEP_ERRORS},
+        **kw,
+    )
+
+
+# --- The viewset ----------------------------------------------------------------
+
+
+class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Work orders within the caller's station; each step is a POST, never a PATCH."""
+
+    permission_classes = [
+        role_permission(Role.DISPATCHER, Role.CREW, Role.SUPERVISOR, Role.MANAGER)
+    ]
+    serializer_class = WorkOrderOutput
+    filterset_class = WorkOrderFilter
+
+    def get_queryset(self) -> QuerySet[WorkOrder]:
+        # `incident` is the reverse one-to-one repairs.Incident.work_order; joined
+        # here so the list stays at a constant number of queries.
+        return selectors.work_order_list_for_user(user=self.request.user).select_related("incident")
+
+    @extend_schema(
+        summary=_("Work orders in your scope, earliest arrival deadline first"),
+        responses={200: WorkOrderOutput(many=True), **READ_ERRORS},
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        summary=_("One work order"),
+        responses={
+            200: WorkOrderOutput,
+            **READ_ERRORS,
+            404: STEP_ERRORS[404],
+        },
+    )
+    def retrieve(self, request: Request, pk: str) -> Response:
+        order = selectors.work_order_get_for_user(user=request.user, pk=pk)
+        return self._output(order)
+
+    @_step_schema(_("Dispatcher, supervisor: assign an on-duty crew of the station"), AssignInput)
+    @action(detail=True, methods=["post"])
+    def assign(self, request: Request, pk: str) -> Response:
+        return self._step(request, pk, "assign", AssignInput)
+
+    @_step_schema(_("Crew: accept the order, or take an unassigned one of the station"))
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str) -> Response:
+        return self._step(request, pk, "accept")
+
+    @_step_schema(_("Crew: set off for the site"))
+    @action(detail=True, methods=["post"])
+    def depart(self, request: Request, pk: str) -> Response:
+        return self._step(request, pk, "depart")
+
+    @_step_schema(_("Crew: on site; sets arrived_in_time and restore_by"))
+    @action(detail=True, methods=["post"])
+    def arrive(self, request: Request, pk: str) -> Response:
+        return self._step(request, pk, "arrive")
+
+    @_step_schema(
+        _("Crew: complete with cause and actions; resolves the ticket"),
+        CompleteInput,
+        examples=[
+            OpenApiExample(
+                "Transformer fuse replaced",
+                value={
+                    "cause": "transformer_fuse",
+                    "actions": "Replaced the blown drop-out fuse on T1, power back at 14:20.",
+                },
+                request_only=True,
+            )
+        ],
+    )
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk: str) -> Response:
+        return self._step(request, pk, "complete", CompleteInput)
+
+    @_step_schema(
+        _("Crew, dispatcher, supervisor: return the order to the queue; clears the crew"),
+        ReturnInput,
+    )
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request: Request, pk: str) -> Response:
+        return self._step(request, pk, "return", ReturnInput)
+
+    def _step(
+        self,
+        request: Request,
+        pk: str,
+        name: str,
+        input_class: type[serializers.Serializer] | None = None,
+    ) -> Response:
+        # Scope first: an order outside the caller's station answers 404 before
+        # the body is even read, so nothing about it leaks through a 400.
+        order = selectors.work_order_get_for_user(user=request.user, pk=pk)
+        data: dict[str, Any] = {}
+        if input_class is not None:
+            body = request.data if isinstance(request.data, Mapping) else {}
+            serializer = input_class(data=body)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+        order = services.work_order_act(order=order, action=name, actor=request.user, data=data)
+        return self._output(order)
+
+    def _output(self, order: WorkOrder) -> Response:
+        return Response(WorkOrderOutput(order, context=self.get_serializer_context()).data)
