@@ -9,6 +9,9 @@ from accounts.models import Role
 NAV_ITEMS = [
     (_("Home"), "home", tuple(Role.values)),
     (_("Tickets"), "tickets:list", tuple(Role.values)),
+    (_("Report a fault"), "repairs:new", (Role.AGENT, Role.SUPERVISOR)),
+    (_("Station queue"), "dispatch:queue", (Role.DISPATCHER, Role.SUPERVISOR)),
+    (_("My work orders"), "dispatch:crew", (Role.CREW,)),
 ]
 
 

@@ -7,16 +7,21 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import TokenView
 from accounts.views import home
-from repairs.api import TriageView
+from dispatch.api import WorkOrderViewSet
+from repairs.api import IncidentViewSet, OutageNoticeViewSet, RepairCreateView, TriageView
 from tickets.api import TicketViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("tickets", TicketViewSet, basename="ticket")
+router.register("incidents", IncidentViewSet, basename="incident")
+router.register("outage-notices", OutageNoticeViewSet, basename="outage-notice")
+router.register("work-orders", WorkOrderViewSet, basename="work-order")
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("repairs/triage/", TriageView.as_view(), name="repair-triage"),
+    path("repairs/", RepairCreateView.as_view(), name="repair-create"),
     *router.urls,
 ]
 
@@ -24,6 +29,8 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("tickets/", include("tickets.urls")),
+    path("repairs/", include("repairs.urls")),
+    path("dispatch/", include("dispatch.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

@@ -1,8 +1,9 @@
 """Plans the demo from the tables in dashboards/demo_data.py (DESIGN.md §5.1).
 
-One seeded random generator makes the data: the same premises, customers and callers on
-every run; only the tickets' dates follow the clock. Nothing here writes to the database:
-the seed_demo command passes the plans to the apps' services.
+One seeded random generator makes the data: the same premises, customers, callers and
+outage notices on every run; only the dates follow the clock. Nothing here writes to the
+database: the seed_demo command replays the plans, in time order, through the apps'
+services.
 """
 
 import csv
@@ -11,23 +12,25 @@ import itertools
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 
 from django.utils import timezone
 
 from accounts.models import Role, User
 from dashboards.demo_data import (
-    ANSWERED,
     AREA_CODE,
+    ARRIVAL_SHARE,
     CASES,
     CLOSE_NOTES,
-    CLUSTER_RESOLUTION,
     CREWS,
     DEMO_DAYS,
     GIVEN_NAMES,
     INSTITUTIONS,
+    LATE_MINUTES,
     LIFE_SUPPORT_HOMES,
     MOBILE_PREFIXES,
     NATURAL_VILLAGES,
+    NOTICE_REASONS,
     OFFICE_HOURS,
     SHOP_WORDS,
     SHOPS,
@@ -37,6 +40,7 @@ from dashboards.demo_data import (
     STEP_MINUTES,
     SURNAMES,
     TEA_WORDS,
+    WORK_ORDER_STEP_MINUTES,
     Case,
     Place,
     PremisePlan,
@@ -44,6 +48,8 @@ from dashboards.demo_data import (
 )
 from grid.importer import REQUIRED_COLUMNS
 from grid.models import AreaType
+from repairs import deadlines
+from repairs.models import OutageNotice
 from tickets.models import Kind
 
 SEED = 2026
@@ -215,14 +221,130 @@ def csv_lines(premises: list[PremisePlan]) -> list[str]:
 
 
 @dataclass
+class NoticePlan:
+    """One outage notice, as a station's dispatcher fills in the form."""
+
+    kind: str
+    station_code: str  # whose dispatcher publishes it
+    feeder_codes: list[str]
+    transformer_codes: list[str]
+    published_at: datetime
+    starts_at: datetime
+    ends_at: datetime
+    reason: str
+
+    def form_data(self) -> dict[str, Any]:
+        """The fields notice_input_parse reads."""
+        return {
+            "kind": self.kind,
+            "feeder_codes": self.feeder_codes,
+            "transformer_codes": self.transformer_codes,
+            "starts_at": self.starts_at,
+            "ends_at": self.ends_at,
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class OutagePlan:
+    """The week's outages: the callers' cluster on one transformer, and the notices."""
+
+    cluster_transformer: str
+    notices: list[NoticePlan]
+
+    def notice(self, kind: str) -> NoticePlan:
+        return next(n for n in self.notices if n.kind == kind)
+
+    def covers(self, premise: PremisePlan) -> bool:
+        """A call from here would be answered by an outage, not sent to a crew."""
+        if premise.transformer_code == self.cluster_transformer:
+            return True
+        return any(
+            premise.feeder_code in n.feeder_codes or premise.transformer_code in n.transformer_codes
+            for n in self.notices
+            if n.kind != OutageNotice.Kind.PLANNED  # next week's: no call falls inside it
+        )
+
+
+def outage_plan(rng: random.Random, grid: GridPlan, now: datetime) -> OutagePlan:
+    """A rural transformer for the cluster; a planned notice next week on a feeder; a
+    temporary outage on a transformer and a supply restriction on a feeder, both in force now.
+
+    Each on its own feeder, and none where an institution that calls in the demo takes
+    its supply, so that every other call is triaged as its answers say.
+    """
+    rural = [p for p in grid.households() if p.area_type == AreaType.RURAL]
+    cluster = rng.choice(rural)
+    taken = {p.feeder_code for p in grid.premises if p.tag == "institution"}
+    taken.add(cluster.feeder_code)
+
+    factory = rng.choice(
+        [p for p in grid.premises if p.tag == "factory" and p.feeder_code not in taken]
+    )
+    taken.add(factory.feeder_code)
+    outaged = rng.choice([p for p in grid.households() if p.feeder_code not in taken])
+    taken.add(outaged.feeder_code)
+    feeders = sorted(
+        {(p.feeder_code, p.station.code) for p in grid.premises if p.feeder_code not in taken}
+    )
+    planned_feeder, planned_station = rng.choice(feeders)
+
+    local = timezone.localtime(now)
+    hour = local.replace(minute=0, second=0, microsecond=0)
+    next_week = (hour + timedelta(days=8)).replace(hour=8)
+    # Announced yesterday morning, more than 7 days ahead: in time.
+    announced = (hour - timedelta(days=1)).replace(hour=10, minute=rng.randint(0, 59))
+    # A hot terminal found a couple of hours ago, switched off within the hour: less than
+    # 24 hours' notice, so it is flagged late (DESIGN §3.4).
+    switched_off = local.replace(second=0, microsecond=0) - timedelta(minutes=rng.randint(80, 110))
+    restricted = hour - timedelta(hours=1)
+    notices = [
+        NoticePlan(
+            kind=OutageNotice.Kind.PLANNED,
+            station_code=planned_station,
+            feeder_codes=[planned_feeder],
+            transformer_codes=[],
+            published_at=announced,
+            starts_at=next_week,
+            ends_at=next_week.replace(hour=18),
+            reason=NOTICE_REASONS[OutageNotice.Kind.PLANNED],
+        ),
+        NoticePlan(
+            kind=OutageNotice.Kind.TEMPORARY,
+            station_code=outaged.station.code,
+            feeder_codes=[],
+            transformer_codes=[outaged.transformer_code],
+            published_at=switched_off - timedelta(minutes=45),
+            starts_at=switched_off,
+            ends_at=switched_off + timedelta(hours=4),
+            reason=NOTICE_REASONS[OutageNotice.Kind.TEMPORARY],
+        ),
+        NoticePlan(
+            kind=OutageNotice.Kind.RESTRICTION,
+            station_code=factory.station.code,
+            feeder_codes=[factory.feeder_code],
+            transformer_codes=[],
+            published_at=restricted - timedelta(hours=3),
+            starts_at=restricted,
+            ends_at=restricted + timedelta(hours=4),
+            reason=NOTICE_REASONS[OutageNotice.Kind.RESTRICTION],
+        ),
+    ]
+    return OutagePlan(cluster_transformer=cluster.transformer_code, notices=notices)
+
+
+@dataclass
 class TicketPlan:
     case: Case
     premise: PremisePlan | None
     phone: str
-    times: list[datetime]  # created, then one per action of case.path
+    # Created, then one per action: for a repair, case.order_path's then case.path's.
+    times: list[datetime]
 
 
-def ticket_plans(rng: random.Random, grid: GridPlan, now: datetime) -> list[TicketPlan]:
+def ticket_plans(
+    rng: random.Random, grid: GridPlan, outages: OutagePlan, now: datetime
+) -> list[TicketPlan]:
     """Callers and dates for every case, in the order the calls came in."""
     used: set[str] = set()
 
@@ -233,7 +355,12 @@ def ticket_plans(rng: random.Random, grid: GridPlan, now: datetime) -> list[Tick
         used.add(premise.meter_no)
         return premise
 
-    households = grid.households()
+    # Callers are picked where no outage would answer their call: only the cluster's
+    # neighbours and the two callers under a notice are.
+    households = [p for p in grid.households() if not outages.covers(p)]
+    tagged = [p for p in grid.premises if not outages.covers(p)]
+    temporary = outages.notice(OutageNotice.Kind.TEMPORARY)
+    restriction = outages.notice(OutageNotice.Kind.RESTRICTION)
     plans = []
     cluster = [c for c in CASES if c.caller == "cluster"]
     for case in CASES:
@@ -246,14 +373,26 @@ def ticket_plans(rng: random.Random, grid: GridPlan, now: datetime) -> list[Tick
         elif case.caller in AreaType.values:
             premise = pick([p for p in households if p.area_type == case.caller])
         elif case.caller in ("life_support", "business", "factory"):
-            premise = pick([p for p in grid.premises if p.tag == case.caller])
+            premise = pick([p for p in tagged if p.tag == case.caller])
+        elif case.caller == "temporary":
+            code = temporary.transformer_codes[0]
+            premise = pick([p for p in grid.households() if p.transformer_code == code])
+        elif case.caller == "restriction":
+            code = restriction.feeder_codes[0]
+            on_feeder = [p for p in grid.premises if p.feeder_code == code]
+            premise = pick([p for p in on_feeder if p.tag == "factory"] or on_feeder)
         elif case.caller:
             premise = next(p for p in grid.premises if p.customer_name == case.caller)
         else:
             premise = pick(households)
         phone = premise.phone if premise else grid.mobile()
-        plans.append(TicketPlan(case, premise, phone, _schedule(rng, case, now)))
-    plans += _outage_cluster(rng, grid, cluster, now)
+        if case.kind == Kind.REPAIR:
+            notice = {"temporary": temporary, "restriction": restriction}.get(case.caller)
+            times = _repair_schedule(rng, case, premise, now, notice)
+        else:
+            times = _schedule(rng, case, now)
+        plans.append(TicketPlan(case, premise, phone, times))
+    plans += _outage_cluster(rng, grid, outages.cluster_transformer, cluster, now)
     plans.sort(key=lambda plan: plan.times[0])
     return plans
 
@@ -261,7 +400,7 @@ def ticket_plans(rng: random.Random, grid: GridPlan, now: datetime) -> list[Tick
 def _schedule(rng: random.Random, case: Case, now: datetime) -> list[datetime]:
     """Creation time and one time per action: in the past week, in order."""
     # Answered on the call: the resolve and close follow within minutes, whatever the kind.
-    minutes = STEP_MINUTES[Kind.CONSULTATION] if case.path == ANSWERED else STEP_MINUTES[case.kind]
+    minutes = STEP_MINUTES[Kind.CONSULTATION] if case.answered_on_call else STEP_MINUTES[case.kind]
     steps = [timedelta(minutes=rng.uniform(*minutes[action])) for action in case.path]
     if not case.path or case.path[-1] in ("start", "reopen"):
         # Still being worked on: the next step is due soon, not days ago.
@@ -276,13 +415,80 @@ def _schedule(rng: random.Random, case: Case, now: datetime) -> list[datetime]:
             # Office hours would push the last step into the future: it happened late instead.
             times = _follow(rng, case, created, steps, office_hours=False)
     else:
-        # Done: the call came in the daytime or evening on one of the past days.
-        day = timezone.localtime(now) - timedelta(days=rng.randint(1, DEMO_DAYS - 1))
-        created = day.replace(hour=rng.randint(7, 21), minute=rng.randint(0, 59), second=0)
+        created = _past_call(rng, now)
         times = _follow(rng, case, created, steps)
-        while times[-1] > now:
-            times = [t - timedelta(days=1) for t in times]
+        times = _before(times, now)
     return [t.replace(microsecond=0) for t in times]
+
+
+def _past_call(rng: random.Random, now: datetime) -> datetime:
+    """A call in the daytime or evening of one of the past days."""
+    day = timezone.localtime(now) - timedelta(days=rng.randint(1, DEMO_DAYS - 1))
+    return day.replace(hour=rng.randint(7, 21), minute=rng.randint(0, 59), second=0)
+
+
+def _before(times: list[datetime], now: datetime) -> list[datetime]:
+    """The same history a day earlier, as often as it takes to have happened by now."""
+    while times[-1] > now:
+        times = [t - timedelta(days=1) for t in times]
+    return times
+
+
+def _repair_schedule(
+    rng: random.Random,
+    case: Case,
+    premise: PremisePlan,
+    now: datetime,
+    notice: NoticePlan | None,
+) -> list[datetime]:
+    """The call, its work order's steps, then the ticket's own actions.
+
+    The crew arrives within a share of the allowed minutes, or after arrive_by for a
+    late case; arrive_by is what repair_create will set (DESIGN §3.2).
+    """
+    allowed = _arrival_allowed(case, premise, now)
+    if notice is not None:
+        # Called while the outage is on: the agent reads the notice out.
+        earliest = max(notice.starts_at, now - timedelta(minutes=60))
+        created = earliest + (now - timedelta(minutes=10) - earliest) * rng.random()
+    elif case.due_in is not None:
+        # Still in the station queue: arrive_by is due_in minutes from now.
+        created = now + timedelta(minutes=case.due_in) - allowed
+    else:
+        created = _past_call(rng, now)
+    times = [created]
+    for action in case.order_path:
+        if action == "arrive":
+            if case.late:
+                minutes = allowed / timedelta(minutes=1) + rng.uniform(*LATE_MINUTES)
+            else:
+                minutes = allowed / timedelta(minutes=1) * rng.uniform(*ARRIVAL_SHARE)
+            at = max(created + timedelta(minutes=minutes), times[-1] + timedelta(minutes=3))
+        else:
+            at = times[-1] + timedelta(minutes=rng.uniform(*WORK_ORDER_STEP_MINUTES[action]))
+        times.append(at)
+    for action in case.path:
+        if case.answered_on_call:
+            at = times[-1] + timedelta(
+                minutes=rng.uniform(*STEP_MINUTES[Kind.CONSULTATION][action])
+            )
+        else:
+            at = times[-1] + timedelta(minutes=rng.uniform(*STEP_MINUTES[Kind.REPAIR][action]))
+            if action in ("close", "reopen"):
+                at = _office_hours(at, rng)  # callbacks wait for the day
+        times.append(at)
+    if case.due_in is None and notice is None:
+        times = _before(times, now)
+    return [t.replace(microsecond=0) for t in times]
+
+
+def _arrival_allowed(case: Case, premise: PremisePlan, now: datetime) -> timedelta:
+    """Minutes the crew has to be on site: the hazards make it an emergency (§3.1 rule 1)."""
+    emergency = bool(case.answers and case.answers.hazards)
+    arrive_by = deadlines.arrive_by(
+        now, premise.area_type, important=premise.important, emergency=emergency
+    )
+    return arrive_by - now
 
 
 def _follow(
@@ -303,10 +509,10 @@ def _follow(
 
 
 def _in_office_hours(case: Case, action: str) -> bool:
-    """Back-office work and callbacks wait for the day; repairs and answers on the call do not."""
-    if case.path == ANSWERED:
+    """Back-office work and callbacks wait for the day; answers on the call do not."""
+    if case.answered_on_call:
         return False
-    return case.kind not in (Kind.REPAIR, Kind.CONSULTATION) or action in ("close", "reopen")
+    return case.kind != Kind.CONSULTATION or action in ("close", "reopen")
 
 
 def _office_hours(at: datetime, rng: random.Random) -> datetime:
@@ -320,33 +526,66 @@ def _office_hours(at: datetime, rng: random.Random) -> datetime:
 
 
 def _outage_cluster(
-    rng: random.Random, grid: GridPlan, cases: list[Case], now: datetime
+    rng: random.Random,
+    grid: GridPlan,
+    transformer_code: str,
+    cases: list[Case],
+    now: datetime,
 ) -> list[TicketPlan]:
-    """Neighbours on one rural transformer calling about one outage, one evening this week."""
-    rural = [p for p in grid.households() if p.area_type == AreaType.RURAL]
-    transformer_code = rng.choice(rural).transformer_code
-    callers = rng.sample([p for p in rural if p.transformer_code == transformer_code], len(cases))
+    """Neighbours on one rural transformer calling about one outage, one evening this week.
+
+    Three calls within the correlation window make the incident (DESIGN §3.3); the
+    dispatcher has assigned the first caller's order before the third call, so that order
+    is the one kept for the incident, and its crew's steps are the incident's. A fourth
+    neighbour calls later and is told about the incident. Restoring the incident resolves
+    all four tickets; the callbacks close them the next morning.
+    """
+    rural = [p for p in grid.households() if p.transformer_code == transformer_code]
+    callers = rng.sample(rural, len(cases))
     evening = timezone.localtime(now).replace(hour=19, minute=40, second=0, microsecond=0)
     first_call = evening - timedelta(days=3)
+    calls = [first_call + timedelta(minutes=7 * n + rng.randint(0, 4)) for n in range(3)]
+    calls.append(first_call + timedelta(minutes=rng.randint(45, 55)))
+    assigned = calls[0] + timedelta(minutes=rng.randint(3, 6))
+    accepted = calls[2] + timedelta(minutes=rng.randint(2, 5))
+    departed = accepted + timedelta(minutes=rng.randint(3, 6))
+    allowed = _arrival_allowed(cases[0], callers[0], now)
+    arrived = calls[0] + allowed * rng.uniform(*ARRIVAL_SHARE)
     restored = first_call + timedelta(hours=2, minutes=35)
+    walk = {
+        "assign": assigned,
+        "accept": accepted,
+        "depart": departed,
+        "arrive": max(arrived, departed + timedelta(minutes=10)),
+        "complete": restored,
+    }
     plans = []
-    for offset, (case, premise) in enumerate(zip(cases, callers, strict=True)):
-        created = first_call + timedelta(minutes=7 * offset + rng.randint(0, 4))
-        started = created + timedelta(minutes=rng.randint(3, 8))
-        closed = restored + timedelta(hours=14, minutes=rng.randint(0, 90))
-        plans.append(TicketPlan(case, premise, premise.phone, [created, started, restored, closed]))
+    for case, premise, created in zip(cases, callers, calls, strict=True):
+        times = [created, *(walk[action] for action in case.order_path)]
+        times += [restored + timedelta(hours=14, minutes=rng.randint(0, 90)) for _ in case.path]
+        plans.append(
+            TicketPlan(case, premise, premise.phone, [t.replace(microsecond=0) for t in times])
+        )
     return plans
+
+
+class CrewCast(NamedTuple):
+    """A crew of the demo and the member who takes its steps."""
+
+    user: User
+    code: str
+    name: str
 
 
 @dataclass
 class Cast:
-    """Who does what to the demo's tickets."""
+    """Who does what to the demo's tickets and work orders."""
 
     agents: list[User]
     supervisor: User
     handler: User
     dispatchers: dict[str, User]  # by station code
-    crews: dict[str, list[tuple[User, str]]]  # by station code: (crew user, crew name)
+    crews: dict[str, list[CrewCast]]  # by station code
 
     @classmethod
     def from_staff(cls, staff: dict[str, User]) -> "Cast":
@@ -362,35 +601,20 @@ class Cast:
             if plan.role == Role.DISPATCHER:
                 cast.dispatchers[plan.station] = staff[plan.username]
             elif plan.role == Role.CREW:
-                member = (staff[plan.username], crew_names[plan.crew])
+                member = CrewCast(staff[plan.username], plan.crew, crew_names[plan.crew])
                 cast.crews.setdefault(plan.station, []).append(member)
         return cast
 
-    def step(
-        self,
-        case: Case,
-        action: str,
-        *,
-        agent: User,
-        crew: tuple[User, str] | None,
-        rng: random.Random,
-    ) -> tuple[User, str]:
+    def step(self, case: Case, action: str, *, agent: User, rng: random.Random) -> tuple[User, str]:
         """Who takes one action on the case's ticket, and the note on the timeline."""
         if action == "close":
-            if case.path == ANSWERED:
+            if case.answered_on_call:
                 return agent, "通话中已答复，客户无异议"
             return agent, rng.choice(CLOSE_NOTES)
         if action in ("cancel", "reopen"):
             return agent, case.followup
         if case.kind == Kind.CONSULTATION:
             return agent, case.followup if action == "start" else case.resolution
-        if case.kind == Kind.REPAIR and case.path == ANSWERED:
-            return agent, case.resolution
-        if case.kind == Kind.REPAIR:
-            crew_user, crew_name = crew
-            if action == "start":
-                return self.dispatchers[crew_user.station.code], f"派{crew_name}处理"
-            return crew_user, case.resolution or CLUSTER_RESOLUTION
         if case.kind == Kind.PRAISE:
             return self.supervisor, START_NOTES[
                 Kind.PRAISE
@@ -400,3 +624,16 @@ class Cast:
                 return self.handler, START_NOTES[case.kind]
             return self.supervisor, START_NOTES[case.kind]
         return self.handler, case.resolution
+
+    def order_step(
+        self, case: Case, action: str, *, station_code: str, crew: CrewCast
+    ) -> tuple[User, dict[str, str]]:
+        """Who takes one step of a repair's work order, and its inputs for work_order_act."""
+        dispatcher = self.dispatchers[station_code]
+        if action == "assign":
+            return dispatcher, {"crew": crew.code}
+        if action == "cancel":
+            return dispatcher, {"reason": case.followup}
+        if action == "complete":
+            return crew.user, {"cause": case.cause, "actions": case.resolution}
+        return crew.user, {}

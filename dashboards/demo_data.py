@@ -1,16 +1,22 @@
-"""The demo's fixed tables: places, names, staff and ticket cases (DESIGN.md §5.1).
+"""The demo's fixed tables: places, names, staff, ticket cases and outage notices (DESIGN.md §5.1).
 
 Plain data and the small records it is made of; dashboards/demo.py turns it into premises,
-customers and tickets with a seeded random generator, and the seed_demo command writes them.
+customers, tickets and notices with a seeded random generator, and the seed_demo command
+writes them.
 """
 
 from dataclasses import dataclass
 
 from accounts.models import Role
 from grid.models import AreaType
+from repairs.models import OutageNotice
+from repairs.triage import Answers, Breaker, FaultSide, Hazard, Scope
 from tickets.models import Channel, Kind, Priority
 
 PASSWORD = "gridline-demo"
+# The hotline works in Chinese: what the services write (triage reasons, work-order
+# briefs, merge notes) is written in the language the staff's browsers would use.
+DEMO_LANGUAGE = "zh-hans"
 AREA_CODE = "0763"  # 清远's landline prefix: institutions call from desk phones
 
 
@@ -247,68 +253,143 @@ ANSWERED = ("resolve", "close")  # answered on the call, closed by the agent
 REOPENED = ("start", "resolve", "reopen")
 CANCELLED = ("cancel",)
 
+# A repair's history is two parts. repair_create triages the call and either dispatches a
+# work order (the ticket is in progress) or resolves the ticket on the call. `order_path` is
+# then the steps taken on the work order (dispatch/models.py), and `path` the ticket's own
+# actions after them: the callback's close or reopen, or a cancel.
+WALKED = ("assign", "accept", "depart", "arrive", "complete")
+ASSIGNED = ("assign",)
+EN_ROUTE = ("assign", "accept", "depart")
+ON_SITE = ("assign", "accept", "depart", "arrive")
+WITHDRAWN = ("cancel",)  # the station's dispatcher cancels the order
+CALLED_BACK = ("close",)
+CALLED_BACK_UNHAPPY = ("reopen",)
+
 
 @dataclass(frozen=True)
 class Case:
     kind: str
     description: str
     path: tuple[str, ...]
-    resolution: str = ""  # the note on `resolve`
+    resolution: str = ""  # the note on `resolve`; for a repair, what the crew did
     followup: str = ""  # the note on `start`, `reopen` or `cancel`
-    priority: str = Priority.NORMAL
+    priority: str = Priority.NORMAL  # repairs: repair_create decides it from the triage
     channel: str = Channel.HOTLINE
     # Who calls: "" any household, a station code, an area type, a tag of
-    # PremisePlan, an institution's name, "none" (no premise), "cluster".
+    # PremisePlan, an institution's name, "none" (no premise), "cluster" (the
+    # neighbours of one outage), "temporary" or "restriction" (a premise under
+    # the current temporary outage or supply restriction).
     caller: str = ""
+    # Repairs only: what the caller told the agent (DESIGN §3.1), the work order's steps,
+    # the crew's cause code on completion, and whether the crew arrived after arrive_by.
+    answers: Answers | None = None
+    order_path: tuple[str, ...] = ()
+    cause: str = ""
+    late: bool = False
+    # Repairs still open in the station queue: minutes from now to arrive_by
+    # (negative: overdue). They were called in recently; the others on past days.
+    due_in: int | None = None
+
+    @property
+    def answered_on_call(self) -> bool:
+        """Nothing went out to the field: the agent answers and closes on the call."""
+        if self.kind == Kind.REPAIR:
+            # The cluster's callers are attached to the incident's work order.
+            return not self.order_path and self.caller != "cluster"
+        return self.path == ANSWERED
 
 
 _R, _C, _Q = Kind.REPAIR, Kind.COMPLAINT, Kind.CONSULTATION
 _SR, _OP, _PR = Kind.SERVICE_REQUEST, Kind.OPINION, Kind.PRAISE
 _URGENT, _HIGH, _LOW = Priority.URGENT, Priority.HIGH, Priority.LOW
+_SELF, _NEAR, _AREA = Scope.SELF_ONLY, Scope.NEIGHBOURS, Scope.AREA
+_HELD, _RESET, _NO_RESET = Breaker.NOT_TRIPPED, Breaker.TRIPPED_RESET_OK, Breaker.TRIPPED_NO_RESET
+_THEIRS, _OURS = FaultSide.CUSTOMER, FaultSide.UTILITY
 
 CASES = (
-    Case(_R, "家里突然停电，邻居家也没电", CLOSED, "台区低压出线开关跳闸，巡视无异常后合闸送电"),
-    Case(_R, "家里停电了，表箱里的总开关跳了推不上去", CLOSED,
-          "表后线路短路，属客户产权，已建议客户请电工检修"),
-    Case(_R, "整条街都没电，路灯也不亮", CLOSED, "10kV分支线跌落式熔断器熔断，更换熔丝后恢复供电",
-          caller="YD01"),
-    Case(_R, "电表箱冒烟，有烧焦的味道", CLOSED, "表箱进线端子烧损，更换端子并紧固接线后恢复供电",
-          priority=_URGENT),
-    Case(_R, "门口的电线被大风刮断掉在地上，很危险", RESOLVED,
-          "现场设置围栏警示，重新架设接户线后恢复供电", priority=_URGENT),
-    Case(_R, "家里电压很低，空调启动不了，灯一闪一闪", REOPENED,
+    Case(_R, "家里突然停电，邻居家也没电", CALLED_BACK,
+          "台区低压出线开关跳闸，巡视无异常后合闸送电",
+          answers=Answers(_NEAR, _HELD), order_path=WALKED, cause="other", late=True),
+    Case(_R, "家里停电了，表箱里的总开关跳了推不上去", CALLED_BACK,
+          answers=Answers(_SELF, _NO_RESET)),
+    Case(_R, "整条街都没电，路灯也不亮", CALLED_BACK,
+          "10kV分支线跌落式熔断器熔断，更换熔丝后恢复供电",
+          caller="YD01", answers=Answers(_AREA, _HELD, fault_side=_OURS), order_path=WALKED,
+          cause="transformer_fuse"),
+    Case(_R, "电表箱冒烟，有烧焦的味道", CALLED_BACK,
+          "表箱进线端子烧损，更换端子并紧固接线后恢复供电",
+          answers=Answers(_SELF, _HELD, fault_side=_OURS, hazards=frozenset({Hazard.FIRE_SMOKE})),
+          order_path=WALKED, cause="meter"),
+    Case(_R, "门口的电线被大风刮断掉在地上，很危险", (),
+          "现场设置围栏警示，重新架设接户线后恢复供电",
+          answers=Answers(_SELF, fault_side=_OURS, hazards=frozenset({Hazard.WIRE_DOWN})),
+          order_path=WALKED, cause="weather"),
+    Case(_R, "家里电压很低，空调启动不了，灯一闪一闪", CALLED_BACK_UNHAPPY,
           "台区三相负荷不平衡，调整负荷分配后电压恢复正常",
-          followup="回访时客户反映晚上用电高峰电压仍然偏低"),
-    Case(_R, "家里一半的灯不亮，另一半正常", CLOSED, "接户线一相接头松脱导致缺相，重新压接后恢复"),
-    Case(_R, "打雷以后就停电了，全村都没电", CLOSED, "配变高压侧避雷器击穿，更换后恢复供电",
-          caller=AreaType.RURAL),
-    Case(_R, "村口的电线杆被货车撞歪了，电线垂得很低", RESOLVED,
-          "更换电杆并重新紧线，线路恢复正常", priority=_URGENT, caller=AreaType.RURAL),
-    Case(_R, "医院门诊楼停电，备用发电机已经启动，请尽快恢复市电", CLOSED,
-          "10kV线路故障段隔离后转供电，恢复供电", priority=_URGENT, caller="英德市人民医院"),
-    Case(_R, "家里老人用制氧机，停电了很着急", CLOSED,
-          "低压线路熔丝熔断，优先处理，更换后恢复供电", priority=_URGENT, caller="life_support"),
-    Case(_R, "烧水壶一插上，漏电开关就跳", ANSWERED,
-          "客户热水壶漏电，属客户设备故障，已告知停用并更换电器"),
-    Case(_R, "开了空调和电热水器以后总闸跳了，复位后已经来电", ANSWERED,
-          "大功率电器同时使用导致过载跳闸，已复位，提醒客户错开使用"),
-    Case(_R, "停电两个多小时了还没来电，到底什么时候能恢复", STARTED, caller=AreaType.REMOTE),
-    Case(_R, "家里没电了，隔壁也没电", OPEN),
-    Case(_R, "楼道电表箱里有滋滋的响声，家里电时有时无", OPEN, caller="YD01"),
-    Case(_R, "下大雨后变压器那边一直冒火花", STARTED, priority=_URGENT),
-    Case(_R, "水泵房停电，镇上的自来水供不上了", STARTED, priority=_URGENT,
-          caller="横石塘镇供水站"),
+          followup="回访时客户反映晚上用电高峰电压仍然偏低",
+          answers=Answers(breaker=_HELD, equipment_in_use="空调", fault_side=_OURS),
+          order_path=WALKED, cause="overload"),
+    Case(_R, "家里一半的灯不亮，另一半正常", CALLED_BACK,
+          "接户线一相接头松脱导致缺相，重新压接后恢复",
+          answers=Answers(_SELF, _HELD), order_path=WALKED, cause="service_line"),
+    Case(_R, "打雷以后就停电了，全村都没电", CALLED_BACK, "配变高压侧避雷器击穿，更换后恢复供电",
+          caller=AreaType.RURAL, answers=Answers(_AREA, _HELD, fault_side=_OURS),
+          order_path=WALKED, cause="weather", late=True),
+    Case(_R, "村口的电线杆被货车撞歪了，电线垂得很低", (), "更换电杆并重新紧线，线路恢复正常",
+          caller=AreaType.RURAL,
+          answers=Answers(fault_side=_OURS, hazards=frozenset({Hazard.OTHER_DANGER})),
+          order_path=WALKED, cause="external_damage"),
+    Case(_R, "医院门诊楼停电，备用发电机已经启动，请尽快恢复市电", CALLED_BACK,
+          "10kV线路故障段隔离后转供电，恢复供电", caller="英德市人民医院",
+          answers=Answers(breaker=_HELD, fault_side=_OURS), order_path=WALKED,
+          cause="feeder_trip"),
+    Case(_R, "家里老人用制氧机，停电了很着急", CALLED_BACK,
+          "低压线路熔丝熔断，优先处理，更换后恢复供电", caller="life_support",
+          answers=Answers(_NEAR, _HELD, equipment_in_use="制氧机"), order_path=WALKED,
+          cause="transformer_fuse"),
+    Case(_R, "烧水壶一插上，漏电开关就跳", CALLED_BACK,
+          answers=Answers(_SELF, _NO_RESET, equipment_in_use="电热水壶", fault_side=_THEIRS)),
+    Case(_R, "开了空调和电热水器以后总闸跳了，复位后已经来电", CALLED_BACK,
+          answers=Answers(_SELF, _RESET, high_power_load=True, equipment_in_use="空调、电热水器")),
+    Case(_R, "停电两个多小时了还没来电，到底什么时候能恢复", (), caller=AreaType.REMOTE,
+          answers=Answers(_NEAR, _HELD), order_path=EN_ROUTE, due_in=-8),
+    Case(_R, "家里没电了，隔壁也没电", (), answers=Answers(_NEAR, _HELD), due_in=35),
+    Case(_R, "楼道电表箱里有滋滋的响声，家里电时有时无", (), caller="YD01",
+          answers=Answers(_SELF, fault_side=_OURS, hazards=frozenset({Hazard.OTHER_DANGER})),
+          order_path=ASSIGNED, due_in=22),
+    Case(_R, "下大雨后变压器那边一直冒火花", (),
+          answers=Answers(_NEAR, fault_side=_OURS, hazards=frozenset({Hazard.FIRE_SMOKE})),
+          order_path=ON_SITE, due_in=-30),
+    Case(_R, "水泵房停电，镇上的自来水供不上了", (), caller="横石塘镇供水站",
+          answers=Answers(breaker=_HELD, equipment_in_use="供水水泵", fault_side=_OURS),
+          order_path=EN_ROUTE, due_in=9),
     Case(_R, "刚才报修过了，家里还是没电，再报一次", CANCELLED,
-          followup="重复来电，与该客户前一张报修单为同一故障"),
-    Case(_R, "家里停电", CANCELLED, followup="座席录入的用电地址有误，作废后按正确地址重新建单"),
-    Case(_R, "鱼塘增氧机停了，鱼会缺氧，请尽快来电", STARTED, priority=_HIGH,
-          caller=AreaType.RURAL),
-    Case(_R, "店里电闸跳了复位不了，冰柜里都是货", RESOLVED,
+          followup="重复来电，与该客户前一张报修单为同一故障",
+          answers=Answers(_SELF, _HELD), order_path=WITHDRAWN),
+    Case(_R, "家里停电", CANCELLED, followup="座席录入的用电地址有误，作废后按正确地址重新建单",
+          answers=Answers(), order_path=WITHDRAWN),
+    Case(_R, "鱼塘增氧机停了，鱼会缺氧，请尽快来电", (), caller=AreaType.RURAL,
+          answers=Answers(_SELF, _HELD, equipment_in_use="鱼塘增氧机"), due_in=-5),
+    Case(_R, "店里电闸跳了复位不了，冰柜里都是货", (),
           "店内线路绝缘老化短路，属客户产权，已协助隔离故障回路，其余回路恢复供电",
-          caller="business"),
-    Case(_R, "村里整片都停电了，邻居家也没有电", CLOSED, caller="cluster"),
-    Case(_R, "全村都没电了，什么时候来电？", CLOSED, caller="cluster"),
-    Case(_R, "停电了，附近几户都没电", CLOSED, caller="cluster"),
+          caller="business", answers=Answers(breaker=_NO_RESET, equipment_in_use="冰柜"),
+          order_path=WALKED, cause="customer_internal"),
+    # One outage on a rural transformer: the third report makes an incident with one work
+    # order (DESIGN §3.3); the fourth caller is told about it (rule 4). The first caller's
+    # order is the one kept, so its steps are the incident's.
+    Case(_R, "村里整片都停电了，邻居家也没有电", CALLED_BACK,
+          "晚高峰负荷过重，配变低压总开关烧损，更换后全台区恢复供电", caller="cluster",
+          answers=Answers(_AREA, _HELD), order_path=WALKED, cause="overload"),
+    Case(_R, "全村都没电了，什么时候来电？", CALLED_BACK, caller="cluster",
+          answers=Answers(_AREA, _HELD)),
+    Case(_R, "停电了，附近几户都没电", CALLED_BACK, caller="cluster",
+          answers=Answers(_NEAR, _HELD)),
+    Case(_R, "隔壁几家都没电，是不是变压器坏了", CALLED_BACK, caller="cluster",
+          answers=Answers(_NEAR, _HELD)),
+    Case(_R, "家里突然停电了，也没收到停电通知", (), caller="temporary",
+          answers=Answers(_NEAR, _HELD)),
+    Case(_R, "茶厂车间突然停电，生产线全停了", CALLED_BACK, caller="restriction",
+          answers=Answers(_AREA, _HELD, equipment_in_use="揉捻机、烘干机")),
     Case(_C, "抢修人员说一个小时内到，等了三个小时还没人来", CLOSED,
           "核实班组同时处理多起故障导致延误，已向客户致歉并对班组进行考核"),
     Case(_C, "这个月已经停电三次了，都没有提前通知", CLOSED,
@@ -368,10 +449,10 @@ CASES = (
     Case(_PR, "抢修师傅态度很好，来得也很快，要表扬一下", OPEN, priority=_LOW),
 )  # fmt: skip
 
-# Minutes from one step to the next, per kind: (shortest, longest).
+# Minutes from one step to the next, per kind: (shortest, longest). Repairs: the ticket's
+# own actions after its work order's steps.
 STEP_MINUTES = {
-    _R: {"start": (3, 15), "resolve": (50, 240), "close": (120, 1440), "reopen": (60, 720),
-         "cancel": (5, 30)},
+    _R: {"close": (120, 1440), "reopen": (60, 720), "cancel": (1, 5)},
     _C: {"start": (30, 240), "resolve": (1440, 4320), "close": (240, 1440), "reopen": (240, 1440),
          "cancel": (10, 120)},
     _Q: {"start": (2, 10), "resolve": (3, 12), "close": (1, 5)},
@@ -379,13 +460,30 @@ STEP_MINUTES = {
     _OP: {"start": (60, 1440), "resolve": (1440, 2880), "close": (120, 1440)},
     _PR: {"start": (60, 480), "resolve": (60, 480), "close": (60, 720)},
 }  # fmt: skip
+# A work order's steps: minutes from the one before. The arrival is timed against arrive_by.
+WORK_ORDER_STEP_MINUTES = {
+    "assign": (2, 10), "accept": (1, 5), "depart": (2, 8), "complete": (25, 150),
+    "cancel": (5, 30),
+}  # fmt: skip
+ARRIVAL_SHARE = (0.45, 0.85)  # in time: this share of the allowed minutes after the call
+LATE_MINUTES = (6, 35)  # late: this long after arrive_by
 DEMO_DAYS = 7
 OFFICE_HOURS = (8, 20)  # back office and callbacks, local time: from 08:00 to 20:00
-CLUSTER_RESOLUTION = "配变低压总开关烧损，更换后全台区恢复供电"
 CLOSE_NOTES = ("回访客户，表示满意", "回访客户，表示满意", "回访客户，基本满意")
 START_NOTES = {
     _C: "值班长已审核，转营销部调查处理",
     _SR: "营销部已受理",
     _OP: "已转相关部门研究",
     _PR: "已转达相关单位",
+}
+
+
+# --- Outage notices (DESIGN §3.4) ----------------------------------------------------------
+
+# What the station publishes, and why. demo.py picks the devices and the windows: the
+# planned one next week, the temporary and the restriction in force now.
+NOTICE_REASONS = {
+    OutageNotice.Kind.PLANNED: "10kV线路检修及线路通道树障清理，请提前做好停电准备",
+    OutageNotice.Kind.TEMPORARY: "配变低压出线桩头发热烧蚀，需紧急停电处理",
+    OutageNotice.Kind.RESTRICTION: "电网供电能力紧张，按有序用电方案错峰限电",
 }

@@ -50,6 +50,16 @@ class CrewMember(models.Model):
         return f"{self.user} @ {self.crew}"
 
 
+class Hazard(models.TextChoices):
+    """Dangers a caller reports (DESIGN §3.1); the crew sees them first."""
+
+    WIRE_DOWN = "wire_down", _("Wire down")
+    FIRE_SMOKE = "fire_smoke", _("Fire or smoke")
+    ELECTRIC_SHOCK = "electric_shock", _("Electric shock")
+    FLOODING = "flooding", _("Flooding")
+    OTHER_DANGER = "other_danger", _("Other danger")
+
+
 class CauseCode(models.Model):
     """Why the fault happened, as the crew records it on completion; editable in admin."""
 
@@ -171,6 +181,10 @@ class WorkOrder(models.Model):
     def allowed_actions(self) -> list[str]:
         """Actions the state allows now; services re-check under the row lock."""
         return [n for n, t in WORK_ORDER_TRANSITIONS.items() if self.status in t.sources]
+
+    @property
+    def hazard_labels(self) -> list[str]:
+        return [Hazard(h).label if h in Hazard.values else h for h in self.hazards]
 
     @property
     def next_crew_step(self) -> str | None:

@@ -137,7 +137,7 @@ def work_order_act(
             "cause": _cause(data.get("cause")),
             "actions": _required_text(data.get("actions"), "actions", _("Say what was done.")),
         }
-        note = f"{changes['cause'].name}: {changes['actions']}"
+        note = f"{changes['cause'].label}: {changes['actions']}"
     elif action in ("return", "cancel"):
         note = _required_text(data.get("reason"), "reason", _("Give the reason."))
         if action == "return":
@@ -165,6 +165,21 @@ def _apply(
             _("Work order %(id)s is %(status)s: this step is not possible now.")
             % {"id": order.pk, "status": order.get_status_display()},
             field="action",
+        )
+    if (
+        action == "assign"
+        and changes["crew"].pk == order.crew_id
+        and order.status
+        not in (
+            WorkOrder.Status.PENDING,
+            WorkOrder.Status.RETURNED,
+        )
+    ):
+        # Re-assigning the same crew would make a crew on the road accept again.
+        raise GridlineError(
+            _("Work order %(id)s is already with %(crew)s.")
+            % {"id": order.pk, "crew": changes["crew"].name},
+            field="crew",
         )
     # The field steps are a crew's; a dispatcher or supervisor may only take an order back.
     if action in CREW_ACTIONS and (action != "return" or actor.role == Role.CREW):

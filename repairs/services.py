@@ -37,6 +37,10 @@ from tickets.services import (
     timeline_record_many,
 )
 
+# A work order in these states has a crew that took it: its incident is acknowledged.
+CREW_HAS_TAKEN = frozenset(
+    {WorkOrder.Status.ACCEPTED, WorkOrder.Status.EN_ROUTE, WorkOrder.Status.ON_SITE}
+)
 # Reports that say more than one premise is out are the ones correlation counts.
 CORRELATED_SCOPES = frozenset({Scope.NEIGHBOURS, Scope.AREA})
 
@@ -72,6 +76,9 @@ def repair_create(
         # Decide under the feeder's lock, so the facts cannot change underneath.
         Feeder.objects.select_for_update().filter(pk=transformer.feeder_id).exists()
         decision = decide(answers, premise_facts(premise=premise, now=now))
+        if decision.incident is not None and not _incident_still_active(decision.incident.id):
+            # Restored while we waited for its lock: decide again without it.
+            decision = decide(answers, premise_facts(premise=premise, now=now))
         emergency = decision.outcome == Outcome.EMERGENCY_DISPATCH
         ticket = ticket_create(
             kind=Kind.REPAIR,
@@ -165,6 +172,12 @@ def repair_create(
     )
 
 
+def _incident_still_active(pk: int) -> bool:
+    """Lock the incident a call attaches to, so a restore cannot slip between the two."""
+    incident = Incident.objects.select_for_update().filter(pk=pk).values("status").first()
+    return incident is not None and incident["status"] in ACTIVE_INCIDENT_STATUSES
+
+
 def repair_brief(repair: Repair) -> str:
     """The triage in one line for the crew: who is out, the breaker, the likely cause."""
     parts = [
@@ -185,7 +198,7 @@ def _correlate(*, transformer: Transformer, actor: User | None, now: datetime) -
     reports = list(
         Repair.objects.filter(
             ticket__premise__transformer=transformer,
-            ticket__created_at__gt=now - window,
+            ticket__created_at__gte=now - window,
             ticket__status__in=OPEN_STATUSES,
             outcome=Outcome.DISPATCH,
             scope__in=CORRELATED_SCOPES,
@@ -222,7 +235,7 @@ def _correlate_feeder(*, feeder: Feeder, actor: User | None, now: datetime) -> I
             feeder=feeder,
             level=Incident.Level.TRANSFORMER,
             status__in=ACTIVE_INCIDENT_STATUSES,
-            created_at__gt=now - window,
+            created_at__gte=now - window,
         )
     )
     if len(absorbed) < settings.GRIDLINE_FEEDER_INCIDENT_MIN_TRANSFORMERS:
@@ -238,6 +251,8 @@ def _correlate_feeder(*, feeder: Feeder, actor: User | None, now: datetime) -> I
         Repair.objects.filter(incident__in=absorbed).values_list("ticket_id", flat=True)
     )
     order_ids = [i.work_order_id for i in absorbed if i.work_order_id]
+    # Work orders before incidents, the order a crew's completion locks them in.
+    list(WorkOrder.objects.select_for_update().filter(pk__in=order_ids).values_list("pk"))
     Incident.objects.filter(pk__in=[i.pk for i in absorbed]).update(
         status=Incident.Status.ABSORBED, absorbed_into=incident, work_order=None
     )
@@ -292,6 +307,9 @@ def _gather(
         note=note,
         data={"incident": incident.pk, "work_order": order.pk if order else None},
     )
+    if order is not None and order.status in CREW_HAS_TAKEN:
+        # The kept order's crew accepted it before the merge: it will not accept again.
+        incident_acknowledge(incident=incident, actor=actor, now=now)
 
 
 def incident_attached_ticket_ids(incident: Incident) -> list[int]:
@@ -317,6 +335,9 @@ def incident_restore(
     Raises TransitionNotAllowed when the incident is no longer active.
     """
     now = now or timezone.now()
+    # Its work order first, then the incident: the order a crew's completion locks them in.
+    if incident.work_order_id is not None:
+        WorkOrder.objects.select_for_update().filter(pk=incident.work_order_id).exists()
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if incident.status not in ACTIVE_INCIDENT_STATUSES:
         raise TransitionNotAllowed(

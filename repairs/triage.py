@@ -17,6 +17,9 @@ from django.utils.translation import gettext_lazy
 
 from config.errors import FieldErrors
 
+# Hazards live with the work order, which carries them to the crew.
+from dispatch.models import Hazard
+
 EQUIPMENT_IN_USE_MAX_LENGTH: Final = 200
 
 
@@ -38,14 +41,6 @@ class FaultSide(models.TextChoices):
     CUSTOMER = "customer", gettext_lazy("Customer's side (wiring or appliances past the meter)")
     UTILITY = "utility", gettext_lazy("Utility's side (meter, service line, pole, transformer)")
     UNKNOWN = "unknown", gettext_lazy("Unknown")
-
-
-class Hazard(models.TextChoices):
-    WIRE_DOWN = "wire_down", gettext_lazy("Wire down")
-    FIRE_SMOKE = "fire_smoke", gettext_lazy("Fire or smoke")
-    ELECTRIC_SHOCK = "electric_shock", gettext_lazy("Electric shock")
-    FLOODING = "flooding", gettext_lazy("Flooding")
-    OTHER_DANGER = "other_danger", gettext_lazy("Other danger")
 
 
 class Outcome(models.TextChoices):

@@ -124,11 +124,15 @@ CASES = [
     CASES,
     ids=[f"{s}-{a}-{'ok' if ok else 'refused'}" for s, a, ok in CASES],
 )
-def test_transition_table_is_enforced(dispatcher_north, crew_north, status, action, allowed):
+def test_transition_table_is_enforced(
+    dispatcher_north, crew_north, station_north, status, action, allowed
+):
     # given
     order = order_in(status, dispatcher=dispatcher_north, crew_user=crew_north)
     actor = crew_north if action in CREW_STEPS else dispatcher_north
-    data = inputs(action, crew_north.crew_membership.crew)
+    # (Re)assigning goes to another crew: the same crew again is refused (test below).
+    other_crew = CrewFactory(code="N01-OTHER", station=station_north)
+    data = inputs(action, other_crew if action == "assign" else crew_north.crew_membership.crew)
     now = timezone.now() + timedelta(minutes=30)
     before_row, before_events = row(order), events(order)
     before_ticket_status = Ticket.objects.get(pk=order.ticket_id).status
@@ -534,3 +538,16 @@ def test_an_unknown_action_is_refused(dispatcher_north):
         work_order_act(order=order, action="teleport", actor=dispatcher_north)
 
     assert refused.value.field == "action"
+
+
+@pytest.mark.parametrize("status", [W.ASSIGNED, W.ACCEPTED, W.EN_ROUTE])
+def test_assigning_the_crew_it_already_has_changes_nothing(dispatcher_north, crew_north, status):
+    order = order_in(status, dispatcher=dispatcher_north, crew_user=crew_north)
+    before_row, before_events = row(order), events(order)
+
+    with pytest.raises(GridlineError) as refused:
+        work_order_act(order=order, action="assign", actor=dispatcher_north,
+                       data=inputs("assign", crew_north.crew_membership.crew))  # fmt: skip
+
+    assert refused.value.field == "crew"
+    assert (row(order), events(order)) == (before_row, before_events)

@@ -45,7 +45,7 @@ def test_late_notice_is_reported(api, supervisor):
             feeder_codes=[feeder.code],
             starts_at=soon.isoformat(),
             ends_at=(soon + timedelta(hours=1)).isoformat(),
-        ),  # fmt: skip
+        ),
         format="json",
     )
     assert response.status_code == 201

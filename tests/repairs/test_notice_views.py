@@ -1,4 +1,4 @@
-"""The notice pages: publish, change and cancel, for supervisors and their own station's dispatcher."""
+"""Notice pages: publish, change and cancel, by supervisors and their own station's dispatcher."""
 
 from datetime import timedelta
 

@@ -41,7 +41,7 @@ def test_email_goes_through_django_mail(db):
                 body="Details",
                 dedup_key="e1",
             )
-        ],  # fmt: skip
+        ],
         now=NOW,
     )
     outbox_send_pending(now=NOW)
@@ -87,7 +87,11 @@ def test_a_row_that_keeps_failing_stops_after_the_attempt_limit(db, settings, mo
 def test_nothing_is_queued_when_the_transaction_rolls_back():
     from django.db import transaction
 
-    with pytest.raises(RuntimeError), transaction.atomic():
-        outbox_enqueue([sms()], now=NOW)
-        raise RuntimeError
+    def enqueue_then_fail():
+        with transaction.atomic():
+            outbox_enqueue([sms()], now=NOW)
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        enqueue_then_fail()
     assert OutboxMessage.objects.count() == 0

@@ -1,0 +1,292 @@
+"""Dispatch pages: the station queue (desktop) and the crew's work orders (phone).
+
+Thin: selectors read, work_order_act takes every step, these views pick the template.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from accounts.access import has_role, role_required
+from accounts.models import Role, User
+from config.errors import GridlineError, NotPermitted, TransitionNotAllowed
+from config.htmx import is_htmx_partial
+from dispatch import selectors, services
+from dispatch.forms import QueueFilterForm
+from dispatch.models import WORK_ORDER_TRANSITIONS, Crew, WorkOrder
+from grid.phones import mask_phone
+from tickets.models import TimelineEvent
+
+QUEUE_PAGE_SIZE = 50
+QUEUE_ROLES = (Role.DISPATCHER, Role.SUPERVISOR)
+ORDER_PAGE_ROLES = (Role.CREW, Role.DISPATCHER, Role.SUPERVISOR)
+
+# The form fields each step reads; work_order_act validates them.
+STEP_INPUTS: dict[str, tuple[str, ...]] = {
+    "assign": ("crew",),
+    "complete": ("cause", "actions"),
+    "return": ("reason",),
+    "cancel": ("reason",),
+}
+CREW_STEP_LABELS = {
+    "accept": gettext_lazy("Accept"),
+    "depart": gettext_lazy("Depart"),
+    "arrive": gettext_lazy("Arrive"),
+    "complete": gettext_lazy("Complete"),
+}
+STEP_DONE_MESSAGES = {
+    "assign": gettext_lazy("Work order %(id)s assigned to %(crew)s."),
+    "accept": gettext_lazy("Work order %(id)s accepted."),
+    "depart": gettext_lazy("Work order %(id)s: on the way."),
+    "arrive": gettext_lazy("Work order %(id)s: on site."),
+    "complete": gettext_lazy("Work order %(id)s completed."),
+    "return": gettext_lazy("Work order %(id)s returned to the station."),
+    "cancel": gettext_lazy("Work order %(id)s cancelled."),
+}
+
+
+@dataclass(frozen=True)
+class Countdown:
+    """The deadline an open order runs against, and the text the page shows before JS ticks."""
+
+    label: str
+    deadline: datetime
+    overdue: bool
+    text: str
+    # countdown.js fills "%(time)s" in these every second.
+    left_text: str
+    overdue_text: str
+
+    @property
+    def deadline_iso(self) -> str:
+        return self.deadline.isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    order: WorkOrder
+    countdown: Countdown | None
+    crews: list[Crew]
+    can_assign: bool
+    hazards: list[str]
+    error: str = ""
+    notice: str = ""
+
+
+@dataclass(frozen=True)
+class OrderCard:
+    """An order as the crew's phone shows it: the caller's phone only to the assigned crew."""
+
+    order: WorkOrder
+    countdown: Countdown | None
+    phone: str
+    phone_dialable: bool
+    hazards: list[str] = field(default_factory=list)
+
+
+def duration_text(seconds: int) -> str:
+    """'1:05:09' or '5:09', as countdown.js writes it."""
+    hours, rest = divmod(abs(seconds), 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+def countdown_for(order: WorkOrder, now: datetime) -> Countdown | None:
+    """On site, the clock is the restoration deadline; before that, the arrival deadline."""
+    if not order.is_open:
+        return None
+    if order.status == WorkOrder.Status.ON_SITE and order.restore_by is not None:
+        label, deadline = _("Restore by"), order.restore_by
+    else:
+        label, deadline = _("Arrive by"), order.arrive_by
+    seconds = int((deadline - now).total_seconds())
+    left_text, overdue_text = _("%(time)s left"), _("%(time)s overdue")
+    text = (overdue_text if seconds < 0 else left_text) % {"time": duration_text(seconds)}
+    return Countdown(label, deadline, seconds < 0, text, left_text, overdue_text)
+
+
+def order_card(order: WorkOrder, user: User, now: datetime) -> OrderCard:
+    phone = order.ticket.caller_phone if order.ticket_id else ""
+    dialable = bool(phone) and selectors.is_assigned_crew_member(user=user, order=order)
+    return OrderCard(
+        order=order,
+        countdown=countdown_for(order, now),
+        phone=phone if dialable else mask_phone(phone) if phone else "",
+        phone_dialable=dialable,
+        hazards=order.hazard_labels,
+    )
+
+
+@vary_on_headers("HX-Request")
+@role_required(*QUEUE_ROLES)
+def queue(request: HttpRequest) -> HttpResponse:
+    """The station's open orders by deadline; the htmx refresh gets the table body alone."""
+    all_stations = has_role(request.user, Role.SUPERVISOR)
+    filters = QueueFilterForm(request.GET, all_stations=all_stations)
+    orders = selectors.work_order_open_list_for_user(user=request.user)
+    if status := filters.value("status"):
+        orders = orders.filter(status=status)
+    if station := filters.value("station"):
+        orders = orders.filter(station=station)
+    page = Paginator(orders, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "page": page,
+        "rows": _queue_rows(list(page.object_list)),
+        "filters": filters,
+        "show_station": all_stations,
+        "next_url": request.get_full_path(),
+        "query": f"{params.urlencode()}&" if params else "",
+    }
+    template = "dispatch/_queue_rows.html" if is_htmx_partial(request) else "dispatch/queue.html"
+    return render(request, template, context)
+
+
+@require_POST
+@role_required(*QUEUE_ROLES)
+def work_order_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Assign or reassign; htmx gets the queue row back, a plain form a redirect."""
+    order = selectors.work_order_get_for_user(user=request.user, pk=pk)
+    next_url = _next_url(request, default=reverse("dispatch:queue"))
+    try:
+        _act(request, order, "assign")
+    except GridlineError as exc:
+        if is_htmx_partial(request):
+            return _queue_row_response(request, order, next_url, error=exc.message, status=422)
+        messages.error(request, exc.message)
+        return redirect(next_url)
+    # Re-read: the service's copy lacks the related rows the row shows.
+    order = selectors.work_order_get_for_user(user=request.user, pk=pk)
+    done = STEP_DONE_MESSAGES["assign"] % {"id": order.pk, "crew": order.crew}
+    if is_htmx_partial(request):
+        return _queue_row_response(request, order, next_url, notice=done)
+    messages.success(request, done)
+    return redirect(next_url)
+
+
+@role_required(Role.CREW)
+def crew_work_orders(request: HttpRequest) -> HttpResponse:
+    """The crew's open orders as cards for a phone, earliest deadline first."""
+    now = timezone.now()
+    orders = selectors.work_order_open_list_for_user(user=request.user)
+    cards = [order_card(order, request.user, now) for order in orders]
+    return render(request, "dispatch/crew_list.html", {"cards": cards})
+
+
+@role_required(*ORDER_PAGE_ROLES)
+def work_order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    order = selectors.work_order_get_for_user(user=request.user, pk=pk)
+    return _detail_response(request, order)
+
+
+@require_POST
+@role_required(*ORDER_PAGE_ROLES)
+def work_order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One step from a plain form; on an error the page comes back with the message."""
+    if action not in WORK_ORDER_TRANSITIONS:
+        raise Http404("No such step.")
+    order = selectors.work_order_get_for_user(user=request.user, pk=pk)
+    try:
+        order = _act(request, order, action)
+    except GridlineError as exc:
+        # Re-read: a double-pressed button fails because the order has moved on.
+        order = selectors.work_order_get_for_user(user=request.user, pk=pk)
+        status = 409 if isinstance(exc, TransitionNotAllowed) else 422
+        return _detail_response(request, order, failed=action, error=exc, status=status)
+    messages.success(request, STEP_DONE_MESSAGES[action] % {"id": order.pk})
+    if action == "return" and not has_role(request.user, *QUEUE_ROLES):
+        # The order has left the crew: back to what it still has.
+        return redirect("dispatch:crew")
+    return redirect(order)
+
+
+def _act(request: HttpRequest, order: WorkOrder, action: str) -> WorkOrder:
+    data = {key: request.POST.get(key, "") for key in STEP_INPUTS.get(action, ())}
+    try:
+        return services.work_order_act(order=order, action=action, actor=request.user, data=data)
+    except NotPermitted as exc:
+        raise PermissionDenied(exc.message) from exc
+
+
+def _queue_rows(orders: list[WorkOrder]) -> list[QueueRow]:
+    now = timezone.now()
+    # One query for every station's crews, whatever the number of rows.
+    crews = selectors.crews_by_station(station_ids={order.station_id for order in orders})
+    return [_queue_row(order, crews[order.station_id], now) for order in orders]
+
+
+def _queue_row(order: WorkOrder, crews: list[Crew], now: datetime, **extra: str) -> QueueRow:
+    can_assign = "assign" in order.allowed_actions()
+    countdown = countdown_for(order, now)
+    return QueueRow(order, countdown, crews, can_assign, order.hazard_labels, **extra)
+
+
+def _queue_row_response(
+    request: HttpRequest, order: WorkOrder, next_url: str, *, status: int = 200, **extra: str
+) -> HttpResponse:
+    crews = selectors.crew_list_for_station(station=order.station_id)
+    context = {
+        "row": _queue_row(order, crews, timezone.now(), **extra),
+        "show_station": has_role(request.user, Role.SUPERVISOR),
+        "next_url": next_url,
+    }
+    return render(request, "dispatch/_queue_row.html", context, status=status)
+
+
+def _detail_response(
+    request: HttpRequest,
+    order: WorkOrder,
+    *,
+    failed: str = "",
+    error: GridlineError | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    if order.ticket_id:
+        events = TimelineEvent.objects.select_related("actor")
+        prefetch_related_objects([order], Prefetch("ticket__events", queryset=events))
+    allowed = set(order.allowed_actions())
+    # The field steps are for a member of a crew (an administrator is not one).
+    crew_steps = has_role(user, Role.CREW) and services.crew_of(user) is not None
+    station_steps = has_role(user, *QUEUE_ROLES)
+    next_step = order.next_crew_step if crew_steps else None
+    context = {
+        "card": order_card(order, user, timezone.now()),
+        "order": order,
+        "next_step": next_step,
+        "next_step_label": CREW_STEP_LABELS.get(next_step or ""),
+        "crew_can_return": crew_steps and not station_steps and "return" in allowed,
+        "station_steps": station_steps,
+        "allowed": allowed,
+        "crews": selectors.crew_list_for_station(station=order.station_id)
+        if station_steps and "assign" in allowed
+        else [],
+        "causes": selectors.cause_list() if next_step == "complete" else [],
+        "failed": failed,
+        "errors": {error.field or "action": error.message} if error else {},
+        "posted": request.POST if failed else {},
+    }
+    return render(request, "dispatch/work_order_detail.html", context, status=status)
+
+
+def _next_url(request: HttpRequest, *, default: str) -> str:
+    """Where a plain form goes back to: the posted `next`, if it is on this site."""
+    url = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if url and safe else default
