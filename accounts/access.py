@@ -7,8 +7,10 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import HttpResponse
 from rest_framework.permissions import BasePermission
 
 from accounts.models import Role, User
@@ -30,9 +32,16 @@ def role_required(*roles: str) -> Callable:
     """View decorator: sign in first, then 403 unless the user has one of the roles."""
 
     def decorator(view: Callable) -> Callable:
+        signed_in = login_required(view)
+
         @wraps(view)
-        @login_required
         def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                if getattr(request, "htmx", False):
+                    # A partial must not paste the login page into the page: go there.
+                    back = request.htmx.current_url_abs_path or request.get_full_path()
+                    return HttpResponse(headers={"HX-Redirect": redirect_to_login(back).url})
+                return signed_in(request, *args, **kwargs)
             if not has_role(request.user, *roles):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

@@ -12,6 +12,7 @@ NAV_ITEMS = [
     (_("Report a fault"), "repairs:new", (Role.AGENT, Role.SUPERVISOR)),
     (_("Station queue"), "dispatch:queue", (Role.DISPATCHER, Role.SUPERVISOR)),
     (_("My work orders"), "dispatch:crew", (Role.CREW,)),
+    (_("Outage notices"), "repairs:notices", tuple(Role.values)),
 ]
 
 
