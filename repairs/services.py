@@ -118,7 +118,8 @@ def repair_create(
             kind="triaged",
             actor=actor,
             at=now,
-            note=decision.reason,
+            # The outcome's name; what the caller was told is on the repair panel.
+            note=str(decision.outcome.label),
             data={
                 "outcome": decision.outcome,
                 "notice": repair.notice_id,

@@ -94,3 +94,16 @@ def test_login_with_demo_password_reaches_home(client, agent):
 
     assert response.status_code == 200
     assert response.context["user"] == agent
+
+
+def test_an_htmx_request_after_the_session_ended_is_sent_to_the_login_page(client, db):
+    response = client.get(
+        "/dispatch/",
+        headers={
+            "HX-Request": "true",
+            "HX-Current-URL": "http://testserver/dispatch/?status=pending",
+        },
+    )
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response["HX-Redirect"] == "/accounts/login/?next=/dispatch/%3Fstatus%3Dpending"

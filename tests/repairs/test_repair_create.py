@@ -120,7 +120,7 @@ def test_dispatch_writes_created_triaged_start_dispatched_in_order(agent, premis
     assert kinds(ticket) == ["created", "triaged", "start", "dispatched"]
     triaged = ticket.events.get(kind="triaged")
     assert triaged.data == {"outcome": "dispatch", "notice": None, "incident": None}
-    assert triaged.note == created.repair.reason
+    assert triaged.note == "Dispatch"  # the outcome; the reason is on the repair
     assert triaged.actor == agent
     start = ticket.events.get(kind="start")
     assert (start.old_status, start.new_status) == ("open", "in_progress")
