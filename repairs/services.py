@@ -429,7 +429,7 @@ def _incident_sms(incident: Incident, *, event: str, now: datetime) -> None:
         if event == "restored":
             body = _("Power is restored. Thank you for your patience.")
         elif event == "acknowledged":
-            body = _("A repair crew is on the way to the outage you reported.")
+            body = _("A repair crew has taken on the outage you reported.")
         else:
             body = _("Estimated restoration of the outage you reported: %(etr)s.") % {"etr": etr}
     seen: dict[str, int] = {}

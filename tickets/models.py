@@ -183,7 +183,7 @@ EVENT_KIND_LABELS: Final[dict[str, str]] = {
     "complete": _("Work completed"),
     "return": _("Work order returned"),
     "work_order_cancelled": _("Work order cancelled"),
-    "merged": _("Work order merged into an incident's"),
+    "merged": _("Work order merged into the incident's"),
     # Repairs: triage and incidents.
     "triaged": _("Triaged"),
     "incident_attached": _("Attached to an incident"),

@@ -28,6 +28,13 @@ def read_po(path: Path) -> list[tuple[str, str, bool]]:
             continue
         match = re.search(r'^msgid (".*?)\nmsgstr (".*)', block, re.M | re.S)
         if not match:
+            # A plural entry: its one Chinese form is msgstr[0].
+            match = re.search(
+                r'^msgid (".*?)\nmsgid_plural ".*?\nmsgstr\[0\] (".*?)(?:\nmsgstr\[|\Z)',
+                block,
+                re.M | re.S,
+            )
+        if not match:
             continue
         msgid, msgstr = _unquote(match.group(1)), _unquote(match.group(2))
         if msgid:
