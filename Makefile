@@ -30,7 +30,7 @@ run: $(VENV)/.deps
 	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
 	@echo "Gridline on http://127.0.0.1:8000/ (Ctrl-C stops the web server and the worker)"
 	@trap 'kill 0' INT TERM EXIT; \
-	$(DEMO_ENV) $(BIN)/celery -A config worker --beat --loglevel INFO --concurrency 1 & \
+	$(DEMO_ENV) $(BIN)/celery -A config worker --beat -Q celery,scan --loglevel INFO --concurrency 1 & \
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000 --noreload; \
 	wait
 

@@ -336,7 +336,16 @@ GRIDLINE_OUTBOX_MAX_ATTEMPTS = env_int("GRIDLINE_OUTBOX_MAX_ATTEMPTS", 8, minimu
 
 # --- Celery beat (the schedule is code, reviewed like code) -----------------
 
+# The deadline scan has a queue of its own, so a backlog of emails cannot delay it.
+CELERY_TASK_ROUTES = {"tickets.tasks.scan_deadlines": {"queue": "scan"}}
 CELERY_BEAT_SCHEDULE = {
+    # The deadline watch (DESIGN §3.6). A pass that could not start in time is dropped:
+    # the next one does its work.
+    "scan_deadlines": {
+        "task": "tickets.tasks.scan_deadlines",
+        "schedule": float(GRIDLINE_DEADLINE_SCAN_SECONDS),
+        "options": {"queue": "scan", "expires": GRIDLINE_DEADLINE_SCAN_SECONDS},
+    },
     # Send what the outbox holds: catches rows whose on-commit kick was lost.
     "outbox_send": {"task": "tickets.tasks.outbox_send", "schedule": 60.0},
     # Remind the customers of a notice GRIDLINE_NOTICE_REMINDER_MINUTES before it starts.

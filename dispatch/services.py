@@ -26,8 +26,8 @@ from dispatch.models import (
 )
 from dispatch.signals import work_order_transitioned
 from grid.models import Station
-from tickets.models import Ticket
-from tickets.services import ticket_transition, timeline_record
+from tickets.models import Deadline, Ticket
+from tickets.services import deadline_meet, deadline_open, ticket_transition, timeline_record
 
 # Who may take each step besides an administrator. Crews walk the order;
 # the station's dispatcher and the supervisors assign, take back and cancel.
@@ -199,6 +199,8 @@ def _apply(
     order.save(update_fields=sorted(fields))
     _record_on_ticket(order=order, action=action, actor=actor, now=now, note=note,
                       old_status=old_status)  # fmt: skip
+    if order.ticket_id is not None:
+        _keep_deadlines(order=order, action=action, now=now)
     if action == "complete" and order.ticket_id is not None:
         # Under the ticket's lock: an agent may be resolving it at this moment.
         ticket = Ticket.objects.select_for_update().get(pk=order.ticket_id)
@@ -209,6 +211,16 @@ def _apply(
         sender=WorkOrder, order=order, action=action, actor=actor, note=note, now=now
     )
     return order
+
+
+def _keep_deadlines(*, order: WorkOrder, action: str, now: datetime) -> None:
+    """On site meets the arrival promise and starts the restoration one; completion meets it."""
+    if action == "arrive":
+        deadline_meet(ticket_ids=[order.ticket_id], name=Deadline.Name.ARRIVE_BY, at=now)
+        deadline_open(ticket=order.ticket, name=Deadline.Name.RESTORE_BY, starts_at=now,
+                      due_at=order.restore_by, station_id=order.station_id)  # fmt: skip
+    elif action == "complete":
+        deadline_meet(ticket_ids=[order.ticket_id], name=Deadline.Name.RESTORE_BY, at=now)
 
 
 def _crew_check(order: WorkOrder, action: str, actor: User, now: datetime) -> dict[str, Any]:

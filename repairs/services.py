@@ -27,9 +27,12 @@ from repairs import deadlines
 from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident, OutageNotice, Repair
 from repairs.selectors import premise_facts
 from repairs.triage import Answers, Decision, Outcome, Scope, decide
-from tickets.models import OPEN_STATUSES, Channel, Kind, OutboxMessage, Ticket
+from tickets.models import OPEN_STATUSES, Channel, Deadline, Kind, OutboxMessage, Ticket
 from tickets.outbox import Message, outbox_enqueue
 from tickets.services import (
+    deadline_meet,
+    deadline_open,
+    deadline_open_many,
     ticket_create,
     ticket_resolve_many,
     ticket_transition,
@@ -143,6 +146,8 @@ def repair_create(
                 actor=actor,
                 now=now,
             )
+            deadline_open(ticket=ticket, name=Deadline.Name.ARRIVE_BY, starts_at=now,
+                          due_at=repair.arrive_by, station_id=ticket.station_id)  # fmt: skip
             # An emergency is a danger at one address: it keeps its own crew.
             if decision.outcome == Outcome.DISPATCH and answers.scope in CORRELATED_SCOPES:
                 incident = _correlate(transformer=transformer, actor=actor, now=now)
@@ -353,6 +358,8 @@ def incident_restore(
     incident.save(update_fields=["status", "restored_at", "cause", "cause_note"])
     text = f"{cause.label}: {note}" if note else cause.label
     _incident_sms(incident, event="restored", now=now)
+    deadline_meet(ticket_ids=incident_attached_ticket_ids(incident), name=Deadline.Name.RESTORE_BY,
+                  at=now)  # fmt: skip
     ticket_resolve_many(
         tickets=Ticket.objects.filter(repair__incident=incident),
         actor=actor,
@@ -451,8 +458,9 @@ def _incident_sms(incident: Incident, *, event: str, now: datetime) -> None:
 
 
 def on_work_order_transitioned(sender, *, order: WorkOrder, action: str, actor, now, **kwargs):
-    """The incident follows its work order: accepted → acknowledged, completed → restored."""
-    if action not in ("accept", "complete"):
+    """The incident follows its work order: accepted → acknowledged, on site → its callers'
+    arrival promise met and restoration promise started, completed → restored."""
+    if action not in ("accept", "arrive", "complete"):
         return
     incident = Incident.objects.filter(
         Q(work_order=order), status__in=ACTIVE_INCIDENT_STATUSES
@@ -461,6 +469,11 @@ def on_work_order_transitioned(sender, *, order: WorkOrder, action: str, actor, 
         return
     if action == "accept":
         incident_acknowledge(incident=incident, actor=actor, now=now)
+    elif action == "arrive":
+        callers = incident_attached_ticket_ids(incident)
+        deadline_meet(ticket_ids=callers, name=Deadline.Name.ARRIVE_BY, at=now)
+        deadline_open_many(ticket_ids=callers, name=Deadline.Name.RESTORE_BY, starts_at=now,
+                           due_at=order.restore_by, station_id=order.station_id)  # fmt: skip
     else:
         incident_restore(
             incident=incident, cause=order.cause, note=order.actions, actor=actor, now=now

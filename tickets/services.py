@@ -8,18 +8,23 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Role, User
 from config.errors import TransitionNotAllowed
 from grid.models import Customer, Premise
+from tickets.escalation import first_step
 from tickets.models import (
     NUMBER_PREFIX,
+    OPEN_STATUSES,
+    PRIORITY_ORDER,
     TICKET_TRANSITIONS,
     Channel,
+    Deadline,
     Priority,
     Ticket,
     TicketCounter,
     TimelineEvent,
 )
+from tickets.notify import Notice, notify
 
 
 def ticket_number_next(*, kind: str, now: datetime | None = None) -> str:
@@ -135,6 +140,8 @@ def _apply_transition(
         ticket.closed_at = now
         fields.append("closed_at")
     ticket.save(update_fields=fields)
+    if ticket.status not in OPEN_STATUSES:
+        deadlines_close(ticket_ids=[ticket.pk], at=now)
     event = timeline_record(
         ticket=ticket,
         kind=action,
@@ -214,6 +221,7 @@ def ticket_resolve_many(
     Ticket.objects.filter(pk__in=ids).update(
         status=Ticket.Status.RESOLVED, resolved_at=now, updated_at=now
     )
+    deadlines_close(ticket_ids=ids, at=now)
     TimelineEvent.objects.bulk_create(
         TimelineEvent(
             ticket_id=pk,
@@ -228,3 +236,131 @@ def ticket_resolve_many(
         for pk, status in locked
     )
     return ids
+
+
+# --- Deadlines (DESIGN §3.6) ----------------------------------------------------------------
+
+
+def deadline_open(
+    *,
+    ticket: Ticket,
+    name: str,
+    starts_at: datetime,
+    due_at: datetime,
+    station_id: int | None = None,
+    department_id: int | None = None,
+) -> Deadline:
+    """Start watching a promise; its first escalation step falls at the warning fraction."""
+    step, at = first_step(starts_at=starts_at, due_at=due_at)
+    return Deadline.objects.create(
+        ticket=ticket,
+        name=name,
+        starts_at=starts_at,
+        due_at=due_at,
+        station_id=station_id,
+        department_id=department_id,
+        next_step=step,
+        next_step_at=at,
+    )
+
+
+def deadline_open_many(
+    *, ticket_ids: list[int], name: str, starts_at: datetime, due_at: datetime, station_id=None
+) -> None:
+    """The same promise on many tickets (an incident's callers), skipping tickets that have it."""
+    have = set(
+        Deadline.objects.filter(
+            ticket_id__in=ticket_ids, name=name, closed_at__isnull=True
+        ).values_list("ticket_id", flat=True)
+    )
+    step, at = first_step(starts_at=starts_at, due_at=due_at)
+    Deadline.objects.bulk_create(
+        Deadline(
+            ticket_id=pk,
+            name=name,
+            starts_at=starts_at,
+            due_at=due_at,
+            station_id=station_id,
+            next_step=step,
+            next_step_at=at,
+        )
+        for pk in ticket_ids
+        if pk not in have
+    )
+
+
+def deadline_meet(*, ticket_ids: list[int], name: str, at: datetime) -> int:
+    """The promise is kept (crew on site, power back, customer contacted, reply sent):
+    stop watching it. Returns how many open deadlines were met."""
+    return Deadline.objects.filter(
+        ticket_id__in=ticket_ids, name=name, closed_at__isnull=True
+    ).update(met_at=at, closed_at=at, next_step="", next_step_at=None)
+
+
+def deadlines_close(*, ticket_ids: list[int], at: datetime) -> int:
+    """The ticket ended (resolved, closed, cancelled): nothing of it is watched any more."""
+    return Deadline.objects.filter(ticket_id__in=ticket_ids, closed_at__isnull=True).update(
+        closed_at=at, next_step="", next_step_at=None
+    )
+
+
+# --- Urges (DESIGN §3.7) ------------------------------------------------------------------
+
+
+def ticket_urge(
+    *, ticket: Ticket, actor: User | None, note: str = "", now: datetime | None = None
+) -> Ticket:
+    """A repeat call about an open ticket: an `urged` event, priority one step up (to urgent
+    at most), and whoever holds it is told. Raises TransitionNotAllowed if the ticket is closed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        if not ticket.is_open:
+            raise TransitionNotAllowed(
+                _("Ticket %(number)s is %(status)s: there is nothing to urge.")
+                % {"number": ticket.number, "status": ticket.get_status_display()},
+                field="action",
+            )
+        old_priority = ticket.priority
+        ticket.priority = PRIORITY_ORDER[max(PRIORITY_ORDER.index(ticket.priority) - 1, 0)]
+        ticket.urge_count += 1
+        ticket.updated_at = now
+        ticket.save(update_fields=["priority", "urge_count", "updated_at"])
+        timeline_record(
+            ticket=ticket,
+            kind="urged",
+            actor=actor,
+            at=now,
+            note=note,
+            data={"urge_count": ticket.urge_count, "priority": [old_priority, ticket.priority]},
+        )
+        notify(
+            [
+                Notice(
+                    user=holder,
+                    ticket_id=ticket.pk,
+                    key=f"urge:{ticket.pk}:{ticket.urge_count}",
+                    text=_("%(number)s urged by the customer (%(count)d).")
+                    % {"number": ticket.number, "count": ticket.urge_count},
+                )
+                for holder in ticket_holders(ticket)
+            ],
+            now=now,
+        )
+    return ticket
+
+
+def ticket_holders(ticket: Ticket) -> list[User]:
+    """Who holds an open ticket: its station's dispatchers, or its department's handlers,
+    else the supervisors."""
+    if ticket.station_id is not None:
+        holders = User.objects.filter(
+            is_active=True, role=Role.DISPATCHER, station_id=ticket.station_id
+        )
+    elif ticket.department_id is not None:
+        holders = User.objects.filter(
+            is_active=True, role=Role.HANDLER, department_id=ticket.department_id
+        )
+    else:
+        holders = User.objects.filter(is_active=True, role=Role.SUPERVISOR)
+    return list(holders)

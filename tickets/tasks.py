@@ -1,12 +1,22 @@
 from celery import shared_task
+from django.utils import timezone
 
+from tickets.escalation import deadlines_scan
 from tickets.outbox import SEND_BATCH, outbox_send_pending
 
 
-@shared_task(ignore_result=True)
+# Both are idempotent (a step is recorded once; a message is claimed by compare-and-set),
+# so a task lost with its worker may run again: acks_late.
+@shared_task(ignore_result=True, acks_late=True)
 def outbox_send() -> int:
     """Send the outbox's due messages; safe to run on any number of workers at once."""
     sent = outbox_send_pending()
     if sent == SEND_BATCH:
         outbox_send.delay()  # more are waiting
     return sent
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def scan_deadlines() -> int:
+    """One pass of the deadline watch; beat runs it every GRIDLINE_DEADLINE_SCAN_SECONDS."""
+    return deadlines_scan(now=timezone.now())

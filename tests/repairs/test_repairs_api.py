@@ -280,7 +280,7 @@ def test_anonymous_repair_answers_401(api, premise):
 
 @pytest.mark.parametrize("existing", [1, 50])
 @pytest.mark.parametrize(
-    ("opens_incident", "budget"), [(False, 24), (True, 40)], ids=["dispatch", "opens-incident"]
+    ("opens_incident", "budget"), [(False, 25), (True, 41)], ids=["dispatch", "opens-incident"]
 )
 def test_repair_query_count_does_not_grow_with_the_tickets_there_are(
     api,
