@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import scope_queryset
 from accounts.models import User
-from tickets.models import Ticket, TimelineEvent
+from tickets.models import Notification, Ticket, TimelineEvent
 
 
 def ticket_list_for_user(*, user: User) -> QuerySet[Ticket]:
@@ -28,3 +28,17 @@ def ticket_get_for_user(*, user: User, number: str) -> Ticket:
         return qs.get(number=number)
     except Ticket.DoesNotExist:
         raise Http404(_("No such ticket.")) from None
+
+
+def notification_unread_count(*, user: User) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notification_list_for_user(*, user: User) -> QuerySet[Notification]:
+    return (
+        Notification.objects.filter(user=user)
+        .select_related("ticket")
+        .order_by("-created_at", "-pk")
+    )

@@ -19,6 +19,7 @@ from tickets.models import (
     TICKET_TRANSITIONS,
     Channel,
     Deadline,
+    Notification,
     Priority,
     Ticket,
     TicketCounter,
@@ -364,3 +365,10 @@ def ticket_holders(ticket: Ticket) -> list[User]:
     else:
         holders = User.objects.filter(is_active=True, role=Role.SUPERVISOR)
     return list(holders)
+
+
+def notifications_mark_read(*, user: User, now: datetime | None = None) -> int:
+    """Mark every unread notification of the user as read."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=now or timezone.now()
+    )

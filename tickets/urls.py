@@ -5,5 +5,7 @@ from tickets import views
 app_name = "tickets"
 urlpatterns = [
     path("", views.ticket_list, name="list"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("<str:number>/", views.ticket_detail, name="detail"),
 ]
