@@ -24,6 +24,8 @@ from config.env import (
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("GRIDLINE_VAR_DIR", str(BASE_DIR / "var")))
+# Local state of the embedded default and of beat (its schedule file); created on start.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 # --- Core -------------------------------------------------------------------
 
@@ -210,6 +212,8 @@ X_FRAME_OPTIONS = "DENY"
 # --- Email ------------------------------------------------------------------
 
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# For django.core.mail.backends.filebased.EmailBackend.
+EMAIL_FILE_PATH = env_str("DJANGO_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "gridline@localhost")
 
 # --- REST API ---------------------------------------------------------------
