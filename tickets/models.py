@@ -286,6 +286,8 @@ class OutboxMessage(models.Model):
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # After a failure, not before this time (the backoff doubles with each attempt).
+    retry_at = models.DateTimeField(_("retry at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:

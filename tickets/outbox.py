@@ -65,8 +65,10 @@ def outbox_send_pending(*, now: datetime | None = None, limit: int = SEND_BATCH)
     """Send up to `limit` due messages; returns how many went out."""
     now = now or timezone.now()
     stale = now - timedelta(minutes=settings.GRIDLINE_OUTBOX_RECLAIM_MINUTES)
-    due = Q(sent_at__isnull=True, attempts__lt=settings.GRIDLINE_OUTBOX_MAX_ATTEMPTS) & (
-        Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale)
+    due = (
+        Q(sent_at__isnull=True, attempts__lt=settings.GRIDLINE_OUTBOX_MAX_ATTEMPTS)
+        & (Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+        & (Q(retry_at__isnull=True) | Q(retry_at__lte=now))
     )
     sent = 0
     for pk in OutboxMessage.objects.filter(due).values_list("pk", flat=True)[:limit]:
@@ -81,11 +83,20 @@ def outbox_send_pending(*, now: datetime | None = None, limit: int = SEND_BATCH)
             _deliver(message)
         except Exception as exc:  # any failure: keep the row, let a later pass retry
             logger.warning("outbox %s to %s failed: %s", message.pk, message.recipient, exc)
-            OutboxMessage.objects.filter(pk=pk).update(claimed_at=None, last_error=str(exc)[:2000])
+            OutboxMessage.objects.filter(pk=pk).update(
+                claimed_at=None,
+                retry_at=now + backoff(message.attempts),
+                last_error=str(exc)[:2000],
+            )
             continue
         OutboxMessage.objects.filter(pk=pk).update(sent_at=timezone.now(), last_error="")
         sent += 1
     return sent
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4 … minutes after the first, second, third … failure; at most an hour."""
+    return timedelta(minutes=min(2 ** (attempts - 1), 60))
 
 
 def _deliver(message: OutboxMessage) -> None:

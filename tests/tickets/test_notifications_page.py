@@ -21,7 +21,8 @@ def test_bell_counts_unread_and_the_list_marks_them_read(client, supervisor, age
     assert '<span class="bell-count">2<' in home
 
     page = client.get("/tickets/notifications/").content.decode()
-    assert "R1 is overdue" in page and "R2 is overdue" in page
+    assert "R1 is overdue" in page
+    assert "R2 is overdue" in page
     assert "not yours" not in page
     assert ticket.number in page
 

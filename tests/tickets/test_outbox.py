@@ -60,9 +60,11 @@ def test_a_failed_send_is_kept_and_retried(db, settings, monkeypatch):
     row = OutboxMessage.objects.get()
     assert (row.sent_at, row.claimed_at, row.attempts) == (None, None, 1)
     assert "gateway down" in row.last_error
+    assert row.retry_at == NOW + timedelta(minutes=1)
 
     monkeypatch.undo()
-    assert outbox_send_pending(now=NOW) == 1
+    assert outbox_send_pending(now=NOW + timedelta(seconds=59)) == 0  # backing off
+    assert outbox_send_pending(now=NOW + timedelta(minutes=1)) == 1
     assert OutboxMessage.objects.get().sent_at is not None
 
 
@@ -78,8 +80,8 @@ def test_a_row_that_keeps_failing_stops_after_the_attempt_limit(db, settings, mo
     settings.GRIDLINE_OUTBOX_MAX_ATTEMPTS = 2
     monkeypatch.setattr("tickets.outbox.sms_backend", Broken)
     outbox_enqueue([sms()], now=NOW)
-    for _ in range(4):
-        outbox_send_pending(now=NOW)
+    for hours in range(4):
+        outbox_send_pending(now=NOW + timedelta(hours=hours))
     assert OutboxMessage.objects.get().attempts == 2
 
 
@@ -95,3 +97,9 @@ def test_nothing_is_queued_when_the_transaction_rolls_back():
     with pytest.raises(RuntimeError):
         enqueue_then_fail()
     assert OutboxMessage.objects.count() == 0
+
+
+def test_backoff_doubles_up_to_an_hour():
+    from tickets.outbox import backoff
+
+    assert [backoff(n).total_seconds() / 60 for n in (1, 2, 3, 7, 8, 20)] == [1, 2, 4, 60, 60, 60]
