@@ -337,6 +337,8 @@ GRIDLINE_SMS_GATEWAY_URL = env_str("GRIDLINE_SMS_GATEWAY_URL", "")
 GRIDLINE_SMS_GATEWAY_KEY = env_str("GRIDLINE_SMS_GATEWAY_KEY", "")
 # A message claimed this long ago and still unsent was lost with its worker: claim it again.
 GRIDLINE_OUTBOX_RECLAIM_MINUTES = env_int("GRIDLINE_OUTBOX_RECLAIM_MINUTES", 10, minimum=1)
+# How long an Idempotency-Key's first answer is kept for retries.
+GRIDLINE_IDEMPOTENCY_HOURS = env_int("GRIDLINE_IDEMPOTENCY_HOURS", 24, minimum=1)
 GRIDLINE_OUTBOX_MAX_ATTEMPTS = env_int("GRIDLINE_OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
 
 # --- Celery beat (the schedule is code, reviewed like code) -----------------
@@ -344,6 +346,10 @@ GRIDLINE_OUTBOX_MAX_ATTEMPTS = env_int("GRIDLINE_OUTBOX_MAX_ATTEMPTS", 8, minimu
 # The deadline scan has a queue of its own, so a backlog of emails cannot delay it.
 CELERY_TASK_ROUTES = {"tickets.tasks.scan_deadlines": {"queue": "scan"}}
 CELERY_BEAT_SCHEDULE = {
+    "idempotency_keys_expire": {
+        "task": "tickets.tasks.idempotency_keys_expire",
+        "schedule": crontab(minute=25),
+    },
     # The deadline watch (DESIGN §3.6). A pass that could not start in time is dropped:
     # the next one does its work.
     "scan_deadlines": {

@@ -45,6 +45,8 @@ from repairs.triage import (
     decide,
     parse_answers,
 )
+from tickets import idempotency
+from tickets.idempotency import idempotent
 
 
 class TriageInput(serializers.Serializer):
@@ -224,7 +226,13 @@ class RepairCreateView(APIView):
 
     @extend_schema(
         request=RepairInput,
-        responses={201: RepairOutput, 400: OpenApiTypes.OBJECT},
+        parameters=[idempotency.HEADER_PARAMETER],
+        responses={
+            201: RepairOutput,
+            400: OpenApiTypes.OBJECT,
+            409: OpenApiTypes.OBJECT,
+            422: OpenApiTypes.OBJECT,
+        },
         examples=[
             OpenApiExample(
                 "Neighbours out too",
@@ -243,6 +251,7 @@ class RepairCreateView(APIView):
             )
         ],
     )
+    @idempotent
     def post(self, request):
         premise, answers, phone, description = repair_input_parse(request.data)
         created = repair_create(

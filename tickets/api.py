@@ -1,9 +1,12 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from tickets import selectors
-from tickets.models import Ticket, TimelineEvent
+from accounts.access import role_permission
+from accounts.models import Role
+from tickets import selectors, services
+from tickets.models import Deadline, Ticket, TimelineEvent
 
 
 class TimelineEventOutput(serializers.ModelSerializer):
@@ -41,12 +44,24 @@ class TicketOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class DeadlineOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Deadline
+        fields = ["name", "starts_at", "due_at", "met_at", "closed_at"]
+        read_only_fields = fields
+
+
 class TicketDetailOutput(TicketOutput):
+    deadlines = DeadlineOutput(many=True, read_only=True)
     events = TimelineEventOutput(many=True, read_only=True)
 
     class Meta(TicketOutput.Meta):
-        fields = [*TicketOutput.Meta.fields, "events"]
+        fields = [*TicketOutput.Meta.fields, "deadlines", "events"]
         read_only_fields = fields
+
+
+class UrgeInput(serializers.Serializer):
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -59,10 +74,26 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def get_queryset(self):
         return selectors.ticket_list_for_user(user=self.request.user)
 
+    def get_permissions(self):
+        if self.action == "urge":
+            return [role_permission(Role.AGENT, Role.SUPERVISOR)()]
+        return super().get_permissions()
+
     def get_serializer_class(self):
         return TicketDetailOutput if self.action == "retrieve" else TicketOutput
 
     @extend_schema(responses=TicketDetailOutput)
     def retrieve(self, request, *args, **kwargs):
         ticket = selectors.ticket_get_for_user(user=request.user, number=kwargs["number"])
+        return Response(TicketDetailOutput(ticket).data)
+
+    @extend_schema(request=UrgeInput, responses={200: TicketDetailOutput, 404: None, 409: None})
+    @action(detail=True, methods=["post"])
+    def urge(self, request, number=None):
+        """A repeat call about an open ticket (DESIGN §3.7); 409 once it is resolved or closed."""
+        ticket = selectors.ticket_get_for_user(user=request.user, number=number)
+        body = UrgeInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.ticket_urge(ticket=ticket, actor=request.user, note=body.validated_data["note"])
+        ticket = selectors.ticket_get_for_user(user=request.user, number=number)
         return Response(TicketDetailOutput(ticket).data)

@@ -16,12 +16,13 @@ def ticket_list_for_user(*, user: User) -> QuerySet[Ticket]:
 
 
 def ticket_get_for_user(*, user: User, number: str) -> Ticket:
-    """One ticket with its timeline; Http404 when it is outside the user's scope."""
+    """One ticket with its timeline and deadlines; Http404 when it is outside the user's scope."""
     qs = (
         ticket_list_for_user(user=user)
         .select_related("premise", "department")
         .prefetch_related(
-            Prefetch("events", queryset=TimelineEvent.objects.select_related("actor"))
+            Prefetch("events", queryset=TimelineEvent.objects.select_related("actor")),
+            "deadlines",
         )
     )
     try:

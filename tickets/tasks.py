@@ -2,6 +2,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from tickets.escalation import deadlines_scan
+from tickets.idempotency import idempotency_keys_expire as expire
 from tickets.outbox import SEND_BATCH, outbox_send_pending
 
 
@@ -20,3 +21,9 @@ def outbox_send() -> int:
 def scan_deadlines() -> int:
     """One pass of the deadline watch; beat runs it every GRIDLINE_DEADLINE_SCAN_SECONDS."""
     return deadlines_scan(now=timezone.now())
+
+
+@shared_task(ignore_result=True)
+def idempotency_keys_expire() -> int:
+    """Hourly: forget Idempotency-Keys past their keeping period."""
+    return expire(now=timezone.now())

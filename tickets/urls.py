@@ -8,4 +8,5 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("<str:number>/", views.ticket_detail, name="detail"),
+    path("<str:number>/urge/", views.ticket_urge_view, name="urge"),
 ]

@@ -1,13 +1,21 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import has_role, role_required
+from accounts.models import Role
+from config.errors import TransitionNotAllowed
 from tickets import selectors
 from tickets.models import Kind, Ticket
 from tickets.panels import panels_for
-from tickets.services import notifications_mark_read
+from tickets.services import notifications_mark_read, ticket_urge
+
+URGE_ROLES = (Role.AGENT, Role.SUPERVISOR)
 
 PAGE_SIZE = 50
 
@@ -35,8 +43,31 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
     ticket = selectors.ticket_get_for_user(user=request.user, number=number)
-    context = {"ticket": ticket, "panels": panels_for(ticket)}
+    context = {
+        "ticket": ticket,
+        "panels": panels_for(ticket),
+        "may_urge": ticket.is_open and has_role(request.user, *URGE_ROLES),
+        "now": timezone.now(),
+    }
     return render(request, "tickets/ticket_detail.html", context)
+
+
+@require_POST
+@role_required(*URGE_ROLES)
+def ticket_urge_view(request: HttpRequest, number: str) -> HttpResponse:
+    """The caller asks after this ticket again (DESIGN §3.7)."""
+    ticket = selectors.ticket_get_for_user(user=request.user, number=number)
+    try:
+        ticket = ticket_urge(ticket=ticket, actor=request.user, note=request.POST.get("note", ""))
+    except TransitionNotAllowed as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(number)s urged (%(count)d); its holder is told.")
+            % {"number": ticket.number, "count": ticket.urge_count},
+        )
+    return redirect(ticket)
 
 
 @login_required
