@@ -1,5 +1,8 @@
 """API plumbing shared by every app: the error shape."""
 
+from django.http import JsonResponse
+from django.utils.translation import gettext
+from django.views.defaults import page_not_found
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -24,3 +27,50 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": 'A message per field, or {"detail": "..."} when no field is at fault.',
+    "additionalProperties": True,
+}
+ERROR_RESPONSES = {
+    "400": "Bad input: a message per field; nothing was written.",
+    "401": "Not signed in (send `Authorization: Token <token>`).",
+    "403": "Your role may not do this.",
+    "404": "No such object, or it is outside your station or department (lists: no such page).",
+    "409": "The current state does not allow this step; nothing was changed.",
+}
+
+
+def document_errors(result: dict, generator, request, public) -> dict:
+    """Every operation documents the error answers it can give (DESIGN §5.2), in one shape."""
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components["Error"] = ERROR_SCHEMA
+    reference = {"$ref": "#/components/schemas/Error"}
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            codes = ["401", "403"]
+            if method in ("post", "put", "patch"):
+                codes += ["400", "409"]
+            if "{" in path and method != "get":
+                codes.append("404")
+            if method == "get":
+                codes += ["400", "404"]  # a bad filter value; a page past the end
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                responses.setdefault(
+                    code,
+                    {
+                        "description": ERROR_RESPONSES[code],
+                        "content": {"application/json": {"schema": reference}},
+                    },
+                )
+    return result
+
+
+def not_found(request, exception=None):
+    """404 for a URL that matches nothing: JSON under /api/, the usual page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": gettext("Not found.")}, status=404)
+    return page_not_found(request, exception)

@@ -238,6 +238,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.document_errors",
+    ],
     # Several models have a `status` or `kind`; name each enum after its model.
     "ENUM_NAME_OVERRIDES": {
         "TicketStatusEnum": "tickets.models.Ticket.Status",
@@ -365,5 +369,18 @@ CELERY_BEAT_SCHEDULE = {
     "sessions_clear": {
         "task": "accounts.tasks.sessions_clear",
         "schedule": crontab(minute=15, hour=3),
+    },
+    # Complaint summaries to management (DESIGN §3.5), of the week or month just ended:
+    # minute 0, hour GRIDLINE_SUMMARY_HOUR, on day of week GRIDLINE_SUMMARY_WEEKDAY
+    # (default "0 8 * * 1": Mondays at 08:00) and on the 1st ("0 8 1 * *").
+    "complaint_summary_weekly": {
+        "task": "complaints.tasks.complaint_summary_weekly",
+        "schedule": crontab(
+            minute=0, hour=GRIDLINE_SUMMARY_HOUR, day_of_week=GRIDLINE_SUMMARY_WEEKDAY
+        ),
+    },
+    "complaint_summary_monthly": {
+        "task": "complaints.tasks.complaint_summary_monthly",
+        "schedule": crontab(minute=0, hour=GRIDLINE_SUMMARY_HOUR, day_of_month=1),
     },
 }
