@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import TokenView
 from accounts.views import home
+from config.views import health
 from dispatch.api import WorkOrderViewSet
 from repairs.api import IncidentViewSet, OutageNoticeViewSet, RepairCreateView, TriageView
 from tickets.api import TicketViewSet
@@ -27,6 +28,7 @@ api_v1 = [
 
 urlpatterns = [
     path("", home, name="home"),
+    path("healthz", health, name="health"),
     path("accounts/", include("accounts.urls")),
     path("tickets/", include("tickets.urls")),
     path("repairs/", include("repairs.urls")),
