@@ -8,11 +8,22 @@ from accounts.models import Role
 # (label, URL name, roles that see it). Later pages add their entry here.
 NAV_ITEMS = [
     (_("Home"), "home", tuple(Role.values)),
+    (_("Dashboard"), "dashboards:dashboard", (Role.SUPERVISOR, Role.MANAGER, Role.DISPATCHER)),
+    (_("Console"), "hotline:console", (Role.AGENT, Role.SUPERVISOR)),
     (_("Tickets"), "tickets:list", tuple(Role.values)),
+    (_("Callbacks"), "hotline:callbacks", (Role.AGENT, Role.SUPERVISOR)),
+    (_("Knowledge base"), "hotline:articles", (Role.AGENT, Role.SUPERVISOR)),
     (_("Report a fault"), "repairs:new", (Role.AGENT, Role.SUPERVISOR)),
     (_("Station queue"), "dispatch:queue", (Role.DISPATCHER, Role.SUPERVISOR)),
     (_("My work orders"), "dispatch:crew", (Role.CREW,)),
     (_("Outage notices"), "repairs:notices", tuple(Role.values)),
+    (
+        _("Complaints"),
+        "complaints:queue",
+        (Role.AGENT, Role.SUPERVISOR, Role.HANDLER, Role.MANAGER),
+    ),
+    (_("Record a complaint"), "complaints:new", (Role.AGENT,)),
+    (_("Complaint summaries"), "complaints:summaries", (Role.MANAGER,)),
 ]
 
 

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = _("Complaints")
+
+    def ready(self) -> None:
+        from complaints.panels import complaint_panel
+        from tickets.panels import panel_register
+
+        panel_register(complaint_panel)

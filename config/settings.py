@@ -250,6 +250,8 @@ SPECTACULAR_SETTINGS = {
         "IncidentStatusEnum": "repairs.models.Incident.Status",
         "IncidentLevelEnum": "repairs.models.Incident.Level",
         "OutageNoticeKindEnum": "repairs.models.OutageNotice.Kind",
+        "ComplaintStatusEnum": "complaints.models.Complaint.Status",
+        "ComplaintCallbackResultEnum": "complaints.models.Complaint.CallbackResult",
     },
 }
 
@@ -345,6 +347,15 @@ GRIDLINE_OUTBOX_RECLAIM_MINUTES = env_int("GRIDLINE_OUTBOX_RECLAIM_MINUTES", 10,
 GRIDLINE_IDEMPOTENCY_HOURS = env_int("GRIDLINE_IDEMPOTENCY_HOURS", 24, minimum=1)
 GRIDLINE_OUTBOX_MAX_ATTEMPTS = env_int("GRIDLINE_OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
 
+# Issue #8, the supervisors' dashboard: it polls every N seconds; the daily rollup behind its
+# trends recounts the last RECENT days every REFRESH seconds and the last SETTLE days nightly
+# (complaints are judged and called back weeks after they arrive).
+GRIDLINE_DASHBOARD_POLL_SECONDS = env_int("GRIDLINE_DASHBOARD_POLL_SECONDS", 15, minimum=5)
+GRIDLINE_DASHBOARD_MAX_RANGE_DAYS = env_int("GRIDLINE_DASHBOARD_MAX_RANGE_DAYS", 366, minimum=31)
+GRIDLINE_ROLLUP_REFRESH_SECONDS = env_int("GRIDLINE_ROLLUP_REFRESH_SECONDS", 300, minimum=10)
+GRIDLINE_ROLLUP_RECENT_DAYS = env_int("GRIDLINE_ROLLUP_RECENT_DAYS", 3, minimum=1)
+GRIDLINE_ROLLUP_SETTLE_DAYS = env_int("GRIDLINE_ROLLUP_SETTLE_DAYS", 45, minimum=1)
+
 # --- Celery beat (the schedule is code, reviewed like code) -----------------
 
 # The deadline scan has a queue of its own, so a backlog of emails cannot delay it.
@@ -369,6 +380,17 @@ CELERY_BEAT_SCHEDULE = {
     "sessions_clear": {
         "task": "accounts.tasks.sessions_clear",
         "schedule": crontab(minute=15, hour=3),
+    },
+    # The dashboard's daily rollup: recent days every few minutes, and the last
+    # GRIDLINE_ROLLUP_SETTLE_DAYS nightly at 02:40 ("40 2 * * *").
+    "rollup_refresh": {
+        "task": "dashboards.tasks.rollup_refresh",
+        "schedule": float(GRIDLINE_ROLLUP_REFRESH_SECONDS),
+        "options": {"expires": GRIDLINE_ROLLUP_REFRESH_SECONDS},
+    },
+    "rollup_settle": {
+        "task": "dashboards.tasks.rollup_settle",
+        "schedule": crontab(minute=40, hour=2),
     },
     # Complaint summaries to management (DESIGN §3.5), of the week or month just ended:
     # minute 0, hour GRIDLINE_SUMMARY_HOUR, on day of week GRIDLINE_SUMMARY_WEEKDAY

@@ -7,8 +7,10 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import TokenView
 from accounts.views import home
+from complaints.api import ComplaintViewSet
 from config.views import health
 from dispatch.api import WorkOrderViewSet
+from hotline.api import CustomerViewSet
 from repairs.api import IncidentViewSet, OutageNoticeViewSet, RepairCreateView, TriageView
 from tickets.api import TicketViewSet
 
@@ -18,6 +20,8 @@ router.register("tickets", TicketViewSet, basename="ticket")
 router.register("incidents", IncidentViewSet, basename="incident")
 router.register("outage-notices", OutageNoticeViewSet, basename="outage-notice")
 router.register("work-orders", WorkOrderViewSet, basename="work-order")
+router.register("complaints", ComplaintViewSet, basename="complaint")
+router.register("customers", CustomerViewSet, basename="customer")
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
@@ -33,6 +37,9 @@ urlpatterns = [
     path("tickets/", include("tickets.urls")),
     path("repairs/", include("repairs.urls")),
     path("dispatch/", include("dispatch.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("console/", include("hotline.urls")),
+    path("dashboard/", include("dashboards.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

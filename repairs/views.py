@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -75,7 +76,17 @@ def repair_new(request: HttpRequest) -> HttpResponse:
         _("Repair ticket %(number)s recorded: %(outcome)s.")
         % {"number": created.ticket.number, "outcome": created.decision.outcome.label},
     )
-    return redirect(created.ticket)
+    return redirect(_next_url(request) or created.ticket)
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Where to go once the ticket is recorded, when the wizard was opened from elsewhere
+    (the agent console returns to its call); only a URL of this site."""
+    url = request.POST.get("next") or request.GET.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if safe else ""
 
 
 @require_POST
@@ -107,6 +118,7 @@ def _wizard_render(
         "errors": errors,
         # Before a premise is found (and nothing was posted) the page asks only for the meter.
         "lookup": premise is None and request.method == "GET",
+        "next": _next_url(request),
         "hazard_choices": Hazard.choices,
         "scope_choices": Scope.choices,
         "breaker_choices": Breaker.choices,

@@ -22,7 +22,9 @@ class TimelineEventOutput(serializers.ModelSerializer):
 
 
 class TicketOutput(serializers.ModelSerializer):
-    station_code = serializers.CharField(source="station.code", default=None, read_only=True)
+    station_code = serializers.CharField(
+        source="station.code", default=None, allow_null=True, read_only=True
+    )
 
     class Meta:
         model = Ticket

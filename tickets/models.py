@@ -132,6 +132,8 @@ class Ticket(models.Model):
             models.Index(fields=["station", "status", "-created_at"], name="ticket_station_status"),
             models.Index(fields=["caller_phone"], name="ticket_caller_phone"),
             models.Index(fields=["kind", "status", "-created_at"], name="ticket_kind_status"),
+            # The dashboard's "today, by kind".
+            models.Index(fields=["kind", "created_at"], name="ticket_kind_created"),
         ]
 
     def __str__(self) -> str:
@@ -194,6 +196,13 @@ EVENT_KIND_LABELS: Final[dict[str, str]] = {
     "incident_attached": _("Attached to an incident"),
     "incident_acknowledged": _("Crew has taken the incident"),
     "incident_etr": _("Restoration time updated"),
+    # Complaints (DESIGN §3.5): the steps of COMPLAINT_TRANSITIONS.
+    "contact": _("Customer contacted"),
+    "judge": _("Complaint judged"),
+    "rectify": _("Cause and rectification recorded"),
+    "reply": _("Reply sent to the customer"),
+    "callback": _("Callback"),
+    "major_flagged": _("Major complaint: management told"),
 }
 
 
@@ -222,7 +231,11 @@ class TimelineEvent(models.Model):
         ordering = ["at", "pk"]
         verbose_name = _("timeline event")
         verbose_name_plural = _("timeline events")
-        indexes = [models.Index(fields=["ticket", "at"], name="event_ticket_at")]
+        indexes = [
+            models.Index(fields=["ticket", "at"], name="event_ticket_at"),
+            # The dashboard's urges today.
+            models.Index(fields=["at"], condition=models.Q(kind="urged"), name="event_urged_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,109 @@
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from complaints import selectors
+from complaints.models import (
+    CalendarDay,
+    CalendarYear,
+    Category,
+    Complaint,
+    ComplaintSummary,
+    SummaryDelivery,
+)
+
+
+def warn_missing_calendar(request) -> None:
+    """Say which years reply deadlines are, or soon will be, counted in without a calendar."""
+    this_year = timezone.localdate().year
+    years = {this_year, this_year + 1, *selectors.complaint_fallback_years_open()}
+    for year in selectors.calendar_years_missing(years=years):
+        messages.warning(
+            request,
+            _(
+                "The working-day calendar has no data for %(year)s: complaint reply deadlines "
+                "in %(year)s count Monday to Friday. Add the year with its holidays and "
+                "make-up working days."
+            )
+            % {"year": year},
+        )
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "position", "active"]
+    list_editable = ["position", "active"]
+    list_filter = ["active"]
+    search_fields = ["code", "name"]
+
+
+class CalendarDayInline(admin.TabularInline):
+    model = CalendarDay
+    extra = 1
+    fields = ["date", "kind", "name"]
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    """The working-day calendar: public holidays and make-up working days (调休), by year."""
+
+    list_display = ["year", "source"]
+    inlines = [CalendarDayInline]
+
+    def changelist_view(self, request, extra_context=None):
+        warn_missing_calendar(request)
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "kind", "name", "year"]
+    list_filter = ["kind", "year"]
+    date_hierarchy = "date"
+
+    def changelist_view(self, request, extra_context=None):
+        warn_missing_calendar(request)
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(admin.ModelAdmin):
+    """Read-only: complaints move through their steps, which write the timeline."""
+
+    list_display = ["ticket", "status", "category", "validity", "major", "is_report", "due_at"]
+    list_filter = ["status", "category", "validity", "major", "is_report"]
+    list_select_related = ["ticket", "category"]
+    search_fields = ["ticket__number", "ticket__caller_phone", "account_no"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        warn_missing_calendar(request)
+        return super().changelist_view(request, extra_context)
+
+
+class SummaryDeliveryInline(admin.TabularInline):
+    model = SummaryDelivery
+    extra = 0
+    can_delete = False
+    readonly_fields = ["recipient", "created_at", "claimed_at", "sent_at", "attempts", "last_error"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ComplaintSummary)
+class ComplaintSummaryAdmin(admin.ModelAdmin):
+    """Built by beat and `complaint_summary`; never edited by hand."""
+
+    list_display = ["period", "starts_on", "ends_on", "built_at"]
+    list_filter = ["period"]
+    readonly_fields = ["period", "starts_on", "ends_on", "data", "created_at", "built_at"]
+    inlines = [SummaryDeliveryInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -1,0 +1,280 @@
+"""The complaint API (DESIGN §5.2): POST /complaints/ and one POST per step.
+
+Who may call: agents and supervisors record; each step checks its own roles in the
+service (ACTION_ROLES in complaints/services.py): agents contact and call back,
+supervisors judge, the department's handlers rectify and reply (supervisors reply
+too). Everyone else gets 403. A complaint outside a handler's department answers 404
+before the body is read. The forms in complaints/forms.py validate the bodies, the
+same forms the pages use; the serializers below document them.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.access import has_role, role_permission
+from accounts.models import Role
+from complaints import selectors, services
+from complaints.forms import STEP_FORMS, ComplaintForm
+from complaints.models import Complaint
+from config.errors import FieldErrors
+from tickets.models import Channel
+
+# --- Output -------------------------------------------------------------------------------------
+
+
+class ComplaintOutput(serializers.ModelSerializer):
+    """A complaint as every endpoint answers it; every field is read-only."""
+
+    number = serializers.CharField(source="ticket.number", read_only=True)
+    ticket_status = serializers.CharField(source="ticket.status", read_only=True)
+    channel = serializers.ChoiceField(Channel.choices, source="ticket.channel", read_only=True)
+    category = serializers.CharField(source="category.code", read_only=True)
+    description = serializers.CharField(source="ticket.description", read_only=True)
+    caller_phone = serializers.CharField(source="ticket.caller_phone", read_only=True)
+    customer_account_no = serializers.CharField(
+        source="ticket.customer.account_no", default=None, allow_null=True, read_only=True
+    )
+    meter_no = serializers.CharField(
+        source="ticket.premise.meter_no", default=None, allow_null=True, read_only=True
+    )
+    department = serializers.CharField(
+        source="ticket.department.code", default=None, allow_null=True, read_only=True
+    )
+    station_code = serializers.CharField(
+        source="ticket.station.code", default=None, allow_null=True, read_only=True
+    )
+    created_at = serializers.DateTimeField(source="ticket.created_at", read_only=True)
+    # Blank until the step that sets them.
+    validity = serializers.ChoiceField(Complaint.Validity.choices, allow_blank=True, read_only=True)
+    callback_result = serializers.ChoiceField(
+        Complaint.CallbackResult.choices, allow_blank=True, read_only=True
+    )
+    closed_as = serializers.ChoiceField(Complaint.Closure.choices, allow_blank=True, read_only=True)
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "number",
+            "status",
+            "ticket_status",
+            "channel",
+            "category",
+            "description",
+            "caller_phone",
+            "account_no",
+            "customer_account_no",
+            "meter_no",
+            "is_report",
+            "major",
+            "major_reason",
+            "contact_by",
+            "reply_by",
+            "reply_by_fallback",
+            "contacted_at",
+            "validity",
+            "judgement_reason",
+            "department",
+            "station_code",
+            "cause",
+            "rectification",
+            "reply_text",
+            "replied_at",
+            "callback_result",
+            "unreachable_count",
+            "reopen_count",
+            "closed_as",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+# --- Input (documentation: complaints/forms.py validates) --------------------------------------
+
+
+class ComplaintInput(serializers.Serializer):
+    caller_phone = serializers.CharField(
+        required=False, allow_blank=True, help_text=_("Digits; may be blank (an anonymous report).")
+    )
+    account_no = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=_("Attaches the customer when one has it; an unknown number is kept as given."),
+    )
+    meter_no = serializers.CharField(
+        required=False, allow_blank=True, help_text=_("Attaches the premise and its station.")
+    )
+    channel = serializers.ChoiceField(Channel.choices)
+    category = serializers.CharField(help_text=_("Code of an active complaint category."))
+    description = serializers.CharField(max_length=services.TEXT_MAX_LENGTH)
+    is_report = serializers.BooleanField(
+        required=False, default=False, help_text=_("A report (举报).")
+    )
+    major = serializers.BooleanField(
+        required=False, default=False, help_text=_("Injury, media attention, many customers.")
+    )
+    major_reason = serializers.CharField(required=False, allow_blank=True, max_length=255)
+
+
+class ContactInput(serializers.Serializer):
+    note = serializers.CharField(max_length=services.TEXT_MAX_LENGTH)
+
+
+class JudgeInput(serializers.Serializer):
+    validity = serializers.ChoiceField(Complaint.Validity.choices)
+    reason = serializers.CharField(max_length=services.TEXT_MAX_LENGTH)
+    department = serializers.CharField(help_text=_("Code of the responsible department."))
+    station = serializers.CharField(
+        required=False, allow_blank=True, help_text=_("Code of the supply station at fault.")
+    )
+    major = serializers.BooleanField(required=False, default=False)
+    major_reason = serializers.CharField(required=False, allow_blank=True, max_length=255)
+
+
+class RectifyInput(serializers.Serializer):
+    cause = serializers.CharField(max_length=services.TEXT_MAX_LENGTH)
+    rectification = serializers.CharField(max_length=services.TEXT_MAX_LENGTH)
+
+
+class ReplyInput(serializers.Serializer):
+    text = serializers.CharField(max_length=services.TEXT_MAX_LENGTH)
+
+
+class CallbackInput(serializers.Serializer):
+    result = serializers.ChoiceField(Complaint.CallbackResult.choices)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+# --- Schema pieces --------------------------------------------------------------------------------
+# The error answers (400 a message per field, 401, 403, 404, 409) are documented for every
+# operation by config.api.document_errors, in the one shape the whole API uses.
+
+
+def _step_schema(summary, request: type[serializers.Serializer], **kwargs: Any):
+    return extend_schema(
+        summary=summary, request=request, responses={200: ComplaintOutput}, **kwargs
+    )
+
+
+def _form_errors(form) -> FieldErrors:
+    return FieldErrors({field: [str(m) for m in errors] for field, errors in form.errors.items()})
+
+
+# --- The viewset -------------------------------------------------------------------------------
+
+
+class ComplaintViewSet(viewsets.GenericViewSet):
+    """Record a complaint; each step of its handling is a POST, never a PATCH."""
+
+    lookup_field = "number"
+    lookup_value_regex = "[A-Z][0-9]{8}-[0-9]{6}"
+    permission_classes = [role_permission(Role.AGENT, Role.SUPERVISOR, Role.HANDLER)]
+    serializer_class = ComplaintOutput
+
+    def get_queryset(self) -> QuerySet[Complaint]:
+        return selectors.complaint_list_for_user(user=self.request.user)
+
+    @extend_schema(
+        summary=_("Agent: record a complaint; every complaint is accepted"),
+        request=ComplaintInput,
+        responses={201: ComplaintOutput},
+        examples=[
+            OpenApiExample(
+                "Rude staff at the service hall",
+                value={
+                    "caller_phone": "13800001234",
+                    "account_no": "0300123456",
+                    "channel": "hotline",
+                    "category": "service_attitude",
+                    "description": "The clerk refused to explain my bill and shouted at me.",
+                    "is_report": False,
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def create(self, request: Request) -> Response:
+        if not has_role(request.user, *services.RECORD_ROLES):
+            raise PermissionDenied(_("Your role cannot record complaints."))
+        form = ComplaintForm(data=self._body(request))
+        if not form.is_valid():
+            raise _form_errors(form)
+        complaint = services.complaint_create(actor=request.user, **form.cleaned_data)
+        return self._output(complaint.ticket.number, status=status.HTTP_201_CREATED)
+
+    @_step_schema(_("Agent: the first contact with the customer; meets contact_by"), ContactInput)
+    @action(detail=True, methods=["post"])
+    def contact(self, request: Request, number: str) -> Response:
+        return self._step(request, number, "contact")
+
+    @_step_schema(
+        _("Supervisor: validity, reason and the responsible department (and station)"),
+        JudgeInput,
+        examples=[
+            OpenApiExample(
+                "Valid, the service hall's fault",
+                value={
+                    "validity": "valid",
+                    "reason": "The recording confirms the clerk's tone.",
+                    "department": "MKT",
+                },
+                request_only=True,
+            )
+        ],
+    )
+    @action(detail=True, methods=["post"])
+    def judge(self, request: Request, number: str) -> Response:
+        return self._step(request, number, "judge")
+
+    @_step_schema(_("Handler of the department: cause and rectification"), RectifyInput)
+    @action(detail=True, methods=["post"])
+    def rectify(self, request: Request, number: str) -> Response:
+        return self._step(request, number, "rectify")
+
+    @_step_schema(_("Handler of the department, supervisor: the reply; meets reply_by"), ReplyInput)
+    @action(detail=True, methods=["post"])
+    def reply(self, request: Request, number: str) -> Response:
+        return self._step(request, number, "reply")
+
+    @_step_schema(
+        _("Agent: the callback; unsatisfied reopens, the third unreachable closes"),
+        CallbackInput,
+    )
+    @action(detail=True, methods=["post"])
+    def callback(self, request: Request, number: str) -> Response:
+        return self._step(request, number, "callback")
+
+    def _step(self, request: Request, number: str, name: str) -> Response:
+        # Scope first (404), then the role (403), then the body (400), then the state (409).
+        complaint = selectors.complaint_get_for_user(user=request.user, number=number)
+        services.complaint_action_check(user=request.user, complaint=complaint, action=name)
+        form = STEP_FORMS[name](data=self._body(request))
+        if not form.is_valid():
+            raise _form_errors(form)
+        services.complaint_act(
+            complaint=complaint, action=name, data=form.cleaned_data, actor=request.user
+        )
+        return self._output(number)
+
+    @staticmethod
+    def _body(request: Request) -> Mapping:
+        return request.data if isinstance(request.data, Mapping) else {}
+
+    def _output(self, number: str, *, status: int = 200) -> Response:
+        # Re-read: the service's copy holds the ticket as it was before its own transition.
+        complaint = Complaint.objects.select_related(
+            "ticket__customer",
+            "ticket__premise",
+            "ticket__department",
+            "ticket__station",
+            "category",
+        ).get(ticket__number=number)
+        return Response(ComplaintOutput(complaint).data, status=status)

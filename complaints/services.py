@@ -1,0 +1,486 @@
+"""Writes for complaints (DESIGN §3.5): recording one, and every step of COMPLAINT_TRANSITIONS.
+
+Each step locks the complaint's row, checks who acts and the table, writes its fields and
+one timeline event named after the action, keeps the deadlines (deadline_open/deadline_meet,
+so the deadline watch escalates them) and moves the ticket with the ticket's own table
+where its status follows (see complaints/models.py), all in one transaction. A rejected
+step raises and writes nothing. Lock order: the complaint, then its ticket.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.access import has_role
+from accounts.models import Role, User
+from complaints import notices, selectors
+from complaints.deadlines import complaint_deadlines, reply_by
+from complaints.models import COMPLAINT_TRANSITIONS, Category, Complaint, callback_target
+from config.errors import FieldErrors, NotPermitted, TransitionNotAllowed
+from grid.models import Department, Station
+from tickets.models import Deadline, Kind, Priority, Ticket, TimelineEvent
+from tickets.services import (
+    deadline_meet,
+    deadline_open,
+    ticket_create,
+    ticket_transition,
+    timeline_record,
+)
+
+# Who may take each step besides an administrator (DESIGN §5.2). A handler acts only on
+# the complaints of their own department.
+ACTION_ROLES: dict[str, tuple[str, ...]] = {
+    "contact": (Role.AGENT, Role.SUPERVISOR),
+    "judge": (Role.SUPERVISOR,),
+    "rectify": (Role.HANDLER,),
+    "reply": (Role.HANDLER, Role.SUPERVISOR),
+    "callback": (Role.AGENT, Role.SUPERVISOR),
+}
+RECORD_ROLES = (Role.AGENT, Role.SUPERVISOR)
+TEXT_MAX_LENGTH = 2000
+# The reply window may cross New Year: load this many years from the day it starts.
+CALENDAR_YEARS_AHEAD = 2
+
+
+# --- Who may act -----------------------------------------------------------------------------
+
+
+def complaint_may_act(*, user: User, complaint: Complaint, action: str) -> bool:
+    """The user's role may take this step on this complaint (whatever its state)."""
+    if not has_role(user, *ACTION_ROLES[action]):
+        return False
+    if user.role == Role.HANDLER and not user.is_superuser:
+        return complaint.ticket.department_id is not None and (
+            complaint.ticket.department_id == user.department_id
+        )
+    return True
+
+
+def complaint_actions_for(*, user: User, complaint: Complaint) -> list[str]:
+    """The steps to offer now: allowed by the state and by the user's role."""
+    return [
+        action
+        for action in complaint.allowed_actions()
+        if complaint_may_act(user=user, complaint=complaint, action=action)
+    ]
+
+
+def complaint_action_check(*, user: User, complaint: Complaint, action: str) -> None:
+    """Raises NotPermitted (API: 403) unless the user may take the step."""
+    if action not in COMPLAINT_TRANSITIONS:
+        raise TransitionNotAllowed(
+            _("Unknown action %(action)s.") % {"action": action}, field="action"
+        )
+    if not complaint_may_act(user=user, complaint=complaint, action=action):
+        raise NotPermitted(_("Your role cannot do this to a complaint."))
+
+
+# --- Recording -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def complaint_create(
+    *,
+    channel: str,
+    category: Category,
+    description: str,
+    actor: User | None,
+    caller_phone: str = "",
+    account_no: str = "",
+    meter_no: str = "",
+    is_report: bool = False,
+    major: bool = False,
+    major_reason: str = "",
+    now: datetime | None = None,
+) -> Complaint:
+    """Record a complaint: every complaint is accepted (DESIGN §3.5), whatever is unknown.
+
+    The customer and premise are attached when the caller's data finds them; the
+    contact and reply deadlines come from the channel (complaints/deadlines.py) and
+    are watched from now on. A major complaint goes to management at once.
+    """
+    now = now or timezone.now()
+    description = _required_text(description, "description", _("Say what the complaint is."))
+    parties = selectors.parties_find(account_no=account_no, meter_no=meter_no, phone=caller_phone)
+    first_year = timezone.localdate(now).year
+    calendar = selectors.calendar_load(years=range(first_year, first_year + CALENDAR_YEARS_AHEAD))
+    deadlines = complaint_deadlines(now, channel=channel, is_report=is_report, calendar=calendar)
+    ticket = ticket_create(
+        kind=Kind.COMPLAINT,
+        actor=actor,
+        customer=parties.customer,
+        premise=parties.premise,
+        caller_phone=caller_phone,
+        channel=channel,
+        description=description,
+        priority=Priority.HIGH if major else Priority.NORMAL,
+        now=now,
+    )
+    complaint = Complaint.objects.create(
+        ticket=ticket,
+        category=category,
+        is_report=is_report,
+        account_no=account_no,
+        contact_by=deadlines.contact_by,
+        reply_by=deadlines.reply_by,
+        reply_by_fallback=bool(deadlines.fallback_years),
+        due_at=deadlines.contact_by,
+    )
+    # The customer contact is the centre's own promise: no station or department is warned
+    # first, the overdue step reaches the supervisors.
+    deadline_open(
+        ticket=ticket, name=Deadline.Name.CONTACT_BY, starts_at=now, due_at=deadlines.contact_by
+    )
+    deadline_open(
+        ticket=ticket, name=Deadline.Name.REPLY_BY, starts_at=now, due_at=deadlines.reply_by
+    )
+    if major:
+        _major_flag(complaint=complaint, ticket=ticket, reason=major_reason, actor=actor, now=now)
+    if deadlines.fallback_years:
+        notices.calendar_missing_warn(years=deadlines.fallback_years, now=now)
+    return complaint
+
+
+# --- The steps -------------------------------------------------------------------------------
+
+
+def complaint_contact(
+    *, complaint: Complaint, note: str, actor: User, now: datetime | None = None
+) -> Complaint:
+    """The agent's first contact with the customer: meets contact_by; the ticket is in hand."""
+    now = now or timezone.now()
+    note = _required_text(note, "note", _("Say what the customer was told."))
+    with transaction.atomic():
+        complaint, old = _lock(complaint=complaint, action="contact", actor=actor)
+        complaint.contacted_at = now
+        complaint.contact_note = note
+        complaint.due_at = complaint.reply_by
+        _save(complaint, "contact", ["contacted_at", "contact_note", "due_at"])
+        deadline_meet(ticket_ids=[complaint.pk], name=Deadline.Name.CONTACT_BY, at=now)
+        _record(
+            complaint,
+            "contact",
+            old,
+            actor=actor,
+            now=now,
+            note=note,
+            data={"in_time": now <= complaint.contact_by},
+        )
+        ticket_transition(ticket=complaint.ticket, action="start", actor=actor, now=now)
+    return complaint
+
+
+def complaint_judge(
+    *,
+    complaint: Complaint,
+    validity: str,
+    reason: str,
+    department: Department,
+    actor: User,
+    station: Station | None = None,
+    major: bool = False,
+    major_reason: str = "",
+    now: datetime | None = None,
+) -> Complaint:
+    """The supervisor's judgement: validity and reason, the responsible department (and the
+    station at fault). The department's handlers are told; the reply deadline's warning
+    goes to them from now on. Flagging it major tells management at once."""
+    now = now or timezone.now()
+    errors: dict[str, list[str]] = {}
+    if validity not in Complaint.Validity.values:
+        errors["validity"] = [_("Choose valid, partially valid or not valid.")]
+    try:
+        reason = _required_text(reason, "reason", _("Give the reason for the judgement."))
+    except FieldErrors as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise FieldErrors(errors)
+    with transaction.atomic():
+        complaint, old = _lock(complaint=complaint, action="judge", actor=actor)
+        ticket = Ticket.objects.select_for_update().get(pk=complaint.pk)
+        ticket.department = department
+        fields = ["department", "updated_at"]
+        if station is not None:
+            ticket.station = station
+            fields.append("station")
+        newly_major = major and not complaint.major
+        if newly_major and ticket.priority in (Priority.NORMAL, Priority.LOW):
+            ticket.priority = Priority.HIGH
+            fields.append("priority")
+        ticket.updated_at = now
+        ticket.save(update_fields=fields)
+        complaint.ticket = ticket
+        complaint.validity = validity
+        complaint.judgement_reason = reason
+        complaint.judged_at = now
+        complaint.judged_by = actor
+        _save(complaint, "judge", ["validity", "judgement_reason", "judged_at", "judged_by"])
+        # The reply promise now has a holder: the 80% warning goes to the department.
+        Deadline.objects.filter(
+            ticket_id=complaint.pk, name=Deadline.Name.REPLY_BY, closed_at__isnull=True
+        ).update(department=department)
+        event = _record(
+            complaint,
+            "judge",
+            old,
+            actor=actor,
+            now=now,
+            note=reason,
+            data={
+                "validity": validity,
+                "department": department.code,
+                "department_name": department.name,
+                "station": station.code if station else None,
+                "station_name": station.name if station else None,
+            },
+        )
+        notices.department_notify(complaint, event, now=now)
+        if newly_major:
+            _major_flag(
+                complaint=complaint, ticket=ticket, reason=major_reason, actor=actor, now=now
+            )
+    return complaint
+
+
+def complaint_rectify(
+    *,
+    complaint: Complaint,
+    cause: str,
+    rectification: str,
+    actor: User,
+    now: datetime | None = None,
+) -> Complaint:
+    """The department records the cause and the rectification (again, after a reopen)."""
+    now = now or timezone.now()
+    errors: dict[str, list[str]] = {}
+    texts = {}
+    for field, value, message in [
+        ("cause", cause, _("Say what caused it.")),
+        ("rectification", rectification, _("Say what was done to put it right.")),
+    ]:
+        try:
+            texts[field] = _required_text(value, field, message)
+        except FieldErrors as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise FieldErrors(errors)
+    with transaction.atomic():
+        complaint, old = _lock(complaint=complaint, action="rectify", actor=actor)
+        complaint.cause = texts["cause"]
+        complaint.rectification = texts["rectification"]
+        complaint.rectified_at = now
+        _save(complaint, "rectify", ["cause", "rectification", "rectified_at"])
+        _record(
+            complaint,
+            "rectify",
+            old,
+            actor=actor,
+            now=now,
+            note=complaint.rectification,
+            data={"cause": complaint.cause},
+        )
+    return complaint
+
+
+def complaint_reply(
+    *, complaint: Complaint, text: str, actor: User, now: datetime | None = None
+) -> Complaint:
+    """The reply to the customer: meets reply_by and resolves the ticket; a callback follows."""
+    now = now or timezone.now()
+    text = _required_text(text, "text", _("Write the reply the customer was given."))
+    with transaction.atomic():
+        complaint, old = _lock(complaint=complaint, action="reply", actor=actor)
+        complaint.reply_text = text
+        complaint.replied_at = now
+        complaint.due_at = None
+        # The third miss counts from this reply: an earlier round's misses do not.
+        complaint.unreachable_count = 0
+        _save(complaint, "reply", ["reply_text", "replied_at", "due_at", "unreachable_count"])
+        deadline_meet(ticket_ids=[complaint.pk], name=Deadline.Name.REPLY_BY, at=now)
+        _record(
+            complaint,
+            "reply",
+            old,
+            actor=actor,
+            now=now,
+            note=text,
+            data={"in_time": now <= complaint.reply_by},
+        )
+        ticket_transition(ticket=complaint.ticket, action="resolve", actor=actor, now=now)
+    return complaint
+
+
+def complaint_callback_record(
+    *,
+    complaint: Complaint,
+    result: str,
+    actor: User,
+    note: str = "",
+    now: datetime | None = None,
+) -> Complaint:
+    """The callback after the reply (DESIGN §3.5): satisfied or basically satisfied closes it,
+    unsatisfied reopens it to rectifying with a new reply deadline, and the
+    GRIDLINE_CALLBACK_UNREACHABLE_LIMIT-th unreachable closes it as unreachable."""
+    now = now or timezone.now()
+    if result not in Complaint.CallbackResult.values:
+        raise FieldErrors({"result": [_("Choose the callback's result.")]})
+    note = (note or "").strip()[:TEXT_MAX_LENGTH]
+    with transaction.atomic():
+        complaint, old = _lock(complaint=complaint, action="callback", actor=actor)
+        misses = complaint.unreachable_count + (result == Complaint.CallbackResult.UNREACHABLE)
+        target = callback_target(
+            result, unreachable_count=misses, limit=settings.GRIDLINE_CALLBACK_UNREACHABLE_LIMIT
+        )
+        complaint.callback_result = result
+        complaint.callback_at = now
+        complaint.unreachable_count = misses
+        fields = ["callback_result", "callback_at", "unreachable_count"]
+        data: dict[str, Any] = {"result": result, "unreachable_count": misses}
+        if target == Complaint.Status.CLOSED:
+            complaint.closed_as = result
+            fields.append("closed_as")
+        elif target == Complaint.Status.RECTIFYING:
+            fields += _reopen(complaint, now=now)
+            data["reply_by"] = complaint.reply_by.isoformat()
+        _save(complaint, "callback", fields, target=target)
+        event = _record(complaint, "callback", old, actor=actor, now=now, note=note, data=data)
+        if target == Complaint.Status.CLOSED:
+            ticket_transition(ticket=complaint.ticket, action="close", actor=actor, now=now)
+        elif target == Complaint.Status.RECTIFYING:
+            ticket = ticket_transition(
+                ticket=complaint.ticket, action="reopen", actor=actor, now=now
+            )
+            deadline_open(
+                ticket=ticket,
+                name=Deadline.Name.REPLY_BY,
+                starts_at=now,
+                due_at=complaint.reply_by,
+                department_id=ticket.department_id,
+            )
+            notices.department_notify(complaint, event, now=now)
+    return complaint
+
+
+def _reopen(complaint: Complaint, *, now: datetime) -> list[str]:
+    """A new reply window, counted from the unsatisfied callback by the channel's rule."""
+    first_year = timezone.localdate(now).year
+    calendar = selectors.calendar_load(years=range(first_year, first_year + CALENDAR_YEARS_AHEAD))
+    ticket = complaint.ticket
+    complaint.reply_by, fallback = reply_by(
+        now, channel=ticket.channel, is_report=complaint.is_report, calendar=calendar
+    )
+    complaint.reply_by_fallback = bool(fallback)
+    complaint.due_at = complaint.reply_by
+    complaint.reopen_count += 1
+    if fallback:
+        notices.calendar_missing_warn(years=fallback, now=now)
+    return ["reply_by", "reply_by_fallback", "due_at", "reopen_count"]
+
+
+# --- Step plumbing ---------------------------------------------------------------------------
+
+
+def _lock(*, complaint: Complaint, action: str, actor: User) -> tuple[Complaint, str]:
+    """Re-read under a row lock, then check who acts and the table. Call inside a transaction.
+
+    The caller's copy may be stale: another agent may be calling the customer back at
+    this very moment, or the supervisor handing the complaint to another department.
+    """
+    locked = (
+        Complaint.objects.select_for_update(of=("self",))
+        .select_related("ticket", "category")
+        .get(pk=complaint.pk)
+    )
+    complaint_action_check(user=actor, complaint=locked, action=action)
+    if locked.status not in COMPLAINT_TRANSITIONS[action].sources:
+        raise TransitionNotAllowed(
+            _("Complaint %(number)s is %(status)s: this step is not possible now.")
+            % {"number": locked.ticket.number, "status": locked.get_status_display()},
+            field="action",
+        )
+    return locked, locked.status
+
+
+def _save(complaint: Complaint, action: str, fields: list[str], *, target: str = "") -> None:
+    complaint.status = target or COMPLAINT_TRANSITIONS[action].target
+    complaint.save(update_fields=["status", *fields])
+
+
+def _record(
+    complaint: Complaint,
+    action: str,
+    old_status: str,
+    *,
+    actor: User | None,
+    now: datetime,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> TimelineEvent:
+    """The step's timeline event; `data` carries the complaint's own statuses."""
+    return timeline_record(
+        ticket=complaint.ticket,
+        kind=action,
+        actor=actor,
+        at=now,
+        note=note,
+        data={"from": old_status, "to": complaint.status, **(data or {})},
+    )
+
+
+def _required_text(value: Any, field: str, message: str) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        raise FieldErrors({field: [message]})
+    if len(text) > TEXT_MAX_LENGTH:
+        raise FieldErrors({field: [_("Keep it under %(n)d characters.") % {"n": TEXT_MAX_LENGTH}]})
+    return text
+
+
+def _major_flag(
+    *, complaint: Complaint, ticket: Ticket, reason: str, actor: User | None, now: datetime
+) -> None:
+    """Flag the complaint major, record it, and tell management at once (DESIGN §3.5)."""
+    complaint.major = True
+    complaint.major_reason = (reason or "").strip()[:255]
+    complaint.save(update_fields=["major", "major_reason"])
+    timeline_record(
+        ticket=ticket, kind="major_flagged", actor=actor, at=now, note=complaint.major_reason
+    )
+    notices.management_notify_major(complaint, ticket, now=now)
+
+
+def complaint_act(
+    *,
+    complaint: Complaint,
+    action: str,
+    data: dict[str, Any],
+    actor: User,
+    now: datetime | None = None,
+) -> Complaint:
+    """One step with its form's cleaned data (complaints/forms.py STEP_FORMS); the pages and
+    the API call this. Raises FieldErrors, NotPermitted or TransitionNotAllowed, having
+    written nothing."""
+    common = {"complaint": complaint, "actor": actor, "now": now}
+    if action == "contact":
+        return complaint_contact(note=data["note"], **common)
+    if action == "judge":
+        return complaint_judge(
+            validity=data["validity"],
+            reason=data["reason"],
+            department=data["department"],
+            station=data.get("station"),
+            major=data.get("major", False),
+            major_reason=data.get("major_reason", ""),
+            **common,
+        )
+    if action == "rectify":
+        return complaint_rectify(cause=data["cause"], rectification=data["rectification"], **common)
+    if action == "reply":
+        return complaint_reply(text=data["text"], **common)
+    if action == "callback":
+        return complaint_callback_record(result=data["result"], note=data.get("note", ""), **common)
+    raise TransitionNotAllowed(_("Unknown action %(action)s.") % {"action": action}, field="action")

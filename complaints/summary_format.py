@@ -1,0 +1,215 @@
+"""A stored complaint summary as people read it: the page, the CSV and the email share these.
+
+The stored numbers hold codes and names; the labels are made here, in the reader's
+language (the email's is LANGUAGE_CODE).
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from complaints.models import Complaint, ComplaintSummary
+from tickets.models import Channel, Deadline
+
+DIMENSIONS = ("category", "department", "station", "validity", "channel")
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    count: int
+    previous: int
+
+    @property
+    def change(self) -> int:
+        return self.count - self.previous
+
+    @property
+    def change_text(self) -> str:
+        """'+3 (+50%)', '−2 (−40%)', '0', or '+2 (new)' when the previous period had none."""
+        if self.change == 0:
+            return "0"
+        sign = "+" if self.change > 0 else "−"
+        if self.previous == 0:
+            return f"{sign}{abs(self.change)} ({_('new')})"
+        percent = round(abs(self.change) * 100 / self.previous)
+        return f"{sign}{abs(self.change)} ({sign}{percent}%)"
+
+
+@dataclass(frozen=True)
+class Report:
+    summary: ComplaintSummary
+    totals: dict[str, Row]
+    breakdowns: dict[str, list[Row]]
+    overdue: list[dict[str, Any]]
+    repeated: list[dict[str, Any]]
+
+    @property
+    def title(self) -> str:
+        return _("%(period)s complaint summary, %(first)s – %(last)s") % {
+            "period": self.summary.get_period_display(),
+            "first": self.summary.starts_on.isoformat(),
+            "last": self.summary.ends_on.isoformat(),
+        }
+
+
+DIMENSION_TITLES = {
+    "category": gettext_lazy("By category"),
+    "department": gettext_lazy("By responsible department"),
+    "station": gettext_lazy("By supply station"),
+    "validity": gettext_lazy("By validity"),
+    "channel": gettext_lazy("By channel"),
+}
+
+
+def summary_report(summary: ComplaintSummary) -> Report:
+    """The stored numbers with labels in the active language."""
+    data = summary.data
+    totals = {
+        "complaints": _("All complaints"),
+        "reports": _("Reports (举报)"),
+        "major": _("Major complaints"),
+        "overdue": _("Complaints with a missed deadline"),
+    }
+    deadline_labels = dict(Deadline.Name.choices)
+    overdue = [
+        {
+            **o,
+            "category": _(o["category"]) if o["category"] else "",
+            "deadline_label": deadline_labels.get(o["deadline"], o["deadline"]),
+            "due": _local_text(o["due_at"]),
+            "met": _local_text(o["met_at"]) if o["met_at"] else "",
+        }
+        for o in data.get("overdue", [])
+    ]
+    repeated = [
+        {**r, "category": _(r["category"]) if r.get("category") else ""}
+        for r in data.get("repeated", [])
+    ]
+    return Report(
+        summary=summary,
+        totals={key: Row(key, str(label), **data["totals"][key]) for key, label in totals.items()},
+        breakdowns={
+            dim: [
+                Row(r["key"], _label(dim, r["key"], r["name"]), r["count"], r["previous"])
+                for r in data["breakdowns"][dim]
+            ]
+            for dim in DIMENSIONS
+        },
+        overdue=overdue,
+        repeated=repeated,
+    )
+
+
+def _label(dimension: str, key: str, name: str) -> str:
+    if dimension == "category":
+        return _(name) if name else key
+    if dimension == "validity":
+        return str(Complaint.Validity(key).label) if key else _("Not judged yet")
+    if dimension == "channel":
+        return str(Channel(key).label) if key in Channel.values else key
+    if not key:
+        return _("No department named yet") if dimension == "department" else _("No station")
+    return name or key
+
+
+def _local_text(iso: str) -> str:
+    return timezone.localtime(datetime.fromisoformat(iso)).strftime("%Y-%m-%d %H:%M")
+
+
+def summary_csv(summary: ComplaintSummary) -> str:
+    """The summary as CSV in blocks (numbers, overdue, repeated), with a BOM for Excel."""
+    report = summary_report(summary)
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            _("Complaint summary"),
+            summary.period,
+            summary.starts_on.isoformat(),
+            summary.ends_on.isoformat(),
+        ]
+    )
+    writer.writerow([])
+    writer.writerow(
+        [_("Breakdown"), _("Code"), _("Name"), _("This period"), _("Previous period"), _("Change")]
+    )
+    for row in report.totals.values():
+        writer.writerow(["total", row.key, row.label, row.count, row.previous, row.change])
+    for dimension in DIMENSIONS:
+        for row in report.breakdowns[dimension]:
+            writer.writerow([dimension, row.key, row.label, row.count, row.previous, row.change])
+    writer.writerow([])
+    writer.writerow(
+        [_("Overdue"), _("Category"), _("Department"), _("Deadline"), _("Due"), _("Met")]
+    )
+    for o in report.overdue:
+        writer.writerow(
+            [o["number"], o["category"], o["department"], o["deadline"], o["due"], o["met"]]
+        )
+    writer.writerow([])
+    writer.writerow(
+        [
+            _("Repeated issue"),
+            _("Category"),
+            _("Supply station"),
+            _("Customer"),
+            _("Complaints"),
+            _("Numbers"),
+        ]
+    )
+    for r in report.repeated:
+        writer.writerow(
+            [
+                r["kind"],
+                r.get("category", ""),
+                r.get("station", ""),
+                r.get("customer", ""),
+                r["count"],
+                " ".join(r["numbers"]),
+            ]
+        )
+    return out.getvalue()
+
+
+def summary_csv_filename(summary: ComplaintSummary) -> str:
+    return f"complaint-summary-{summary.period}-{summary.starts_on.isoformat()}.csv"
+
+
+def summary_email(summary: ComplaintSummary) -> EmailMultiAlternatives:
+    """The HTML email with a plain-text part and the CSV attached, in LANGUAGE_CODE."""
+    with translation.override(settings.LANGUAGE_CODE):
+        report = summary_report(summary)
+        total = report.totals["complaints"]
+        subject = _("Gridline: %(title)s: %(count)d complaints (%(change)s)") % {
+            "title": report.title,
+            "count": total.count,
+            "change": total.change_text,
+        }
+        context = {"report": report, "sections": summary_sections(report)}
+        text = render_to_string("complaints/email/summary.txt", context)
+        html = render_to_string("complaints/email/summary.html", context)
+        attachment = summary_csv(summary)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [])
+    message.attach_alternative(html, "text/html")
+    message.attach(summary_csv_filename(summary), attachment, "text/csv")
+    return message
+
+
+def summary_sections(report: Report) -> list[dict[str, Any]]:
+    """The breakdowns in order, each with its title, for the page and the email."""
+    return [
+        {"key": dim, "title": str(DIMENSION_TITLES[dim]), "rows": rows}
+        for dim, rows in report.breakdowns.items()
+    ]

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from dashboards import views
+
+app_name = "dashboards"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("csv/<slug:slug>/", views.dashboard_csv, name="csv"),
+    path("stations/", views.station_report, name="stations"),
+    path("stations/csv/", views.station_report_csv, name="stations_csv"),
+]

@@ -1,0 +1,103 @@
+"""The supervisors' dashboard and the station report (issue #8): pages, the 15-second refresh
+(the same view, answering htmx with the panels alone) and the CSV of every table.
+
+Thin: the filters pick a scope, dashboards.dashboard builds the tables and charts.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.vary import vary_on_headers
+
+from accounts.access import STATION_ROLES, role_required
+from config.htmx import is_htmx_partial
+from dashboards import daily, selectors
+from dashboards.dashboard import dashboard_build, report_build
+from dashboards.forms import DashboardFilterForm
+from dashboards.selectors import DASHBOARD_ROLES, Scope
+from dashboards.tables import Table, table_csv
+from grid.models import Station
+
+FILTER_KEYS = ("start", "end", "station")
+
+
+@dataclass(frozen=True)
+class Filtered:
+    scope: Scope
+    form: DashboardFilterForm
+    warnings: list[str]
+    stations: list[Station]
+    # The request's own filters, for the refresh and the CSV links.
+    query: str
+
+
+def _filtered(request: HttpRequest) -> Filtered:
+    now = timezone.now()
+    user = request.user
+    stations = selectors.station_list_for_user(user=user)
+    own_station_only = user.role in STATION_ROLES and not user.is_superuser
+    form = DashboardFilterForm(
+        request.GET or None,
+        stations=None if own_station_only else stations,
+        today=daily.local_today(now),
+    )
+    first, last, warnings = form.period()
+    station = selectors.dashboard_station_for_user(user=user, chosen=form.chosen_station())
+    scope = Scope(station=station, first=first, last=last, now=now)
+    query = urlencode([(k, v) for k, v in request.GET.items() if k in FILTER_KEYS and v])
+    return Filtered(scope, form, warnings, stations, query)
+
+
+@vary_on_headers("HX-Request")
+@role_required(*DASHBOARD_ROLES)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The live dashboard; its htmx refresh gets the panels alone."""
+    filtered = _filtered(request)
+    context = {
+        "board": dashboard_build(scope=filtered.scope, stations=filtered.stations),
+        "filtered": filtered,
+        "poll_seconds": settings.GRIDLINE_DASHBOARD_POLL_SECONDS,
+    }
+    if is_htmx_partial(request):
+        return render(request, "dashboards/_panels.html", context)
+    return render(request, "dashboards/dashboard.html", context)
+
+
+@role_required(*DASHBOARD_ROLES)
+def dashboard_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """One table of the dashboard as CSV, with the page's filters."""
+    filtered = _filtered(request)
+    board = dashboard_build(scope=filtered.scope, stations=filtered.stations)
+    if slug not in board.tables:
+        raise Http404("No such table.")
+    return _csv_response(board.tables[slug], filtered.scope)
+
+
+@role_required(*DASHBOARD_ROLES)
+def station_report(request: HttpRequest) -> HttpResponse:
+    filtered = _filtered(request)
+    table, chart = report_build(scope=filtered.scope, stations=filtered.stations)
+    context = {"table": table, "chart": chart, "filtered": filtered}
+    return render(request, "dashboards/station_report.html", context)
+
+
+@role_required(*DASHBOARD_ROLES)
+def station_report_csv(request: HttpRequest) -> HttpResponse:
+    filtered = _filtered(request)
+    table, _chart = report_build(scope=filtered.scope, stations=filtered.stations)
+    return _csv_response(table, filtered.scope)
+
+
+def _csv_response(table: Table, scope: Scope) -> HttpResponse:
+    response = HttpResponse(table_csv(table), content_type="text/csv; charset=utf-8")
+    parts = [table.slug, scope.first.isoformat(), scope.last.isoformat()]
+    if scope.station is not None:
+        parts.append(scope.station.code)
+    filename = "-".join(["gridline", *parts]) + ".csv"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

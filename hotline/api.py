@@ -1,0 +1,94 @@
+"""GET /api/v1/customers/ (DESIGN §5.2): the caller lookup the IVR/CTI and scripts use."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import ValidationError
+
+from accounts.access import role_permission
+from accounts.models import Role
+from hotline import selectors
+from hotline.lookup import phone_candidates
+from tickets.models import Deadline, Ticket
+
+LOOKUP_KEYS = ("phone", "account_no", "meter_no")
+
+
+class CustomerPremiseOutput(serializers.Serializer):
+    meter_no = serializers.CharField()
+    address = serializers.CharField()
+    area_type = serializers.CharField()
+    important = serializers.BooleanField()
+    station_code = serializers.CharField(source="transformer.feeder.station.code")
+    feeder_code = serializers.CharField(source="transformer.feeder.code")
+    transformer_code = serializers.CharField(source="transformer.code")
+
+
+class OpenDeadlineOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Deadline
+        fields = ["name", "due_at"]
+        read_only_fields = fields
+
+
+class CustomerTicketOutput(serializers.ModelSerializer):
+    station_code = serializers.CharField(
+        source="station.code", default=None, allow_null=True, read_only=True
+    )
+    deadlines = OpenDeadlineOutput(source="open_deadlines", many=True, read_only=True)
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "number",
+            "kind",
+            "status",
+            "priority",
+            "urge_count",
+            "station_code",
+            "created_at",
+            "deadlines",
+        ]
+        read_only_fields = fields
+
+
+class CustomerOutput(serializers.Serializer):
+    account_no = serializers.CharField()
+    name = serializers.CharField()
+    phones = serializers.SerializerMethodField()
+    premises = CustomerPremiseOutput(many=True)
+    open_tickets = CustomerTicketOutput(many=True)
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_phones(self, customer) -> list[str]:
+        return [phone.number for phone in customer.phones.all()]
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter(key, OpenApiTypes.STR, description=description)
+        for key, description in (
+            ("phone", "Any dialled form: spaces, dashes, +86 or 0086 are understood."),
+            ("account_no", "The account number, exactly."),
+            ("meter_no", "The meter number of one of the customer's premises, exactly."),
+        )
+    ]
+)
+class CustomerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Customers matching one key, with their premises and open tickets (agents, supervisors)."""
+
+    permission_classes = [role_permission(Role.AGENT, Role.SUPERVISOR)]
+    serializer_class = CustomerOutput
+    filter_backends = []
+
+    def get_queryset(self):
+        given = {key: self.request.query_params.get(key, "").strip() for key in LOOKUP_KEYS}
+        given = {key: value for key, value in given.items() if value}
+        if not given:
+            raise ValidationError({"detail": [_("Give one of phone, account_no or meter_no.")]})
+        if "phone" in given and not phone_candidates(given["phone"]):
+            raise ValidationError(
+                {"phone": [_("%(phone)s is not a phone number.") % {"phone": given["phone"]}]}
+            )
+        return selectors.customer_list_for_api(**given)

@@ -1,0 +1,154 @@
+"""The console's forms. Each kind's form has its own prefix: they share one page."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from grid.models import Customer, Premise
+from hotline.lookup import phone_for_call
+from hotline.models import Article, Call, ServiceRequest
+from tickets.models import Kind
+
+TEXT_MAX_LENGTH = 2000
+
+
+class CallStartForm(forms.Form):
+    """Opening a caller: a customer from the search, a phone number, or both."""
+
+    customer = forms.ModelChoiceField(queryset=Customer.objects.all(), required=False)
+    phone = forms.CharField(label=_("Caller's phone"), required=False, max_length=40)
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data["phone"].strip()
+        if not raw:
+            return ""
+        phone = phone_for_call(raw)
+        if not phone:
+            raise forms.ValidationError(_("%(phone)s is not a phone number.") % {"phone": raw})
+        return phone
+
+
+class CallFinishForm(forms.Form):
+    """Left blank, the reason and outcome come from what the call recorded."""
+
+    reason = forms.ChoiceField(
+        label=_("Reason for the call"),
+        required=False,
+        choices=[("", _("As recorded on the call")), *Call.Reason.choices],
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        required=False,
+        choices=[("", _("As recorded on the call")), *Call.Outcome.choices],
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class UrgeForm(forms.Form):
+    note = forms.CharField(label=_("What the caller said"), required=False, max_length=500)
+
+
+class _CallTicketForm(forms.Form):
+    """A ticket recorded on a call: the premise, when the caller has any, is one of theirs."""
+
+    premise = forms.TypedChoiceField(label=_("Premise"), required=False, coerce=int)
+
+    def __init__(self, *args, premises: list[Premise], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.premises = {premise.pk: premise for premise in premises}
+        if not premises:
+            del self.fields["premise"]
+            return
+        self.fields["premise"].choices = [
+            ("", _("— none in particular —")),
+            *((p.pk, f"{p.address} ({p.meter_no})") for p in premises),
+        ]
+        if len(premises) == 1:
+            self.initial.setdefault("premise", premises[0].pk)
+
+    def clean_premise(self) -> Premise | None:
+        value = self.cleaned_data.get("premise")
+        return self.premises.get(value) if value else None
+
+
+class ConsultationForm(_CallTicketForm):
+    question = forms.CharField(
+        label=_("Question"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    article = forms.ModelChoiceField(
+        label=_("Knowledge-base article used"),
+        queryset=Article.objects.filter(published=True),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    answer = forms.CharField(
+        label=_("Answer given"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    field_order = ["question", "article", "answer", "premise"]
+
+    def chosen_articles(self) -> list[Article]:
+        """The article picked so far (a form re-shown with errors keeps it), as a list."""
+        value = self["article"].value()
+        if not value:
+            return []
+        try:
+            return list(Article.objects.filter(pk=int(value), published=True))
+        except (TypeError, ValueError):
+            return []
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("answer") and not data.get("article") and "article" not in self.errors:
+            self.add_error(
+                "answer", _("Write the answer given, or choose the article it came from.")
+            )
+        return data
+
+
+class ServiceRequestForm(_CallTicketForm):
+    request_type = forms.ChoiceField(label=_("Service"), choices=ServiceRequest.Type.choices)
+    description = forms.CharField(
+        label=_("Details"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    field_order = ["request_type", "premise", "description"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("request_type") == ServiceRequest.Type.RECONNECTION and not data.get("premise"):
+            field = "premise" if "premise" in self.fields else "request_type"
+            self.add_error(
+                field, _("Reconnection is for a premise: choose the one whose supply was cut.")
+            )
+        return data
+
+
+class FeedbackForm(_CallTicketForm):
+    subject = forms.CharField(max_length=200)
+    description = forms.CharField(
+        label=_("What the caller said"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    field_order = ["subject", "description", "premise"]
+
+    def __init__(self, *args, kind: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        if kind == Kind.PRAISE:
+            self.fields["subject"].label = _("Who or what is praised")
+        else:
+            self.fields["subject"].label = _("Topic")

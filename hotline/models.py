@@ -1,0 +1,262 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from grid.models import Customer
+from tickets.models import Ticket
+
+# --- The knowledge base -------------------------------------------------------------------
+
+
+class ArticleCategory(models.Model):
+    """A shelf of the knowledge base (tariffs, metering, outages, business procedures)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("article category")
+        verbose_name_plural = _("article categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Article(models.Model):
+    """One knowledge-base answer an agent reads to a caller; edited in the admin."""
+
+    category = models.ForeignKey(
+        ArticleCategory,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="articles",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("English title"), max_length=200, blank=True)
+    # Words callers use that the title and body may not: 峰谷, 电费, 欠费, 复电 ...
+    keywords = models.CharField(
+        _("keywords"),
+        max_length=300,
+        blank=True,
+        help_text=_("Words callers use for this topic, separated by spaces."),
+    )
+    summary = models.CharField(
+        _("summary"),
+        max_length=300,
+        blank=True,
+        help_text=_("The answer in one or two sentences, shown in the search results."),
+    )
+    body = models.TextField(_("body"))
+    published = models.BooleanField(_("published"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["category__position", "title"]
+        verbose_name = _("knowledge-base article")
+        verbose_name_plural = _("knowledge-base articles")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("hotline:article", kwargs={"pk": self.pk})
+
+
+# --- Calls --------------------------------------------------------------------------------
+
+
+class Call(models.Model):
+    """One call taken at the console: who called, which agent, when, why and what came of it.
+
+    It starts when the agent opens the caller and ends when the agent finishes it;
+    an agent has at most one call open at a time.
+    """
+
+    class Reason(models.TextChoices):
+        REPAIR = "repair", _("Fault repair")
+        COMPLAINT = "complaint", _("Complaint")
+        CONSULTATION = "consultation", _("Consultation")
+        SERVICE_REQUEST = "service_request", _("Service request")
+        OPINION = "opinion", _("Opinion or suggestion")
+        PRAISE = "praise", _("Praise")
+        URGE = "urge", _("Urge an open ticket")
+        OTHER = "other", _("Other")
+
+    class Outcome(models.TextChoices):
+        RECORDED = "recorded", _("Ticket recorded")
+        URGED = "urged", _("Open ticket urged")
+        ANSWERED = "answered", _("Answered on the call")
+        NOTHING = "nothing", _("Nothing to record")
+        DROPPED = "dropped", _("Call dropped")
+
+    caller_phone = models.CharField(_("caller phone"), max_length=20, blank=True)
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="calls",
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.PROTECT,
+        related_name="calls",
+    )
+    started_at = models.DateTimeField(_("started"))
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    tickets = models.ManyToManyField(
+        Ticket, verbose_name=_("tickets"), through="CallTicket", related_name="calls"
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        indexes = [
+            models.Index(fields=["agent", "-started_at"], name="call_agent_started"),
+            models.Index(fields=["customer", "-started_at"], name="call_customer_started"),
+            models.Index(fields=["caller_phone", "-started_at"], name="call_phone_started"),
+            # The dashboard's calls of today.
+            models.Index(fields=["started_at"], name="call_started"),
+        ]
+        constraints = [
+            # The console shows one caller at a time: a second open call is a bug.
+            models.UniqueConstraint(
+                fields=["agent"], condition=Q(ended_at__isnull=True), name="one_open_call_per_agent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.caller_phone or '—'} {self.started_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("hotline:call", kwargs={"pk": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None
+
+    @property
+    def duration_seconds(self) -> int | None:
+        if self.ended_at is None:
+            return None
+        return int((self.ended_at - self.started_at).total_seconds())
+
+
+class CallTicket(models.Model):
+    """A ticket a call created or urged."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Recorded")
+        URGED = "urged", _("Urged")
+
+    call = models.ForeignKey(
+        Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="call_tickets"
+    )
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="call_links"
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("ticket of a call")
+        verbose_name_plural = _("tickets of calls")
+        constraints = [
+            # One urge per ticket per call: a double click must not urge twice.
+            models.UniqueConstraint(
+                fields=["call", "ticket", "action"], name="call_ticket_action_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call_id} {self.action} {self.ticket_id}"
+
+
+# --- What the other ticket kinds carry beyond the ticket ----------------------------------
+
+
+class Consultation(models.Model):
+    """A question answered on the call (DESIGN §3.5); the ticket's description is the question."""
+
+    ticket = models.OneToOneField(
+        Ticket,
+        verbose_name=_("ticket"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="consultation",
+    )
+    answer = models.TextField(_("answer given"), blank=True)
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("knowledge-base article"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consultations",
+    )
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+
+    def __str__(self) -> str:
+        return str(self.ticket_id)
+
+
+class ServiceRequest(models.Model):
+    """A request for a business service, replied to within the service-request deadline."""
+
+    class Type(models.TextChoices):
+        RECONNECTION = "reconnection", _("Reconnection after arrears are paid")
+        NEW_CONNECTION = "new_connection", _("New connection")
+        CAPACITY_CHANGE = "capacity_change", _("Capacity increase or decrease")
+        METER_CHECK = "meter_check", _("Meter accuracy check")
+        ACCOUNT_CHANGE = "account_change", _("Change of account holder or name")
+        TARIFF_CHANGE = "tariff_change", _("Tariff change (peak/valley pricing)")
+        OTHER = "other", _("Other service")
+
+    ticket = models.OneToOneField(
+        Ticket,
+        verbose_name=_("ticket"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="service_request",
+    )
+    request_type = models.CharField(_("service"), max_length=20, choices=Type.choices)
+
+    class Meta:
+        verbose_name = _("service request")
+        verbose_name_plural = _("service requests")
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.request_type}"
+
+
+class Feedback(models.Model):
+    """An opinion or a praise: what it is about (the topic, or who is praised)."""
+
+    ticket = models.OneToOneField(
+        Ticket,
+        verbose_name=_("ticket"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="feedback",
+    )
+    subject = models.CharField(_("about"), max_length=200)
+
+    class Meta:
+        verbose_name = _("opinion or praise")
+        verbose_name_plural = _("opinions and praise")
+
+    def __str__(self) -> str:
+        return self.subject

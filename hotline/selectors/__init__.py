@@ -1,0 +1,64 @@
+"""Reads for the console, one module per part of it; callers use the package's names.
+
+Every function here runs a fixed number of queries, whatever the customer's history:
+the console must show it within a second of the phone number.
+"""
+
+from hotline.selectors.callbacks import callback_queue, callback_ticket_get
+from hotline.selectors.callers import (
+    CallerMatch,
+    MatchedBy,
+    caller_search,
+    customer_list_by_phone,
+    customer_list_for_api,
+)
+from hotline.selectors.calls import (
+    call_get_for_agent,
+    call_get_open,
+    call_links_implied,
+    call_list_today,
+    call_ticket_list,
+    premise_get_for_call,
+    premise_list_for_call,
+    repair_get_open_for_premise,
+)
+from hotline.selectors.card import (
+    Banner,
+    CustomerCard,
+    banner_list_for_premises,
+    customer_card_get,
+    open_deadlines_prefetch,
+)
+from hotline.selectors.kb import (
+    article_category_list,
+    article_get,
+    article_list_by_ids,
+    article_search,
+)
+
+__all__ = [
+    "Banner",
+    "CallerMatch",
+    "CustomerCard",
+    "MatchedBy",
+    "article_category_list",
+    "article_get",
+    "article_list_by_ids",
+    "article_search",
+    "banner_list_for_premises",
+    "call_get_for_agent",
+    "call_get_open",
+    "call_links_implied",
+    "call_list_today",
+    "call_ticket_list",
+    "callback_queue",
+    "callback_ticket_get",
+    "caller_search",
+    "customer_card_get",
+    "customer_list_by_phone",
+    "customer_list_for_api",
+    "open_deadlines_prefetch",
+    "premise_get_for_call",
+    "premise_list_for_call",
+    "repair_get_open_for_premise",
+]

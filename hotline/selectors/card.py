@@ -1,0 +1,224 @@
+"""The customer card: open tickets first, recent calls, and the outage banner."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grid.models import Customer, Premise
+from hotline.models import Call
+from hotline.selectors.calls import call_tickets_prefetch
+from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident, OutageNotice
+from repairs.triage import Answers, Facts, IncidentFact, decide
+from tickets.models import OPEN_STATUSES, Deadline, Kind, Ticket
+
+OPEN_TICKETS_LIMIT = 30
+RECENT_TICKETS_LIMIT = 8
+RECENT_CALLS_LIMIT = 5
+
+
+@dataclass
+class Banner:
+    """An outage notice or incident covering one of the caller's premises, and what to say."""
+
+    kind: str  # "notice" or "incident"
+    title: str
+    script: str
+    active: bool
+    premises: list[Premise]
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+
+
+@dataclass
+class CustomerCard:
+    """Everything the console shows about a caller, open tickets first."""
+
+    customer: Customer | None
+    caller_phone: str
+    premises: list[Premise]
+    open_tickets: list[Ticket]
+    more_open_tickets: bool
+    recent_tickets: list[Ticket]
+    recent_calls: list[Call]
+    banners: list[Banner]
+
+
+def customer_card_get(
+    *, customer: Customer | None, caller_phone: str, now: datetime, exclude_call_id=None
+) -> CustomerCard:
+    """The card for a customer, or for an unregistered caller by their phone number:
+    at most ten queries for any number of tickets and calls."""
+    premises: list[Premise] = []
+    if customer is not None:
+        customer = (
+            Customer.objects.filter(pk=customer.pk).prefetch_related(
+                Prefetch(
+                    "premises",
+                    queryset=Premise.objects.select_related("transformer__feeder__station"),
+                ),
+                "phones",
+            )
+        ).get()
+        premises = list(customer.premises.all())
+        phones = [p.number for p in customer.phones.all()]
+        mine = Q(customer=customer) | Q(customer__isnull=True, caller_phone__in=phones)
+        calls = Call.objects.filter(customer=customer)
+    elif caller_phone:
+        mine = Q(customer__isnull=True, caller_phone=caller_phone)
+        calls = Call.objects.filter(customer__isnull=True, caller_phone=caller_phone)
+    else:
+        # A caller with no number and no record: nothing to show but the call itself.
+        mine = Q(pk__in=[])
+        calls = Call.objects.none()
+
+    tickets = Ticket.objects.filter(mine).select_related("premise").order_by("-created_at", "-pk")
+    open_tickets = list(
+        tickets.filter(status__in=OPEN_STATUSES).prefetch_related(open_deadlines_prefetch())[
+            : OPEN_TICKETS_LIMIT + 1
+        ]
+    )
+    for ticket in open_tickets:
+        ticket.next_deadline = ticket.open_deadlines[0] if ticket.open_deadlines else None
+        if ticket.next_deadline is not None:
+            ticket.next_deadline.overdue = ticket.next_deadline.due_at <= now
+    recent = list(tickets.exclude(status__in=OPEN_STATUSES)[:RECENT_TICKETS_LIMIT])
+
+    open_repair = {t.premise_id: t for t in open_tickets if t.kind == Kind.REPAIR}
+    for premise in premises:
+        premise.open_repair = open_repair.get(premise.pk)
+
+    if exclude_call_id is not None:
+        calls = calls.exclude(pk=exclude_call_id)
+    recent_calls = list(
+        calls.select_related("agent")
+        .prefetch_related(call_tickets_prefetch())
+        .order_by("-started_at", "-pk")[:RECENT_CALLS_LIMIT]
+    )
+    return CustomerCard(
+        customer=customer,
+        caller_phone=caller_phone,
+        premises=premises,
+        open_tickets=open_tickets[:OPEN_TICKETS_LIMIT],
+        more_open_tickets=len(open_tickets) > OPEN_TICKETS_LIMIT,
+        recent_tickets=recent,
+        recent_calls=recent_calls,
+        banners=banner_list_for_premises(premises=premises, now=now),
+    )
+
+
+def open_deadlines_prefetch() -> Prefetch:
+    return Prefetch(
+        "deadlines",
+        queryset=Deadline.objects.filter(closed_at__isnull=True).order_by("due_at", "pk"),
+        to_attr="open_deadlines",
+    )
+
+
+def banner_list_for_premises(*, premises: list[Premise], now: datetime) -> list[Banner]:
+    """Active and upcoming notices and active incidents on the premises' transformers or
+    feeders, active first, in three queries whatever the number of premises."""
+    if not premises:
+        return []
+    transformer_ids = {p.transformer_id for p in premises}
+    feeder_ids = {p.transformer.feeder_id for p in premises}
+    through_t = OutageNotice.transformers.through.objects
+    through_f = OutageNotice.feeders.through.objects
+    notices = (
+        OutageNotice.objects.filter(
+            Q(pk__in=through_t.filter(transformer_id__in=transformer_ids).values("outagenotice_id"))
+            | Q(pk__in=through_f.filter(feeder_id__in=feeder_ids).values("outagenotice_id")),
+            cancelled_at__isnull=True,
+            ends_at__gt=now,
+        )
+        .prefetch_related("feeders", "transformers")
+        .order_by("starts_at", "pk")
+    )
+    incidents = (
+        Incident.objects.filter(status__in=ACTIVE_INCIDENT_STATUSES)
+        .filter(
+            Q(level=Incident.Level.FEEDER, feeder_id__in=feeder_ids)
+            | Q(level=Incident.Level.TRANSFORMER, transformer_id__in=transformer_ids)
+        )
+        .select_related("feeder", "transformer", "work_order")
+        .order_by("pk")
+    )
+    banners = []
+    for incident in incidents:
+        if incident.level == Incident.Level.FEEDER:
+            covered = [p for p in premises if p.transformer.feeder_id == incident.feeder_id]
+        else:
+            covered = [p for p in premises if p.transformer_id == incident.transformer_id]
+        banners.append(
+            Banner(
+                kind="incident",
+                title=_("Outage being repaired: incident #%(id)s") % {"id": incident.pk},
+                script=_incident_script(incident),
+                active=True,
+                premises=covered,
+            )
+        )
+    for notice in notices:
+        feeders = {f.pk for f in notice.feeders.all()}
+        transformers = {t.pk for t in notice.transformers.all()}
+        covered = [
+            p
+            for p in premises
+            if p.transformer_id in transformers or p.transformer.feeder_id in feeders
+        ]
+        active = notice.starts_at <= now
+        banners.append(
+            Banner(
+                kind="notice",
+                title=(_("Now: %(kind)s") if active else _("Upcoming: %(kind)s"))
+                % {"kind": notice.get_kind_display()},
+                script=_notice_script(notice, now=now),
+                active=active,
+                premises=covered,
+                starts_at=notice.starts_at,
+                ends_at=notice.ends_at,
+            )
+        )
+    banners.sort(key=lambda b: not b.active)
+    return banners
+
+
+def _incident_script(incident: Incident) -> str:
+    # The same words the triage wizard gives for a call under this incident (DESIGN §3.1 rule 4).
+    fact = IncidentFact(
+        id=incident.pk,
+        level=incident.level,
+        device_code=incident.device_code,
+        status=incident.status,
+        etr=incident.etr,
+        dispatched_at=incident.work_order.assigned_at if incident.work_order else None,
+    )
+    return decide(Answers(), Facts(incident=fact)).reason
+
+
+def _notice_script(notice: OutageNotice, *, now: datetime) -> str:
+    # The triage wizard's sentences, with the date wherever it is not today: an
+    # upcoming notice is told with its day.
+    codes = [f.code for f in notice.feeders.all()] + [t.code for t in notice.transformers.all()]
+    params = {
+        "devices": ", ".join(codes),
+        "starts": _moment(notice.starts_at, same_day_as=now),
+        "ends": _moment(notice.ends_at, same_day_as=notice.starts_at),
+        "reason": notice.reason,
+    }
+    if notice.kind == OutageNotice.Kind.RESTRICTION:
+        text = _("Supply restriction on %(devices)s from %(starts)s until %(ends)s: %(reason)s")
+    elif notice.kind == OutageNotice.Kind.TEMPORARY:
+        text = _("Temporary outage on %(devices)s from %(starts)s until %(ends)s: %(reason)s")
+    else:
+        text = _("Planned maintenance on %(devices)s from %(starts)s until %(ends)s: %(reason)s")
+    return text % params
+
+
+def _moment(moment: datetime, *, same_day_as: datetime) -> str:
+    local = timezone.localtime(moment)
+    if local.date() == timezone.localtime(same_day_as).date():
+        return local.strftime("%H:%M")
+    return local.strftime("%Y-%m-%d %H:%M")

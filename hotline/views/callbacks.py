@@ -1,0 +1,71 @@
+"""The callback queue: agents call customers back after a repair or a complaint's reply,
+oldest first, and record the result; the repair or complaint app decides what follows."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.access import role_required
+from complaints.services import complaint_callback_record
+from config.errors import FieldErrors, GridlineError
+from hotline import selectors
+from hotline.views.common import CONSOLE_ROLES
+from repairs.models import CallbackResult
+from repairs.services import repair_callback_record
+from tickets.models import Kind, Ticket
+
+PAGE_SIZE = 30
+
+
+@require_GET
+@role_required(*CONSOLE_ROLES)
+def callback_queue(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.callback_queue(), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "results": CallbackResult.choices}
+    return render(request, "hotline/callback_queue.html", context)
+
+
+@require_POST
+@role_required(*CONSOLE_ROLES)
+def callback_record(request: HttpRequest, number: str) -> HttpResponse:
+    try:
+        ticket = selectors.callback_ticket_get(number=number)
+    except Ticket.DoesNotExist:
+        raise Http404(_("No such ticket is waiting for a callback.")) from None
+    result, note = request.POST.get("result", ""), request.POST.get("note", "")
+    try:
+        if ticket.kind == Kind.REPAIR:
+            repair_callback_record(
+                repair=ticket.repair, result=result, actor=request.user, note=note
+            )
+        else:
+            complaint_callback_record(
+                complaint=ticket.complaint, result=result, actor=request.user, note=note
+            )
+    except FieldErrors as exc:
+        errors = exc.as_dict()
+        if request.htmx:
+            context = {
+                "ticket": ticket,
+                "results": CallbackResult.choices,
+                "errors": errors,
+                "values": {"result": result, "note": note},
+            }
+            return render(request, "hotline/_callback_row.html", context, status=422)
+        for messages_ in errors.values():
+            for message in messages_:
+                messages.error(request, f"{ticket.number}: {message}")
+        return redirect("hotline:callbacks")
+    except GridlineError as exc:
+        messages.error(request, exc.message)
+        return redirect("hotline:callbacks")
+    label = CallbackResult(result).label
+    if request.htmx:
+        return render(request, "hotline/_callback_done.html", {"ticket": ticket, "label": label})
+    messages.success(
+        request, _("%(number)s: %(result)s.") % {"number": ticket.number, "result": label}
+    )
+    return redirect("hotline:callbacks")

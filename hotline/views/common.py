@@ -1,0 +1,124 @@
+"""What the console's views share: who may use it, and the call page's context."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Role
+from hotline import selectors
+from hotline.forms import (
+    CallFinishForm,
+    ConsultationForm,
+    FeedbackForm,
+    ServiceRequestForm,
+)
+from hotline.models import Call, CallTicket
+from hotline.services import call_guess_result
+from tickets.models import Kind
+
+CONSOLE_ROLES = (Role.AGENT, Role.SUPERVISOR)
+
+# The tabs of the call page, in the order agents meet them most.
+KIND_TABS = (
+    (Kind.REPAIR, gettext_lazy("Repair")),
+    (Kind.COMPLAINT, gettext_lazy("Complaint")),
+    (Kind.CONSULTATION, gettext_lazy("Consultation")),
+    (Kind.SERVICE_REQUEST, gettext_lazy("Service request")),
+    (Kind.OPINION, gettext_lazy("Opinion")),
+    (Kind.PRAISE, gettext_lazy("Praise")),
+)
+
+
+def duration_text(seconds: int) -> str:
+    """'1:05:09' or '5:09', as static/js/countdown.js writes it."""
+    hours, rest = divmod(abs(seconds), 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+def countdown(due_at: datetime, now: datetime) -> dict:
+    """What _countdown.html needs to show time left on a deadline (and countdown.js to tick)."""
+    seconds = int((due_at - now).total_seconds())
+    left_text, overdue_text = _("%(time)s left"), _("%(time)s overdue")
+    text = (overdue_text if seconds < 0 else left_text) % {"time": duration_text(seconds)}
+    return {
+        "due_at": due_at,
+        "iso": due_at.isoformat(timespec="seconds"),
+        "overdue": seconds < 0,
+        "text": text,
+        "left_text": left_text,
+        "overdue_text": overdue_text,
+    }
+
+
+def complaint_url() -> str | None:
+    """The complaint form (issue #6) once the complaints app has one; None until then."""
+    try:
+        return reverse("complaints:new")
+    except NoReverseMatch:
+        return None
+
+
+def kind_form(kind: str, premises: list, data=None):
+    """The form of one kind recorded on the console, blank or bound to what was posted."""
+    if kind == Kind.CONSULTATION:
+        return ConsultationForm(data, premises=premises, prefix=kind)
+    if kind == Kind.SERVICE_REQUEST:
+        return ServiceRequestForm(data, premises=premises, prefix=kind)
+    return FeedbackForm(data, premises=premises, kind=kind, prefix=kind)
+
+
+def kind_forms(premises: list, bound: dict | None = None) -> dict:
+    """A blank form for every kind recorded on the console, or the bound one given."""
+    kinds = (Kind.CONSULTATION, Kind.SERVICE_REQUEST, Kind.OPINION, Kind.PRAISE)
+    forms = {kind: kind_form(kind, premises) for kind in kinds}
+    forms.update(bound or {})
+    return forms
+
+
+def call_context(
+    call: Call,
+    *,
+    now: datetime,
+    forms: dict | None = None,
+    active: str = "",
+    finish_form: CallFinishForm | None = None,
+) -> dict:
+    """Everything the call page shows: the card, the call's tickets, a form per kind."""
+    card = selectors.customer_card_get(
+        customer=call.customer, caller_phone=call.caller_phone, now=now, exclude_call_id=call.pk
+    )
+    for ticket in card.open_tickets:
+        if ticket.next_deadline is not None:
+            ticket.countdown = countdown(ticket.next_deadline.due_at, now)
+    links = selectors.call_ticket_list(call=call, now=now)
+    guess_reason, guess_outcome = call_guess_result(links)
+    started = int((now - call.started_at).total_seconds())
+    complaint_query = {"phone": call.caller_phone}
+    if call.customer is not None:
+        complaint_query["account_no"] = call.customer.account_no
+    return {
+        "call": call,
+        "card": card,
+        "links": links,
+        "urged_ids": {link.ticket_id for link in links if link.action == CallTicket.Action.URGED},
+        "created_ids": {
+            link.ticket_id for link in links if link.action == CallTicket.Action.CREATED
+        },
+        "guess_reason": Call.Reason(guess_reason).label,
+        "guess_outcome": Call.Outcome(guess_outcome).label,
+        "forms": kind_forms(card.premises, forms),
+        "active_kind": active,
+        "kind_tabs": KIND_TABS,
+        "finish_form": finish_form or CallFinishForm(),
+        "complaint_url": complaint_url(),
+        "complaint_query": urlencode(complaint_query),
+        "reply_working_days": settings.GRIDLINE_SERVICE_REQUEST_REPLY_WORKING_DAYS,
+        "reconnection_hours": settings.GRIDLINE_RECONNECTION_REPLY_HOURS,
+        "started_seconds": started,
+        "started_text": duration_text(started),
+    }

@@ -1,0 +1,211 @@
+/* The agent console: keyboard moves through the search results and the kind tabs,
+ * the call clock ticks, and what the agent types in a form is kept in the tab's
+ * sessionStorage until the form is recorded (a trip to the triage wizard or a
+ * ticket page and back loses nothing).
+ *
+ * Everything works without it: results are buttons, tabs degrade to panels the
+ * server opens, forms post normally.
+ */
+(function () {
+  "use strict";
+
+  // --- Search results: ↓ from the box into the list, ↑/↓ inside it, Esc back. ---------
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    var results = Array.prototype.slice.call(document.querySelectorAll("#results [data-result]"));
+    if (target.id === "caller-q" && event.key === "ArrowDown" && results.length) {
+      event.preventDefault();
+      results[0].focus();
+      return;
+    }
+    var index = results.indexOf(target);
+    if (index === -1) {
+      return;
+    }
+    if (event.key === "ArrowDown" && index < results.length - 1) {
+      event.preventDefault();
+      results[index + 1].focus();
+    } else if (event.key === "ArrowUp") {
+      event.preventDefault();
+      (index > 0 ? results[index - 1] : document.getElementById("caller-q")).focus();
+    } else if (event.key === "Escape") {
+      document.getElementById("caller-q").focus();
+    }
+  });
+
+  // A search box inside a form (the knowledge base in the consultation form) must not
+  // submit the form on Enter: it searches.
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.matches("[data-no-submit]")) {
+      event.preventDefault();
+      if (window.htmx) {
+        window.htmx.trigger(event.target, "search");
+      }
+    }
+  });
+
+  // --- Kind tabs ------------------------------------------------------------------------
+  function showTab(tab, focusPanel) {
+    var list = tab.closest("[role=tablist]");
+    list.querySelectorAll("[role=tab]").forEach(function (other) {
+      var selected = other === tab;
+      other.setAttribute("aria-selected", selected ? "true" : "false");
+      var panel = document.getElementById(other.getAttribute("aria-controls"));
+      if (panel) {
+        panel.hidden = !selected;
+      }
+    });
+    var hint = list.parentElement.querySelector(".kinds-hint");
+    if (hint) {
+      hint.hidden = true;
+    }
+    var panel = document.getElementById(tab.getAttribute("aria-controls"));
+    panel.dispatchEvent(new CustomEvent("gridline:reveal"));
+    if (focusPanel) {
+      var field = panel.querySelector("input:not([type=hidden]), select, textarea, button");
+      if (field) {
+        field.focus();
+      }
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var tab = event.target.closest("[role=tab]");
+    if (tab) {
+      showTab(tab, event.detail === 0); // detail 0: Enter or Space, not a pointer
+      return;
+    }
+    var opener = event.target.closest("[data-show-tab]");
+    if (opener) {
+      var wanted = document.getElementById("tab-" + opener.dataset.showTab);
+      if (wanted) {
+        showTab(wanted, false);
+      }
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var tab = event.target.closest && event.target.closest("[role=tab]");
+    if (!tab || (event.key !== "ArrowRight" && event.key !== "ArrowLeft")) {
+      return;
+    }
+    var tabs = Array.prototype.slice.call(tab.closest("[role=tablist]").querySelectorAll("[role=tab]"));
+    var step = event.key === "ArrowRight" ? 1 : -1;
+    var next = tabs[(tabs.indexOf(tab) + step + tabs.length) % tabs.length];
+    event.preventDefault();
+    next.focus();
+    showTab(next, false);
+  });
+
+  // A panel the server opened (a form re-shown with its errors) loads what it needs.
+  function revealSelected() {
+    document.querySelectorAll("[role=tab][aria-selected=true]").forEach(function (tab) {
+      var panel = document.getElementById(tab.getAttribute("aria-controls"));
+      if (panel) {
+        panel.dispatchEvent(new CustomEvent("gridline:reveal"));
+      }
+    });
+  }
+
+  // --- The call clock -------------------------------------------------------------------
+  function pad(n) {
+    return (n < 10 ? "0" : "") + n;
+  }
+
+  // Counted from the seconds the server saw at render, so a skewed desk clock cannot show
+  // a call as shorter or longer than it is.
+  var loadedAt = window.performance.now();
+
+  function tickClock() {
+    document.querySelectorAll("[data-elapsed]").forEach(function (el) {
+      var since = Math.floor((window.performance.now() - loadedAt) / 1000);
+      var seconds = Math.max(0, Number(el.dataset.elapsed) + since);
+      var hours = Math.floor(seconds / 3600);
+      var minutes = Math.floor((seconds % 3600) / 60);
+      el.textContent = (hours ? hours + ":" + pad(minutes) : minutes) + ":" + pad(seconds % 60);
+    });
+  }
+
+  // --- Drafts ---------------------------------------------------------------------------
+  // form[data-draft] keeps its text fields and selects under its id and the call's number.
+  function draftKey(form) {
+    return "gridline-draft:" + form.dataset.draft + ":" + form.id;
+  }
+
+  function draftFields(form) {
+    return form.querySelectorAll("textarea, select, input[type=text], input[type=tel], input[type=search]");
+  }
+
+  function saveDraft(form) {
+    var values = {};
+    draftFields(form).forEach(function (field) {
+      if (field.name) {
+        values[field.name] = field.value;
+      }
+    });
+    try {
+      window.sessionStorage.setItem(draftKey(form), JSON.stringify(values));
+    } catch (error) {
+      // Storage full or disabled: the page still works, drafts are a convenience.
+    }
+  }
+
+  function restoreDrafts(root) {
+    root.querySelectorAll("form[data-draft]").forEach(function (form) {
+      var key = draftKey(form);
+      if (form.hasAttribute("data-recorded")) {
+        window.sessionStorage.removeItem(key); // recorded: the draft is done with
+        return;
+      }
+      if (form.hasAttribute("data-bound")) {
+        return; // the server re-showed what was posted: that is the latest
+      }
+      var values;
+      try {
+        values = JSON.parse(window.sessionStorage.getItem(key) || "null");
+      } catch (error) {
+        values = null;
+      }
+      if (!values) {
+        return;
+      }
+      draftFields(form).forEach(function (field) {
+        if (field.name in values && values[field.name] !== "" && !field.value) {
+          field.value = values[field.name];
+        } else if (field.tagName === "SELECT" && field.name in values && values[field.name] !== "") {
+          field.value = values[field.name];
+        }
+      });
+    });
+  }
+
+  document.addEventListener("input", function (event) {
+    var form = event.target.form;
+    if (form && form.hasAttribute("data-draft")) {
+      saveDraft(form);
+    }
+  });
+  document.addEventListener("change", function (event) {
+    var form = event.target.form;
+    if (form && form.hasAttribute("data-draft")) {
+      saveDraft(form);
+    }
+  });
+
+  document.addEventListener("htmx:load", function (event) {
+    restoreDrafts(event.detail.elt.parentElement || document);
+  });
+
+  function start() {
+    restoreDrafts(document);
+    revealSelected();
+    tickClock();
+    window.setInterval(tickClock, 1000);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
