@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -26,6 +27,8 @@ from complaints import selectors, services
 from complaints.forms import STEP_FORMS, ComplaintForm
 from complaints.models import Complaint
 from config.errors import FieldErrors
+from tickets import idempotency
+from tickets.idempotency import idempotent
 from tickets.models import Channel
 
 # --- Output -------------------------------------------------------------------------------------
@@ -185,7 +188,8 @@ class ComplaintViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary=_("Agent: record a complaint; every complaint is accepted"),
         request=ComplaintInput,
-        responses={201: ComplaintOutput},
+        parameters=[idempotency.HEADER_PARAMETER],
+        responses={201: ComplaintOutput, 422: OpenApiTypes.OBJECT},
         examples=[
             OpenApiExample(
                 "Rude staff at the service hall",
@@ -201,6 +205,7 @@ class ComplaintViewSet(viewsets.GenericViewSet):
             )
         ],
     )
+    @idempotent
     def create(self, request: Request) -> Response:
         if not has_role(request.user, *services.RECORD_ROLES):
             raise PermissionDenied(_("Your role cannot record complaints."))

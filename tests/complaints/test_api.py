@@ -321,3 +321,20 @@ def test_no_complaint_is_listed_or_read_here(api, agent):
 
     assert api.get(URL).status_code == 405
     assert api.get(f"{URL}{complaint.ticket.number}/").status_code == 404
+
+
+def test_recording_a_complaint_is_idempotent_with_a_key(api, agent):
+    from complaints.models import Complaint
+
+    api.force_authenticate(agent)
+    body = {"channel": "hotline", "category": "service_attitude", "description": "Rude clerk."}
+    headers = {"Idempotency-Key": "c-1"}
+    first = api.post("/api/v1/complaints/", body, format="json", headers=headers)
+    again = api.post("/api/v1/complaints/", body, format="json", headers=headers)
+    other = api.post(
+        "/api/v1/complaints/", {**body, "description": "Other"}, format="json", headers=headers
+    )
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert other.status_code == 422
+    assert Complaint.objects.count() == 1
