@@ -275,6 +275,8 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         # Scope first: an order outside the caller's station answers 404 before
         # the body is even read, so nothing about it leaks through a 400.
         order = selectors.work_order_get_for_user(user=request.user, pk=pk)
+        # Then the role: a step the caller may not take answers 403, whatever the body.
+        services.work_order_role_check(actor=request.user, action=name)
         data: dict[str, Any] = {}
         if input_class is not None:
             body = request.data if isinstance(request.data, Mapping) else {}

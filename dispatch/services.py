@@ -104,6 +104,12 @@ def work_order_create(
     return order
 
 
+def work_order_role_check(*, actor: User, action: str) -> None:
+    """NotPermitted unless the actor's role may take this step (ACTION_ROLES)."""
+    if not has_role(actor, *ACTION_ROLES[action]):
+        raise NotPermitted(_("Your role cannot do this to a work order."))
+
+
 def work_order_act(
     *,
     order: WorkOrder,
@@ -123,8 +129,7 @@ def work_order_act(
         raise TransitionNotAllowed(
             _("Unknown action %(action)s.") % {"action": action}, field="action"
         )
-    if not has_role(actor, *ACTION_ROLES[action]):
-        raise NotPermitted(_("Your role cannot do this to a work order."))
+    work_order_role_check(actor=actor, action=action)
     data = data or {}
     changes: dict[str, Any] = {}
     note = ""

@@ -1,0 +1,112 @@
+"""The objects the authorization matrix asks about: one of everything at the north
+station and in the MKT department, and the same again at south / OPS to prove that
+out-of-scope objects answer 404."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from accounts.models import Role
+from complaints.models import Category
+from complaints.services import complaint_contact, complaint_create, complaint_judge
+from complaints.summaries import complaint_summary_build
+from dispatch.services import crew_member_set, work_order_act
+from hotline.models import Article
+from hotline.services import call_start
+from repairs.services import notice_input_parse, notice_publish, repair_create
+from repairs.triage import Answers
+from tests.factories import (
+    CrewFactory,
+    DepartmentFactory,
+    FeederFactory,
+    PremiseFactory,
+    StationFactory,
+    TransformerFactory,
+    UserFactory,
+)
+
+ROLES = ("anonymous", "agent", "supervisor", "dispatcher", "crew", "handler", "manager")
+
+
+@dataclass
+class Side:
+    """One station's (and one department's) objects."""
+
+    ticket: object = None
+    work_order: object = None
+    incident: object = None
+    notice: object = None
+    complaint: object = None
+    call: object = None
+
+
+@dataclass
+class World:
+    users: dict = field(default_factory=dict)
+    tokens: dict = field(default_factory=dict)
+    north: Side = field(default_factory=Side)
+    south: Side = field(default_factory=Side)
+    article: object = None
+    summary: object = None
+
+
+def build_world() -> World:
+    world = World()
+    now = timezone.now()
+    stations = {"north": StationFactory(code="N01"), "south": StationFactory(code="S01")}
+    departments = {"north": DepartmentFactory(code="MKT"), "south": DepartmentFactory(code="OPS")}
+    supervisor = UserFactory(username="m_supervisor", role=Role.SUPERVISOR)
+    for side in ("north", "south"):
+        station, department = stations[side], departments[side]
+        dispatcher = UserFactory(username=f"{side}_dispatcher", role=Role.DISPATCHER,
+                                 station=station)  # fmt: skip
+        crew_user = UserFactory(username=f"{side}_crew", role=Role.CREW, station=station)
+        crew = CrewFactory(code=f"{side}-crew", station=station)
+        crew_member_set(user=crew_user, crew=crew)
+        handler = UserFactory(username=f"{side}_handler", role=Role.HANDLER,
+                              department=department)  # fmt: skip
+        agent = UserFactory(username=f"{side}_agent", role=Role.AGENT)
+        if side == "north":
+            world.users = {
+                "agent": agent,
+                "supervisor": supervisor,
+                "dispatcher": dispatcher,
+                "crew": crew_user,
+                "handler": handler,
+                "manager": UserFactory(username="m_manager", role=Role.MANAGER),
+            }
+        objects = getattr(world, side)
+        feeder = FeederFactory(station=station)
+        premise = PremiseFactory(transformer__feeder=feeder, meter_no=f"{side}-meter")
+        created = repair_create(premise=premise, answers=Answers(), actor=agent,
+                                caller_phone="13800001234", now=now)  # fmt: skip
+        objects.ticket = created.ticket
+        objects.work_order = work_order_act(order=created.work_order, action="assign",
+                                            actor=dispatcher, data={"crew": crew.code})  # fmt: skip
+        transformer = TransformerFactory(feeder=feeder)
+        for i in range(3):
+            last = repair_create(premise=PremiseFactory(transformer=transformer),
+                                 answers=Answers(scope="neighbours"), actor=agent,
+                                 now=now + timedelta(seconds=i))  # fmt: skip
+        objects.incident = last.incident
+        data = notice_input_parse(
+            {"kind": "planned", "feeder_codes": [feeder.code],
+             "starts_at": (now + timedelta(days=9)).isoformat(),
+             "ends_at": (now + timedelta(days=9, hours=4)).isoformat(), "reason": "Poles"},
+            user=supervisor, now=now,
+        )  # fmt: skip
+        objects.notice = notice_publish(data=data, actor=supervisor, now=now)
+        complaint = complaint_create(channel="hotline", category=Category.objects.first(),
+                                     description="Rude clerk", actor=agent)  # fmt: skip
+        complaint = complaint_contact(complaint=complaint, note="Called", actor=agent)
+        objects.complaint = complaint_judge(complaint=complaint, validity="valid",
+                                            reason="Confirmed", department=department,
+                                            station=station, actor=supervisor)  # fmt: skip
+        objects.call = call_start(agent=agent, caller_phone=f"1390000{side == 'north':04d}",
+                                  customer=None)  # fmt: skip
+    world.article = Article.objects.first()
+    world.summary = complaint_summary_build(period="weekly", on=now.date())
+    world.tokens = {role: Token.objects.create(user=user).key for role, user in world.users.items()}
+    return world
