@@ -152,7 +152,7 @@ def summary_csv(summary: ComplaintSummary) -> str:
             writer.writerow([dimension, row.key, row.label, row.count, row.previous, row.change])
     writer.writerow([])
     writer.writerow(
-        [_("Overdue"), _("Category"), _("Department"), _("Deadline"), _("Due"), _("Met")]
+        [_("Ticket"), _("Category"), _("Department"), _("Deadline"), _("Due"), _("Met")]
     )
     for o in report.overdue:
         writer.writerow(
