@@ -43,6 +43,12 @@ lint: $(VENV)/.deps-dev
 	DJANGO_SECRET_KEY=lint $(BIN)/python manage.py check
 	DJANGO_SECRET_KEY=lint $(BIN)/python manage.py makemigrations --check --dry-run
 
+# The benchmark (issue #9; bench/run.py): DROPS and refills a database whose name contains
+# "bench". `make bench ARGS=--quick` is the 2-minute smoke run.
+BENCH_DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/gridline_bench
+bench: $(VENV)/.deps
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.run $(ARGS)
+
 # Re-extract the UI strings and compile the catalogues (needs GNU gettext).
 messages: $(VENV)/.deps-dev
 	$(DEMO_ENV) $(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench

@@ -168,6 +168,8 @@ class WorkOrder(models.Model):
             models.Index(fields=["station", "status", "-created_at"], name="work_order_station"),
             # The dashboard's work orders of today.
             models.Index(fields=["created_at"], name="work_order_created"),
+            # The API's list: a station's orders, open or not, by deadline.
+            models.Index(fields=["station", "arrive_by", "id"], name="work_order_station_due"),
         ]  # fmt: skip
 
     def __str__(self) -> str:

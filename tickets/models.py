@@ -134,6 +134,12 @@ class Ticket(models.Model):
             models.Index(fields=["kind", "status", "-created_at"], name="ticket_kind_status"),
             # The dashboard's "today, by kind".
             models.Index(fields=["kind", "created_at"], name="ticket_kind_created"),
+            # The ticket list filtered to open work, newest first.
+            models.Index(
+                fields=["-created_at"],
+                condition=models.Q(status__in=["open", "in_progress"]),
+                name="ticket_open_recent",
+            ),
         ]
 
     def __str__(self) -> str:

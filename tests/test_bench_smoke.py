@@ -1,0 +1,78 @@
+"""The benchmark's quick mode as a smoke test, so the benchmark never rots (issue #9).
+
+It asserts that the benchmark ran, not how fast: every scenario that exists produced a
+number, and no request met a server error. It runs against a database of its own (its name
+contains "bench"), created and dropped here, never the test database.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import dj_database_url
+import psycopg
+import pytest
+
+pytestmark = pytest.mark.bench
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bench_url() -> tuple[str, dict]:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        pytest.skip("the benchmark needs PostgreSQL (DATABASE_URL is not a postgres:// URL)")
+    if shutil.which("wrk") is None and shutil.which("apt-get") is None:
+        pytest.skip("neither wrk nor apt-get to install it")
+    config = dj_database_url.parse(url)
+    name = f"{config['NAME']}_bench_smoke_{os.getpid()}"
+    base = url.rsplit("/", 1)[0]
+    return f"{base}/{name}", config | {"NAME": name}
+
+
+def _drop(config: dict) -> None:
+    with psycopg.connect(
+        dbname="postgres",
+        user=config.get("USER") or None,
+        password=config.get("PASSWORD") or None,
+        host=config.get("HOST") or None,
+        port=config.get("PORT") or None,
+        autocommit=True,
+    ) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}" WITH (FORCE)')
+
+
+def test_quick_benchmark_measures_every_scenario_without_server_errors(tmp_path):
+    url, config = _bench_url()
+    figures = tmp_path / "bench.json"
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["DATABASE_URL"] = url
+
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "bench.run", "--quick", "--json", str(figures)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+    finally:
+        _drop(config)
+
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+    result = json.loads(figures.read_text())
+    assert result["scenarios"], "no scenario was measured"
+    for key, row in result["scenarios"].items():
+        assert row["ratio"] > 0, f"{key} gave no ratio"  # NaN compares false too
+        assert row["server_errors"] == 0, f"{key} answered 5xx"
+        assert row["socket_errors"] == 0, f"{key} had socket errors"
+    assert result["rate"]["server_errors"] == 0
+    assert result["storm"]["server_errors"] == 0
+    assert result["storm"]["reports"] > 0
+    assert result["scan"]["steady_seconds"] >= 0
+    assert result["logged_server_errors"] == 0
