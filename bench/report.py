@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bench.burst import BurstResult
 from bench.inprocess import QueryCount, ScanResult
 from bench.load import RateResult
 from bench.scenarios import Scenario
@@ -43,6 +44,7 @@ class Facts:
     rate: RateResult | None
     rate_target: float
     storm: StormResult
+    burst: BurstResult | None = None
     logged_errors: list[str] = field(default_factory=list)
     seconds_all: float = 0.0
 
@@ -205,6 +207,18 @@ def targets(facts: Facts, rows: dict[str, dict]) -> list[tuple[str, str, str, bo
             st.failures == 0 and st.folded_share >= 0.99 and st.p99_ms <= 200,
         )
     )
+    b = facts.burst
+    if b is not None:
+        out.append(
+            (
+                f"burst (#10): {b.clients} clients × {b.seconds:.0f} s: every 201 a ticket, "
+                "no duplicate numbers, 0 server errors",
+                "burst",
+                f"{b.sent:,} sent, {b.created:,} created, {b.tickets_found:,} found, "
+                f"{b.numbers - b.distinct_numbers} duplicates, {b.server_errors} server errors",
+                b.lost == 0 and b.server_errors == 0,
+            )
+        )
     return out
 
 
@@ -323,6 +337,9 @@ def as_json(facts: Facts, median: Callable) -> dict:
             "server_errors": facts.rate.server_errors,
         },
         "storm": dict(st.__dict__) | {"folded_share": st.folded_share},
+        "burst": (
+            None if facts.burst is None else dict(facts.burst.__dict__) | {"lost": facts.burst.lost}
+        ),
         "logged_server_errors": len(facts.logged_errors),
         "counts": facts.counts,
         "generation": facts.generation,

@@ -34,6 +34,7 @@ QUICK = {
     "rate_seconds": 4.0,
     "storm_reports": 300,
     "storm_seconds": 20.0,
+    "burst_seconds": 10.0,
     "scan_pause": 5.0,
 }
 FULL = {
@@ -45,6 +46,7 @@ FULL = {
     "rate_seconds": 30.0,
     "storm_reports": 10_000,
     "storm_seconds": 600.0,
+    "burst_seconds": 60.0,
     "scan_pause": 60.0,
 }
 SMALL_SHARE = 0.1  # the first of the two data sizes that query counts are compared at
@@ -69,6 +71,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--storm-reports", type=int, help="repair reports in the storm")
     p.add_argument("--storm-seconds", type=float, help="seconds the storm lasts")
     p.add_argument("--storm-clients", type=int, default=8, help="concurrent storm clients")
+    p.add_argument("--burst-seconds", type=float, help="seconds of the burst (issue #10)")
+    p.add_argument("--burst-clients", type=int, default=50, help="concurrent burst clients")
     p.add_argument(
         "--scan-pause", type=float, help="minutes without a scan before the catch-up pass is timed"
     )
@@ -208,6 +212,7 @@ def _run(args, name: str, env: dict[str, str], var_dir: Path, started_all: float
     from django.utils import timezone
 
     from bench import report
+    from bench.burst import run_burst
     from bench.grid_data import load_grid, load_staff
     from bench.inprocess import (
         available,
@@ -370,6 +375,15 @@ def _run(args, name: str, env: dict[str, str], var_dir: Path, started_all: float
             f"  done in {storm.seconds:.1f}s: failures {storm.failures}, folded "
             f"{storm.folded}/{storm.foldable}, p99 {storm.p99_ms:.0f} ms"
         )
+        say(f"Burst: {args.burst_clients} clients recording repairs for {args.burst_seconds:g}s:")
+        burst = run_burst(server.port, grid, clients=args.burst_clients,
+                          seconds=args.burst_seconds, rng=rng)  # fmt: skip
+        say(
+            f"  {burst.sent} sent, {burst.created} created (201), answers {dict(burst.statuses)}; "
+            f"tickets found {burst.tickets_found}, duplicate numbers "
+            f"{burst.numbers - burst.distinct_numbers}, server errors {burst.server_errors}, "
+            f"lost {burst.lost}"
+        )
     finally:
         server.stop()
     logged_errors = server.server_errors()
@@ -397,6 +411,7 @@ def _run(args, name: str, env: dict[str, str], var_dir: Path, started_all: float
         rate=rate,
         rate_target=args.rate,
         storm=storm,
+        burst=burst,
         logged_errors=logged_errors,
         seconds_all=time.perf_counter() - started_all,
     )

@@ -131,6 +131,10 @@ def work_order_act(
         )
     work_order_role_check(actor=actor, action=action)
     data = data or {}
+    for field, value in data.items():
+        if isinstance(value, str) and "\x00" in value:
+            # PostgreSQL cannot store (or even compare with) a NUL character.
+            raise GridlineError(_("Text may not contain NUL characters."), field=field)
     changes: dict[str, Any] = {}
     note = ""
     if action == "assign":

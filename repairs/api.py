@@ -6,12 +6,12 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import has_role, role_permission
 from accounts.models import Role
+from config.api import JSONParser
 from dispatch.models import CauseCode
 from grid.models import Premise
 from grid.phones import normalise_phone
@@ -110,7 +110,7 @@ def triage_input_parse(data: object) -> tuple[Premise, Answers]:
         errors.update(exc.errors)
     meter_no = data.get("meter_no") if isinstance(data, dict) else None
     premise = None
-    if not isinstance(meter_no, str) or not meter_no.strip():
+    if not isinstance(meter_no, str) or not meter_no.strip() or "\x00" in meter_no:
         errors["meter_no"] = [_("Give the meter number of the premise without power.")]
     else:
         premise = premise_get_by_meter(meter_no=meter_no.strip())
@@ -207,7 +207,7 @@ def repair_input_parse(data: object) -> tuple[Premise, Answers, str, str]:
         except ValueError:
             errors["caller_phone"] = [_("%(phone)s is not a phone number.") % {"phone": phone}]
     description = data.get("description") or ""
-    if not isinstance(description, str):
+    if not isinstance(description, str) or "\x00" in description:
         errors["description"] = [_("Give the description as text.")]
     elif len(description) > DESCRIPTION_MAX_LENGTH:
         errors["description"] = [

@@ -540,7 +540,7 @@ def notice_input_parse(data: Mapping[str, Any], *, user: User, now: datetime) ->
             errors["ends_at"] = [_("This window is already over.")]
     reason = data.get("reason")
     reason = reason.strip() if isinstance(reason, str) else ""
-    if not reason:
+    if not reason or "\x00" in reason:
         errors["reason"] = [_("Give the reason the customers will read.")]
     elif len(reason) > 255:
         errors["reason"] = [_("Keep the reason under 255 characters.")]
@@ -558,6 +558,9 @@ def _devices(model, codes: Any, field: str, errors: dict[str, list[str]]) -> lis
         errors[field] = [_("Give a list of codes.")]
         return []
     codes = list(dict.fromkeys(c.strip() for c in codes if c.strip()))
+    if any("\x00" in c for c in codes):
+        errors[field] = [_("Give a list of codes.")]
+        return []
     found = {d.code: d for d in model.objects.select_related(*_DEVICE_RELATED[model]).filter(
         code__in=codes)}  # fmt: skip
     missing = [c for c in codes if c not in found]

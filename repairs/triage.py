@@ -222,7 +222,9 @@ def parse_answers(data: Mapping[str, Any]) -> Answers:
         errors["equipment_in_use"] = [_("Must be text.")]
     else:
         equipment_in_use = equipment_in_use.strip()
-        if len(equipment_in_use) > EQUIPMENT_IN_USE_MAX_LENGTH:
+        if "\x00" in equipment_in_use:
+            errors["equipment_in_use"] = [_("Must be text.")]
+        elif len(equipment_in_use) > EQUIPMENT_IN_USE_MAX_LENGTH:
             errors["equipment_in_use"] = [
                 _("At most %(limit)s characters.") % {"limit": EQUIPMENT_IN_USE_MAX_LENGTH}
             ]

@@ -74,5 +74,8 @@ def test_quick_benchmark_measures_every_scenario_without_server_errors(tmp_path)
     assert result["rate"]["server_errors"] == 0
     assert result["storm"]["server_errors"] == 0
     assert result["storm"]["reports"] > 0
+    burst = result["burst"]
+    assert burst["statuses"].get("201", 0) > 0
+    assert (burst["lost"], burst["sent"] - burst["statuses"].get("201", 0)) == (0, 0), burst
     assert result["scan"]["steady_seconds"] >= 0
     assert result["logged_server_errors"] == 0
