@@ -37,11 +37,19 @@ run: $(VENV)/.deps
 test: $(VENV)/.deps-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# The production environment for the deployment checklist (tests/config/test_deploy_check.py
+# uses the same variables); the key is a placeholder of production length, not a secret.
+DEPLOY_CHECK_ENV := DJANGO_DEBUG=false \
+	DJANGO_SECRET_KEY=deploy-check-placeholder-0123456789-abcdefghij-KLMNOPQRST \
+	DJANGO_ALLOWED_HOSTS=gridline.example.com DJANGO_SECURE_COOKIES=true \
+	DJANGO_SECURE_SSL_REDIRECT=true DJANGO_SECURE_PROXY_SSL_HEADER=true
+
 lint: $(VENV)/.deps-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	DJANGO_SECRET_KEY=lint $(BIN)/python manage.py check
 	DJANGO_SECRET_KEY=lint $(BIN)/python manage.py makemigrations --check --dry-run
+	env $(DEPLOY_CHECK_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # The benchmark (issue #9; bench/run.py): DROPS and refills a database whose name contains
 # "bench". `make bench ARGS=--quick` is the 2-minute smoke run.

@@ -2,7 +2,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import AdminLoginForm
 from accounts.models import User
+
+# The admin's sign-in shares the lockout of the login page (accounts/throttling.py).
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(User)

@@ -2,8 +2,11 @@
 
 import secrets
 
+from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from accounts.models import Role, User
 from config.errors import GridlineError
@@ -54,3 +57,31 @@ def staff_create_or_update(
     user.is_staff = user.is_superuser = role == Role.ADMIN
     user.save()
     return user, created, generated
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> User:
+    """Switch the account off; its sessions and API token end with it (safe to run twice)."""
+    user.is_active = False
+    # The pre/post_save receivers in accounts/signals.py call user_access_end() when
+    # this save switches is_active off, as they do for the admin's change form.
+    user.save(update_fields=["is_active"])
+    return user
+
+
+def user_access_end(*, user: User) -> int:
+    """Delete the user's browser sessions and API token; returns how many sessions ended.
+
+    Django already refuses an inactive user's session and token; deleting them makes the
+    deactivation final even if the account is switched on again later.
+    """
+    Token.objects.filter(user=user).delete()
+    # Sessions store the user id inside their signed data, so each live one is decoded.
+    user_id = str(user.pk)
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get("_auth_user_id") == user_id
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)

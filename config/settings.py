@@ -168,6 +168,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # --- Auth -------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's backend, refusing a locked-out (username, address) pair: see the security section.
+AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -203,11 +205,49 @@ STORAGES = {
 }
 
 # --- Security (production: DJANGO_DEBUG=false) ------------------------------
+# `manage.py check --deploy --fail-level WARNING` passes with the production
+# environment (README, "Production"; `make lint` and tests/config/test_deploy_check.py
+# run it). https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
 
+# Cookies only over HTTPS in production; the embedded demo is plain http://localhost.
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie: base.html hands htmx the token in hx-headers.
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Redirect http:// to https:// where Django itself sees plain HTTP. Behind a TLS-terminating
+# proxy, also set DJANGO_SECURE_PROXY_SSL_HEADER=true so that X-Forwarded-Proto: https counts
+# as secure; only do so if the proxy overwrites that header on every request.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
+if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# HSTS: a year in production, off in the demo (a browser would remember it for localhost).
+# Browsers only honour it over HTTPS, so it is harmless on the embedded http:// server.
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading is a commitment of the whole registered domain (hstspreload.org), the
+# utility's decision rather than the application's: off unless asked for.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Login throttling (accounts/throttling.py): this many failed sign-ins for one username
+# from one address lock that pair out for GRIDLINE_LOGIN_LOCKOUT_MINUTES. Other users
+# behind the same office address, and the same user elsewhere, can still sign in.
+GRIDLINE_LOGIN_FAILURE_LIMIT = env_int("GRIDLINE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+GRIDLINE_LOGIN_LOCKOUT_MINUTES = env_int("GRIDLINE_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+# Reverse proxies in front of Django that append to X-Forwarded-For (0: none, the client is
+# REMOTE_ADDR). With one proxy, the client is the last address in that header.
+GRIDLINE_PROXY_COUNT = env_int("GRIDLINE_PROXY_COUNT", 0)
 
 # --- Email ------------------------------------------------------------------
 

@@ -1,0 +1,50 @@
+"""Sign-in forms that tell a locked-out user why, and for how long."""
+
+import math
+
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import ngettext
+
+from accounts.throttling import client_address, login_lock_seconds_left, login_locked
+
+
+def lockout_message(*, seconds_left: int) -> str:
+    minutes = max(1, math.ceil(seconds_left / 60))
+    return ngettext(
+        "Too many failed sign-ins for this username from this address. "
+        "Try again in %(minutes)d minute.",
+        "Too many failed sign-ins for this username from this address. "
+        "Try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+class ThrottledLoginMixin:
+    """Refuse a locked (username, address) pair with the lockout message, not the usual one."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        address = client_address(self.request)
+        if username and login_locked(username=username, address=address):
+            self._refuse_locked(username, address)
+        try:
+            return super().clean()
+        except ValidationError:
+            # This failure may have been the one that locked the pair.
+            if username and login_locked(username=username, address=address):
+                self._refuse_locked(username, address)
+            raise
+
+    def _refuse_locked(self, username: str, address: str) -> None:
+        seconds_left = login_lock_seconds_left(username=username, address=address)
+        raise ValidationError(lockout_message(seconds_left=seconds_left), code="locked")
+
+
+class LoginForm(ThrottledLoginMixin, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    pass
