@@ -1,8 +1,8 @@
 """Plans the demo from the tables in dashboards/demo_data.py (DESIGN.md §5.1).
 
-One seeded random generator makes the data: the same premises, customers, callers and
-outage notices on every run; only the dates follow the clock. Nothing here writes to the
-database: the seed_demo command replays the plans, in time order, through the apps'
+One seeded random generator makes the data: the same premises, customers, callers, calls
+and outage notices on every run; only the dates follow the clock. Nothing here writes to
+the database: the seed_demo command replays the plans, in time order, through the apps'
 services.
 """
 
@@ -20,8 +20,15 @@ from accounts.models import Role, User
 from dashboards.demo_data import (
     AREA_CODE,
     ARRIVAL_SHARE,
+    CALL_MINUTES,
+    CALLBACK_NOTES,
+    CALLBACK_RESULTS,
+    CALLS_WITHOUT_TICKET,
     CASES,
     CLOSE_NOTES,
+    COMPLAINT_STEP_MINUTES,
+    CONSOLE_AGENT,
+    CONTACT_NOTES,
     CREWS,
     DEMO_DAYS,
     GIVEN_NAMES,
@@ -32,6 +39,8 @@ from dashboards.demo_data import (
     NATURAL_VILLAGES,
     NOTICE_REASONS,
     OFFICE_HOURS,
+    QUIET_CALL_MINUTES,
+    RECORDED_SHARE,
     SHOP_WORDS,
     SHOPS,
     STAFF,
@@ -40,6 +49,7 @@ from dashboards.demo_data import (
     STEP_MINUTES,
     SURNAMES,
     TEA_WORDS,
+    WITHHELD_SHARE,
     WORK_ORDER_STEP_MINUTES,
     Case,
     Place,
@@ -50,7 +60,7 @@ from grid.importer import REQUIRED_COLUMNS
 from grid.models import AreaType
 from repairs import deadlines
 from repairs.models import OutageNotice
-from tickets.models import Kind
+from tickets.models import Channel, Kind
 
 SEED = 2026
 
@@ -334,12 +344,31 @@ def outage_plan(rng: random.Random, grid: GridPlan, now: datetime) -> OutagePlan
 
 
 @dataclass
+class CallPlan:
+    """One call at the console: when it starts and ends, and the moment in it that its
+    ticket is recorded (a call that records nothing: its outcome and the agent's note)."""
+
+    at: datetime
+    starts_at: datetime
+    ends_at: datetime
+    agent: str = ""  # the username
+    withheld: bool = False  # no number shown: the agent identifies the caller
+    phone: str = ""  # a call that records nothing: its number (a ticket's plan has the phone)
+    outcome: str = ""
+    note: str = ""
+
+
+@dataclass
 class TicketPlan:
     case: Case
     premise: PremisePlan | None
     phone: str
     # Created, then one per action: for a repair, case.order_path's then case.path's.
     times: list[datetime]
+    # The agent who records it (or, where it came in on the web, takes its steps), and
+    # the call it is recorded on; calls_plan fills both in.
+    agent: str = ""
+    call: CallPlan | None = None
 
 
 def ticket_plans(
@@ -389,6 +418,8 @@ def ticket_plans(
         if case.kind == Kind.REPAIR:
             notice = {"temporary": temporary, "restriction": restriction}.get(case.caller)
             times = _repair_schedule(rng, case, premise, now, notice)
+        elif case.kind == Kind.COMPLAINT:
+            times = _complaint_schedule(rng, case, now)
         else:
             times = _schedule(rng, case, now)
         plans.append(TicketPlan(case, premise, phone, times))
@@ -399,10 +430,16 @@ def ticket_plans(
 
 def _schedule(rng: random.Random, case: Case, now: datetime) -> list[datetime]:
     """Creation time and one time per action: in the past week, in order."""
-    # Answered on the call: the resolve and close follow within minutes, whatever the kind.
-    minutes = STEP_MINUTES[Kind.CONSULTATION] if case.answered_on_call else STEP_MINUTES[case.kind]
+    if case.answered_on_call:
+        # Recorded and closed on the call: nothing follows.
+        created = _today_call(rng, case, now) if case.today else _past_call(rng, now)
+        return [created.replace(microsecond=0)]
+    minutes = STEP_MINUTES[case.kind]
     steps = [timedelta(minutes=rng.uniform(*minutes[action])) for action in case.path]
-    if not case.path or case.path[-1] in ("start", "reopen"):
+    if case.hours_ago is not None:
+        created = now - timedelta(hours=rng.uniform(*case.hours_ago))
+        times = _recent(rng, created, steps, now)
+    elif not case.path or case.path[-1] in ("start", "reopen"):
         # Still being worked on: the next step is due soon, not days ago.
         next_action = "resolve" if case.path else "start"
         busy = sum(steps, timedelta())
@@ -410,21 +447,59 @@ def _schedule(rng: random.Random, case: Case, now: datetime) -> list[datetime]:
             timedelta(days=DEMO_DAYS) - busy, 2 * timedelta(minutes=minutes[next_action][1])
         )
         created = now - busy - timedelta(minutes=rng.uniform(5, window.total_seconds() / 60))
-        times = _follow(rng, case, created, steps)
-        if times[-1] > now:
-            # Office hours would push the last step into the future: it happened late instead.
-            times = _follow(rng, case, created, steps, office_hours=False)
+        times = _recent(rng, created, steps, now)
     else:
         created = _past_call(rng, now)
-        times = _follow(rng, case, created, steps)
+        times = _follow(rng, created, steps)
         times = _before(times, now)
     return [t.replace(microsecond=0) for t in times]
+
+
+def _complaint_schedule(rng: random.Random, case: Case, now: datetime) -> list[datetime]:
+    """Creation time and one time per step, the steps in office hours: at the case's hours
+    before now, else on a past day."""
+    steps = [
+        timedelta(minutes=rng.uniform(*COMPLAINT_STEP_MINUTES[complaint_action(step)]))
+        for step in case.path
+    ]
+    if case.hours_ago is not None:
+        created = now - timedelta(hours=rng.uniform(*case.hours_ago))
+        times = _recent(rng, created, steps, now)
+    else:
+        created = _past_call(rng, now)
+        times = _before(_follow(rng, created, steps), now)
+        if times[0] < now - timedelta(days=DEMO_DAYS):
+            # Too many nights in between to fit the week: the steps ran into the evenings.
+            times = _before(_follow(rng, created, steps, office_hours=False), now)
+    return [t.replace(microsecond=0) for t in times]
+
+
+def complaint_action(step: str) -> str:
+    """The COMPLAINT_TRANSITIONS action of a complaint case's step: a result is a callback."""
+    return "callback" if step in CALLBACK_RESULTS else step
 
 
 def _past_call(rng: random.Random, now: datetime) -> datetime:
     """A call in the daytime or evening of one of the past days."""
     day = timezone.localtime(now) - timedelta(days=rng.randint(1, DEMO_DAYS - 1))
     return day.replace(hour=rng.randint(7, 21), minute=rng.randint(0, 59), second=0)
+
+
+def _today_call(rng: random.Random, case: Case, now: datetime) -> datetime:
+    """A call earlier today, from 07:00 where the day is that old: the console's list of
+    today's calls is not empty, whatever the hour the demo is seeded (but in the first
+    minutes of a day, when they come in the two minutes before now).
+
+    Today's cases take turns, each in its own share of the time, so that no two are
+    recorded in one second.
+    """
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    earliest = min(
+        midnight + min(timedelta(hours=7), (now - midnight) / 2), now - timedelta(minutes=2)
+    )
+    today = [c for c in CASES if c.today]
+    share = (today.index(case) + rng.uniform(0.2, 0.8)) / len(today)
+    return earliest + (now - earliest) * share
 
 
 def _before(times: list[datetime], now: datetime) -> list[datetime]:
@@ -491,28 +566,28 @@ def _arrival_allowed(case: Case, premise: PremisePlan, now: datetime) -> timedel
     return arrive_by - now
 
 
-def _follow(
-    rng: random.Random,
-    case: Case,
-    created: datetime,
-    steps: list[timedelta],
-    *,
-    office_hours: bool = True,
+def _recent(
+    rng: random.Random, created: datetime, steps: list[timedelta], now: datetime
 ) -> list[datetime]:
-    times = [created]
-    for action, step in zip(case.path, steps, strict=True):
-        at = times[-1] + step
-        if office_hours and _in_office_hours(case, action):
-            at = _office_hours(at, rng)
-        times.append(at)
+    """The steps from a recent creation, by now."""
+    times = _follow(rng, created, steps)
+    if times[-1] > now:
+        # Office hours would push the last step into the future: it happened late instead.
+        times = _follow(rng, created, steps, office_hours=False)
     return times
 
 
-def _in_office_hours(case: Case, action: str) -> bool:
-    """Back-office work and callbacks wait for the day; answers on the call do not."""
-    if case.answered_on_call:
-        return False
-    return case.kind != Kind.CONSULTATION or action in ("close", "reopen")
+def _follow(
+    rng: random.Random, created: datetime, steps: list[timedelta], *, office_hours: bool = True
+) -> list[datetime]:
+    """The steps' times from the creation: back-office work and callbacks wait for the day."""
+    times = [created]
+    for step in steps:
+        at = times[-1] + step
+        if office_hours:
+            at = _office_hours(at, rng)
+        times.append(at)
+    return times
 
 
 def _office_hours(at: datetime, rng: random.Random) -> datetime:
@@ -569,6 +644,83 @@ def _outage_cluster(
     return plans
 
 
+def calls_plan(
+    rng: random.Random, grid: GridPlan, plans: list[TicketPlan], now: datetime
+) -> list[CallPlan]:
+    """The agent and the call of every ticket plan; returns the calls that record nothing.
+
+    A call to the hotline records its ticket part-way through. A complaint passed on by
+    the 12398 or 12345 platform is recorded by an agent off the phone; one from the web by
+    nobody, though an agent contacts and calls back its customer. Today's cases go to
+    CONSOLE_AGENT. An agent takes one call at a time: where two of one agent's calls would
+    overlap, the first ends as the second starts, as the console finishes an open call when
+    the next one comes in.
+
+    Replay the plans and the returned calls in the order of their `at` (stably, the plans
+    first): two calls that meet at one second then end and start in the right order.
+    """
+    agents = [staff.username for staff in STAFF if staff.role == Role.AGENT]
+    work: list[tuple[CallPlan, TicketPlan | None]] = []
+    for plan in plans:
+        case = plan.case
+        if case.channel == Channel.HOTLINE:
+            plan.call = _call(rng, plan.times[0], CALL_MINUTES[case.kind], now, today=case.today)
+            plan.call.withheld = plan.premise is not None and rng.random() < WITHHELD_SHARE
+            work.append((plan.call, plan))
+        elif case.channel in (Channel.REGULATOR_12398, Channel.GOVERNMENT_12345):
+            # Recorded off the phone, though never in the middle of the agent's own call.
+            at = plan.times[0]
+            work.append((CallPlan(at=at, starts_at=at, ends_at=at), plan))
+        else:
+            plan.agent = rng.choice(agents)
+    quiet = []
+    for outcome, note in CALLS_WITHOUT_TICKET:
+        call = _call(rng, _past_call(rng, now), QUIET_CALL_MINUTES, now, today=False)
+        call.phone, call.outcome, call.note = grid.mobile(), outcome, note
+        quiet.append(call)
+        work.append((call, None))
+    last: dict[str, CallPlan] = {}
+    for call, plan in sorted(work, key=lambda item: item[0].at):
+        free = [
+            agent for agent in agents if agent not in last or last[agent].ends_at < call.starts_at
+        ]
+        if plan is not None and plan.case.today:
+            agent = CONSOLE_AGENT
+        elif free:
+            agent = rng.choice(free)
+        else:
+            # Every agent is on a call: the one whose caller was served first ends theirs.
+            agent = min(agents, key=lambda name: last[name].at)
+        previous = last.get(agent)
+        if previous is not None and previous.ends_at >= call.starts_at:
+            # This call starts a second after the last one's ticket at the earliest, so the
+            # console never counts one ticket on two calls.
+            call.starts_at = min(max(call.starts_at, previous.at + timedelta(seconds=1)), call.at)
+            previous.ends_at = max(previous.at, min(previous.ends_at, call.starts_at))
+        call.agent = agent
+        last[agent] = call
+        if plan is not None:
+            plan.agent = agent
+    return quiet
+
+
+def _call(
+    rng: random.Random, at: datetime, minutes: tuple[int, int], now: datetime, *, today: bool
+) -> CallPlan:
+    """A call around the moment its ticket is recorded; one of today's starts after midnight."""
+    length = timedelta(minutes=rng.uniform(*minutes))
+    starts_at = at - length * rng.uniform(*RECORDED_SHARE)
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    if today and at >= midnight:
+        starts_at = max(starts_at, midnight)
+    ends_at = max(at, min(starts_at + length, now))
+    return CallPlan(
+        at=at,
+        starts_at=starts_at.replace(microsecond=0),
+        ends_at=ends_at.replace(microsecond=0),
+    )
+
+
 class CrewCast(NamedTuple):
     """A crew of the demo and the member who takes its steps."""
 
@@ -581,9 +733,10 @@ class CrewCast(NamedTuple):
 class Cast:
     """Who does what to the demo's tickets and work orders."""
 
-    agents: list[User]
+    agents: dict[str, User]  # by username
     supervisor: User
-    handler: User
+    handler: User  # the back office of service requests and opinions
+    handlers: dict[str, User]  # by department code: who rectifies and replies to complaints
     dispatchers: dict[str, User]  # by station code
     crews: dict[str, list[CrewCast]]  # by station code
 
@@ -591,14 +744,19 @@ class Cast:
     def from_staff(cls, staff: dict[str, User]) -> "Cast":
         crew_names = {code: name for code, _station, name in CREWS}
         cast = cls(
-            agents=[staff["agent1"], staff["agent2"]],
+            agents={},
             supervisor=staff["supervisor1"],
             handler=staff["handler1"],
+            handlers={},
             dispatchers={},
             crews={},
         )
         for plan in STAFF:
-            if plan.role == Role.DISPATCHER:
+            if plan.role == Role.AGENT:
+                cast.agents[plan.username] = staff[plan.username]
+            elif plan.role == Role.HANDLER:
+                cast.handlers[plan.department] = staff[plan.username]
+            elif plan.role == Role.DISPATCHER:
                 cast.dispatchers[plan.station] = staff[plan.username]
             elif plan.role == Role.CREW:
                 member = CrewCast(staff[plan.username], plan.crew, crew_names[plan.crew])
@@ -606,24 +764,34 @@ class Cast:
         return cast
 
     def step(self, case: Case, action: str, *, agent: User, rng: random.Random) -> tuple[User, str]:
-        """Who takes one action on the case's ticket, and the note on the timeline."""
+        """Who takes one action on a repair's, a service request's or an opinion's ticket,
+        and the note on the timeline."""
         if action == "close":
             if case.answered_on_call:
                 return agent, "通话中已答复，客户无异议"
             return agent, rng.choice(CLOSE_NOTES)
         if action in ("cancel", "reopen"):
             return agent, case.followup
-        if case.kind == Kind.CONSULTATION:
-            return agent, case.followup if action == "start" else case.resolution
-        if case.kind == Kind.PRAISE:
-            return self.supervisor, START_NOTES[
-                Kind.PRAISE
-            ] if action == "start" else case.resolution
         if action == "start":
             if case.kind == Kind.SERVICE_REQUEST:
                 return self.handler, START_NOTES[case.kind]
             return self.supervisor, START_NOTES[case.kind]
         return self.handler, case.resolution
+
+    def complaint_step(
+        self, case: Case, step: str, *, agent: User, rng: random.Random
+    ) -> tuple[User, str]:
+        """Who takes one step of a complaint case (DESIGN §5.2), and the note of a contact or
+        a callback: the agent talks to the customer, the supervisor judges, the responsible
+        department's handler rectifies and replies."""
+        action = complaint_action(step)
+        if action == "contact":
+            return agent, rng.choice(CONTACT_NOTES)
+        if action == "callback":
+            return agent, CALLBACK_NOTES.get(step, case.followup)
+        if action == "judge":
+            return self.supervisor, ""
+        return self.handlers[case.complaint.department], ""
 
     def order_step(
         self, case: Case, action: str, *, station_code: str, crew: CrewCast

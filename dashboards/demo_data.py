@@ -1,17 +1,20 @@
-"""The demo's fixed tables: places, names, staff, ticket cases and outage notices (DESIGN.md §5.1).
+"""The demo's fixed tables: places, names, staff, ticket cases, calls and outage notices
+(DESIGN.md §5.1).
 
 Plain data and the small records it is made of; dashboards/demo.py turns it into premises,
-customers, tickets and notices with a seeded random generator, and the seed_demo command
-writes them.
+customers, calls, tickets and notices with a seeded random generator, and the seed_demo
+command writes them.
 """
 
 from dataclasses import dataclass
 
 from accounts.models import Role
+from complaints.models import Complaint
 from grid.models import AreaType
+from hotline.models import Call, ServiceRequest
 from repairs.models import OutageNotice
 from repairs.triage import Answers, Breaker, FaultSide, Hazard, Scope
-from tickets.models import Channel, Kind, Priority
+from tickets.models import Channel, Kind
 
 PASSWORD = "gridline-demo"
 # The hotline works in Chinese: what the services write (triage reasons, work-order
@@ -237,21 +240,36 @@ STAFF = (
     StaffPlan("crew_ljk1", Role.CREW, "温", "炳坤", station="LJK", crew="LJK-C1"),
     StaffPlan("crew_ljk2", Role.CREW, "邱", "汉文", station="LJK", crew="LJK-C2"),
     StaffPlan("handler1", Role.HANDLER, "张", "丽华", department="MKT"),
+    StaffPlan("handler_ops", Role.HANDLER, "黄", "建华", department="OPS"),
+    StaffPlan("handler_mtr", Role.HANDLER, "朱", "美玲", department="MTR"),
     StaffPlan("manager1", Role.MANAGER, "刘", "振华"),
     StaffPlan("admin", Role.ADMIN, "吴", "海燕"),
 )
+# The agent a demo visitor logs in as at the console: today's calls there are theirs.
+CONSOLE_AGENT = "agent1"
 
 
 # --- Tickets -------------------------------------------------------------------------------
 
-# A ticket's history, as the actions applied after `created`.
+# A ticket's history, as the actions applied after `created`. Consultations and praise
+# have none: the hotline's services record, answer and close them on the call.
 OPEN = ()
 STARTED = ("start",)
 RESOLVED = ("start", "resolve")
 CLOSED = ("start", "resolve", "close")
-ANSWERED = ("resolve", "close")  # answered on the call, closed by the agent
-REOPENED = ("start", "resolve", "reopen")
 CANCELLED = ("cancel",)
+
+# A complaint's history is the steps of COMPLAINT_TRANSITIONS after complaint_create
+# (complaints/models.py); a callback is written as its result.
+RECEIVED = ()
+CONTACTED = ("contact",)
+JUDGED = ("contact", "judge")
+RECTIFYING = ("contact", "judge", "rectify")
+REPLIED = (*RECTIFYING, "reply")
+SATISFIED = (*REPLIED, "satisfied")
+REACHED_LATER = (*REPLIED, "unreachable", "basically_satisfied")
+UNSATISFIED = (*REPLIED, "unsatisfied")  # reopened: rectifying again, with a new reply_by
+CALLBACK_RESULTS = frozenset(Complaint.CallbackResult.values)
 
 # A repair's history is two parts. repair_create triages the call and either dispatches a
 # work order (the ticket is in progress) or resolves the ticket on the call. `order_path` is
@@ -267,13 +285,32 @@ CALLED_BACK_UNHAPPY = ("reopen",)
 
 
 @dataclass(frozen=True)
+class ComplaintFacts:
+    """What each step of a complaint case writes (DESIGN §3.5); blank where it has not got there."""
+
+    category: str  # a complaints.Category code (complaints/migrations/0002)
+    validity: str = ""
+    reason: str = ""  # the supervisor's reason for the judgement
+    department: str = ""  # the responsible department's code (DEPARTMENTS)
+    at_station: bool = False  # the judgement names the caller's supply station too
+    cause: str = ""
+    rectification: str = ""
+    reply: str = ""
+    is_report: bool = False  # a report (举报)
+    major: str = ""  # why the supervisor flags it major; "" for an ordinary complaint
+
+
+@dataclass(frozen=True)
 class Case:
     kind: str
     description: str
     path: tuple[str, ...]
-    resolution: str = ""  # the note on `resolve`; for a repair, what the crew did
-    followup: str = ""  # the note on `start`, `reopen` or `cancel`
-    priority: str = Priority.NORMAL  # repairs: repair_create decides it from the triage
+    # The note on `resolve`; for a repair, what the crew did; for a consultation, the answer.
+    resolution: str = ""
+    # The note on `start`, `reopen` or `cancel`; for a complaint, the unsatisfied callback's.
+    followup: str = ""
+    # How it came in: only complaints come other ways than a call to the hotline. The
+    # services decide the priority (triage, a major complaint).
     channel: str = Channel.HOTLINE
     # Who calls: "" any household, a station code, an area type, a tag of
     # PremisePlan, an institution's name, "none" (no premise), "cluster" (the
@@ -289,19 +326,34 @@ class Case:
     # Repairs still open in the station queue: minutes from now to arrive_by
     # (negative: overdue). They were called in recently; the others on past days.
     due_in: int | None = None
+    # Consultations: the title of the knowledge-base article the agent answered with
+    # (hotline/migrations/0002). Service requests: ServiceRequest.Type. Opinions and
+    # praise: what or whom they are about.
+    article: str = ""
+    request_type: str = ""
+    subject: str = ""
+    # Complaints: what each step writes.
+    complaint: ComplaintFacts | None = None
+    # Complaints and back-office kinds: (shortest, longest) hours before now it came in.
+    # None: a complaint on one of the past days, another kind as its path suggests.
+    hours_ago: tuple[int, int] | None = None
+    # Taken today at the console by CONSOLE_AGENT, so the console has calls on any login.
+    today: bool = False
 
     @property
     def answered_on_call(self) -> bool:
-        """Nothing went out to the field: the agent answers and closes on the call."""
+        """Nothing went out to the field or the back office: settled on the call."""
         if self.kind == Kind.REPAIR:
             # The cluster's callers are attached to the incident's work order.
             return not self.order_path and self.caller != "cluster"
-        return self.path == ANSWERED
+        return self.kind in (Kind.CONSULTATION, Kind.PRAISE)
 
 
 _R, _C, _Q = Kind.REPAIR, Kind.COMPLAINT, Kind.CONSULTATION
 _SR, _OP, _PR = Kind.SERVICE_REQUEST, Kind.OPINION, Kind.PRAISE
-_URGENT, _HIGH, _LOW = Priority.URGENT, Priority.HIGH, Priority.LOW
+_VALID, _PARTLY = Complaint.Validity.VALID, Complaint.Validity.PARTIALLY_VALID
+_NOT_VALID = Complaint.Validity.NOT_VALID
+_RECONNECT = ServiceRequest.Type.RECONNECTION
 _SELF, _NEAR, _AREA = Scope.SELF_ONLY, Scope.NEIGHBOURS, Scope.AREA
 _HELD, _RESET, _NO_RESET = Breaker.NOT_TRIPPED, Breaker.TRIPPED_RESET_OK, Breaker.TRIPPED_NO_RESET
 _THEIRS, _OURS = FaultSide.CUSTOMER, FaultSide.UTILITY
@@ -390,75 +442,147 @@ CASES = (
           answers=Answers(_NEAR, _HELD)),
     Case(_R, "茶厂车间突然停电，生产线全停了", CALLED_BACK, caller="restriction",
           answers=Answers(_AREA, _HELD, equipment_in_use="揉捻机、烘干机")),
-    Case(_C, "抢修人员说一个小时内到，等了三个小时还没人来", CLOSED,
-          "核实班组同时处理多起故障导致延误，已向客户致歉并对班组进行考核"),
-    Case(_C, "这个月已经停电三次了，都没有提前通知", CLOSED,
-          "该线路受雷雨天气影响故障较多，已列入线路改造计划，并向客户解释", caller=AreaType.RURAL),
-    Case(_C, "营业厅工作人员态度很差，办业务推来推去", RESOLVED,
-          "已约谈当事员工并进行服务规范培训，向客户致歉"),
-    Case(_C, "电费比上个月高很多，怀疑电表有问题", REOPENED,
-          "现场校验电能表误差合格，电量增加系空调用电增多，已向客户解释",
-          followup="回访客户不满意，要求复核抄表数据"),
-    Case(_C, "计划停电没有通知到我们，冰箱里的东西都坏了", CLOSED,
-          "停电通知已按规定张贴，已改进为逐户短信通知", caller=AreaType.RURAL),
-    Case(_C, "电压忽高忽低，家里烧坏了两台电器", STARTED, priority=_HIGH,
-          channel=Channel.REGULATOR_12398),
-    Case(_C, "申请新装一个多月了还没接电", STARTED, priority=_HIGH,
-          channel=Channel.GOVERNMENT_12345),
-    Case(_C, "村里新装的变压器离我家太近，晚上一直嗡嗡响", OPEN, caller=AreaType.RURAL),
-    Case(_C, "报修电话打了很久才接通", OPEN, channel=Channel.WEB),
-    Case(_C, "抄表员没有上门，电费是估算的", CANCELLED,
-          followup="与该客户当天另一张投诉单重复登记，已合并处理"),
-    Case(_Q, "咨询峰谷电价怎么计算", ANSWERED, "已解释峰谷分时电价的时段划分和计价方式"),
-    Case(_Q, "咨询居民阶梯电价第二档从多少度开始", ANSWERED, "已告知阶梯电价的分档标准和计算周期"),
-    Case(_Q, "明天村里计划停电，问几点能来电", ANSWERED, "已告知计划停电的时间窗口和停电原因",
-          caller=AreaType.RURAL),
-    Case(_Q, "怎么办理电费银行代扣", ANSWERED, "已告知可在营业厅或线上渠道签约代扣"),
-    Case(_Q, "新房装修想申请装电表，需要带什么资料", ANSWERED,
-          "已告知新装所需的身份证明和房产证明材料"),
-    Case(_Q, "小区车位想装电动汽车充电桩，怎么报装", ANSWERED,
-          "已告知充电桩报装流程及需物业出具的同意证明", caller="YD01"),
-    Case(_Q, "屋顶装光伏发电并网需要什么手续", ("resolve",), "已告知分布式光伏并网申请流程",
-          caller=AreaType.RURAL),
-    Case(_Q, "查询上个月的电费明细", ANSWERED, "已核对并告知上月电量电费明细"),
-    Case(_Q, "已经交了电费，为什么还收到欠费短信", ANSWERED,
-          "缴费当日已到账，短信在到账前发出，已向客户解释"),
-    Case(_Q, "房子过户了，电费户名怎么改", ANSWERED, "已告知过户所需材料，可到营业厅或线上办理"),
-    Case(_Q, "咨询工地临时用电怎么申请，收费标准是多少", STARTED,
-          followup="需向营销部核实收费标准后回电答复", caller="none"),
-    Case(_Q, "咨询台风天气停电时要注意什么", ANSWERED,
-          "已告知远离断线、不要自行处理带电设备等安全注意事项", caller="none"),
-    Case(_SR, "已缴清欠费，申请尽快恢复供电", CLOSED, "已远程复电，客户确认来电", priority=_HIGH),
-    Case(_SR, "申请办理过户，更改户名", CLOSED, "过户资料已审核，户名已变更", channel=Channel.APP),
-    Case(_SR, "申请新装居民用电一户", STARTED, caller=AreaType.RURAL),
-    Case(_SR, "装修需要，申请把电表移到门外", OPEN, channel=Channel.APP),
-    Case(_SR, "家里要装空调和电热水器，申请增容", RESOLVED, "已现场勘查，增容方案已答复客户"),
-    Case(_SR, "申请安装电动汽车充电桩专用电表", STARTED, caller="YD01"),
+    Case(_C, "抢修人员说一个小时内到，等了三个小时还没人来", SATISFIED,
+          complaint=ComplaintFacts(
+              "repair_timeliness", _VALID, "抢修记录显示班组到达时间超过承诺时限，投诉属实",
+              "OPS", at_station=True,
+              cause="当晚班组同时处理多起故障，未及时调派备班人员，也未向客户说明延误原因",
+              rectification="已对抢修班组进行考核，完善多起故障并发时的备班调派机制",
+              reply="已向客户致歉，说明延误原因及整改措施")),
+    Case(_C, "这个月已经停电三次了，都没有提前通知", REACHED_LATER, caller=AreaType.RURAL,
+          complaint=ComplaintFacts(
+              "outage_restoration", _PARTLY,
+              "三次停电中两次为雷雨引起的故障停电，一次为计划停电且已按期公告，客户未收到通知属实",
+              "OPS", at_station=True,
+              cause="线路途经山区，雷雨季节故障较多；停电公告只在村口张贴，未逐户通知",
+              rectification="线路已列入防雷改造计划，停电通知改为张贴公告加逐户短信",
+              reply="已向客户解释三次停电的原因，告知线路改造计划和停电通知的改进措施")),
+    Case(_C, "营业厅工作人员态度很差，办业务推来推去", REPLIED,
+          complaint=ComplaintFacts(
+              "service_attitude", _VALID, "调阅营业厅录像，工作人员未落实首问负责制，投诉属实",
+              "MKT", at_station=True,
+              cause="当事员工对业务不熟悉，未执行首问负责制，让客户往返多个窗口",
+              rectification="已约谈当事员工，组织营业厅全员开展服务规范培训",
+              reply="已向客户当面致歉，并当场为客户办结业务")),
+    Case(_C, "电费比上个月高很多，怀疑电表有问题", UNSATISFIED,
+          followup="回访客户不满意，要求复核抄表数据",
+          complaint=ComplaintFacts(
+              "billing_metering", _NOT_VALID, "现场校验电能表误差合格，电量增加系空调用电增多",
+              "MTR",
+              cause="天气炎热，客户家空调用电增多，电能表计量准确",
+              rectification="已现场校验电能表，并向客户出示校验报告",
+              reply="已向客户解释电量增加的原因，出示电能表校验合格报告")),
+    Case(_C, "计划停电没有通知到我们，冰箱里的东西都坏了", SATISFIED, caller=AreaType.RURAL,
+          complaint=ComplaintFacts(
+              "outage_restoration", _PARTLY, "停电公告已按规定提前7天张贴，但客户未收到短信通知",
+              "OPS", at_station=True,
+              cause="客户手机号未登记，停电短信未能送达",
+              rectification="已为客户登记手机号，台区停电通知改为张贴公告加逐户短信",
+              reply="已向客户说明停电公告情况，并登记手机号以便今后接收停电短信")),
+    Case(_C, "电压忽高忽低，家里烧坏了两台电器", CONTACTED, channel=Channel.REGULATOR_12398,
+          hours_ago=(18, 40), complaint=ComplaintFacts("power_quality")),
+    Case(_C, "申请新装一个多月了还没接电", JUDGED, channel=Channel.GOVERNMENT_12345,
+          complaint=ComplaintFacts(
+              "business_process", _VALID, "新装申请已超过承诺的接电时限，投诉属实",
+              "MKT", at_station=True)),
+    Case(_C, "村里新装的变压器离我家太近，晚上一直嗡嗡响", RECEIVED, caller=AreaType.RURAL,
+          hours_ago=(1, 6), complaint=ComplaintFacts("grid_construction")),
+    # Came in on the web overnight and nobody has called the customer back: contact_by has
+    # passed, so the deadline watch escalates it (DESIGN §3.6).
+    Case(_C, "报修电话打了很久才接通", RECEIVED, channel=Channel.WEB, hours_ago=(27, 33),
+          complaint=ComplaintFacts("service_attitude")),
+    Case(_C, "抄表员没有上门，电费是估算的", RECTIFYING,
+          complaint=ComplaintFacts(
+              "billing_metering", _VALID, "核查抄表记录，当月电量为估抄，投诉属实",
+              "MKT", at_station=True,
+              cause="抄表员因台区改造未按抄表例日到户抄表，按上月电量估抄",
+              rectification="已安排补抄，按实抄电量重新核算电费，并对抄表员进行考核")),
+    Case(_C, "举报装表电工索要好处费，说不给就拖着不装", RECTIFYING,
+          complaint=ComplaintFacts(
+              "service_attitude", _PARTLY, "经调查，装表人员有向客户推销指定表箱材料的行为，"
+              "收取好处费未查实", "MKT", at_station=True, is_report=True,
+              cause="装表人员违反廉洁服务规定，向客户推销指定厂家的表箱材料",
+              rectification="已对当事人停岗处理，营销部开展廉洁服务专项检查")),
+    Case(_C, "小区停电快一天了，几十户都没电，一直没人来处理，已经有记者来采访", REPLIED,
+          caller="YD01",
+          complaint=ComplaintFacts(
+              "outage_restoration", _VALID, "小区配电房电缆故障抢修时间过长，未及时向业主通报进展",
+              "OPS", at_station=True,
+              cause="小区配电房低压电缆中间接头击穿，查找故障点耗时较长，抢修进展未及时告知业主",
+              rectification="已更换故障电缆并恢复供电，建立大面积停电进展定时通报机制",
+              reply="已上门向业主代表致歉，通报故障原因和整改措施",
+              major="数十户客户停电近一天，已引起媒体关注")),
+    Case(_Q, "咨询峰谷电价怎么计算", (), "已解释峰谷分时电价的时段划分和计价方式",
+          article="峰谷分时电价时段与价格", today=True),
+    Case(_Q, "咨询居民阶梯电价第二档从多少度开始", (), "已告知阶梯电价的分档标准和计算周期",
+          article="居民阶梯电价怎么计算"),
+    Case(_Q, "明天村里计划停电，问几点能来电", (), "已告知计划停电的时间窗口和停电原因",
+          caller=AreaType.RURAL, article="计划停电怎么查询"),
+    Case(_Q, "怎么办理电费银行代扣", (), "已告知可在营业厅或线上渠道签约代扣",
+          article="电费缴纳渠道", today=True),
+    Case(_Q, "新房装修想申请装电表，需要带什么资料", (), "已告知新装所需的身份证明和房产证明材料",
+          article="新装用电办理流程"),
+    Case(_Q, "小区车位想装电动汽车充电桩，怎么报装", (),
+          "已告知充电桩报装流程及需物业出具的同意证明", caller="YD01", article="新装用电办理流程"),
+    Case(_Q, "电表上的数字怎么看，想自己核对用了多少度电", (),
+          "已指导客户查看正向有功总电量，并说明用电量的计算方法", caller=AreaType.RURAL,
+          article="怎样读电能表（智能电表）"),
+    Case(_Q, "查询上个月的电费明细", (), "已核对并告知上月电量电费明细，提醒可在App查看账单",
+          article="电费缴纳渠道", today=True),
+    Case(_Q, "已经交了电费，为什么还收到欠费短信", (),
+          "缴费当日已到账，短信在到账前发出，已向客户解释",
+          article="预付费（费控）电表充值与欠费停电"),
+    Case(_Q, "交清欠费以后多久能来电，要不要另外申请", (),
+          "已告知结清欠费后24小时内恢复供电，费控表一般几分钟内自动复电",
+          article="欠费停电后如何恢复供电"),
+    Case(_Q, "咨询工地临时用电怎么申请，收费标准是多少", (),
+          "已告知临时用电按新装流程申请，收费标准以营业厅公示为准", caller="none",
+          article="新装用电办理流程"),
+    Case(_Q, "咨询台风天气停电时要注意什么", (),
+          "已告知远离断线、不要自行处理带电设备等安全注意事项", caller="none",
+          article="停电了先自查什么"),
+    Case(_SR, "已缴清欠费，申请尽快恢复供电", CLOSED, "已远程复电，客户确认来电",
+          request_type=_RECONNECT),
+    # Paid this morning or last night: its 24 hours run out later today or tomorrow.
+    Case(_SR, "欠费已经在手机上交清了，到现在还没来电", STARTED, request_type=_RECONNECT,
+          hours_ago=(9, 14)),
+    Case(_SR, "申请办理过户，更改户名", CLOSED, "过户资料已审核，户名已变更",
+          request_type=ServiceRequest.Type.ACCOUNT_CHANGE),
+    Case(_SR, "申请新装居民用电一户", STARTED, caller=AreaType.RURAL,
+          request_type=ServiceRequest.Type.NEW_CONNECTION),
+    Case(_SR, "装修需要，申请把电表移到门外", OPEN, request_type=ServiceRequest.Type.OTHER),
+    Case(_SR, "家里要装空调和电热水器，申请增容", RESOLVED, "已现场勘查，增容方案已答复客户",
+          request_type=ServiceRequest.Type.CAPACITY_CHANGE),
+    Case(_SR, "申请安装电动汽车充电桩专用电表", STARTED, caller="YD01",
+          request_type=ServiceRequest.Type.NEW_CONNECTION),
     Case(_SR, "怀疑电表走得快，申请校验电能表", CANCELLED,
-          followup="客户来电表示已自行查明原因，撤销申请"),
+          followup="客户来电表示已自行查明原因，撤销申请",
+          request_type=ServiceRequest.Type.METER_CHECK),
     Case(_OP, "建议停电通知也在村委会公告栏张贴，村里老人不看手机", CLOSED,
-          "已采纳，要求各供电所同时在村委会公告栏张贴停电通知", priority=_LOW,
-          caller=AreaType.RURAL),
-    Case(_OP, "建议营业厅周末也开门办业务", STARTED, priority=_LOW, channel=Channel.WEB),
+          "已采纳，要求各供电所同时在村委会公告栏张贴停电通知", caller=AreaType.RURAL,
+          subject="停电通知方式"),
+    Case(_OP, "建议营业厅周末也开门办业务", STARTED, subject="营业厅营业时间"),
     Case(_OP, "建议抢修进度能在手机上实时查看", RESOLVED,
-          "已转相关部门研究，计划在线上渠道增加进度查询", priority=_LOW),
-    Case(_PR, "表扬连江口供电所抢修班组，台风天半夜冒雨抢修", CLOSED,
-          "已转达连江口供电所并予以通报表扬", priority=_LOW, caller="LJK"),
-    Case(_PR, "感谢城区供电所的师傅上门帮家里老人检查线路", CLOSED, "已转达英德城区供电所",
-          priority=_LOW, caller="YD01"),
-    Case(_PR, "抢修师傅态度很好，来得也很快，要表扬一下", OPEN, priority=_LOW),
+          "已转相关部门研究，计划在线上渠道增加进度查询", subject="抢修进度查询"),
+    Case(_PR, "表扬连江口供电所抢修班组，台风天半夜冒雨抢修", (), caller="LJK",
+          subject="连江口供电所抢修班组"),
+    Case(_PR, "感谢城区供电所的师傅上门帮家里老人检查线路", (), caller="YD01",
+          subject="英德城区供电所"),
+    Case(_PR, "抢修师傅态度很好，来得也很快，要表扬一下", (), subject="抢修人员", today=True),
 )  # fmt: skip
 
 # Minutes from one step to the next, per kind: (shortest, longest). Repairs: the ticket's
-# own actions after its work order's steps.
+# own actions after its work order's steps; a repair settled on the call is closed at once.
 STEP_MINUTES = {
     _R: {"close": (120, 1440), "reopen": (60, 720), "cancel": (1, 5)},
-    _C: {"start": (30, 240), "resolve": (1440, 4320), "close": (240, 1440), "reopen": (240, 1440),
-         "cancel": (10, 120)},
-    _Q: {"start": (2, 10), "resolve": (3, 12), "close": (1, 5)},
+    _Q: {"close": (1, 5)},
     _SR: {"start": (60, 480), "resolve": (240, 2880), "close": (240, 1440), "cancel": (30, 1440)},
     _OP: {"start": (60, 1440), "resolve": (1440, 2880), "close": (120, 1440)},
-    _PR: {"start": (60, 480), "resolve": (60, 480), "close": (60, 720)},
+}  # fmt: skip
+# A complaint's steps: minutes from the one before, in office hours (every callback alike).
+COMPLAINT_STEP_MINUTES = {
+    "contact": (20, 240), "judge": (60, 360), "rectify": (720, 2160), "reply": (60, 480),
+    "callback": (240, 1200),
 }  # fmt: skip
 # A work order's steps: minutes from the one before. The arrival is timed against arrive_by.
 WORK_ORDER_STEP_MINUTES = {
@@ -471,11 +595,38 @@ DEMO_DAYS = 7
 OFFICE_HOURS = (8, 20)  # back office and callbacks, local time: from 08:00 to 20:00
 CLOSE_NOTES = ("回访客户，表示满意", "回访客户，表示满意", "回访客户，基本满意")
 START_NOTES = {
-    _C: "值班长已审核，转营销部调查处理",
     _SR: "营销部已受理",
     _OP: "已转相关部门研究",
-    _PR: "已转达相关单位",
 }
+# What the agent tells the customer on a complaint's first contact, and notes on callbacks
+# (an unsatisfied one's note is the case's followup).
+CONTACT_NOTES = (
+    "已致电客户致歉，告知将尽快核实处理",
+    "已联系客户了解详细情况，告知处理时限",
+    "已与客户取得联系，记录诉求，承诺按时答复",
+)
+CALLBACK_NOTES = {
+    Complaint.CallbackResult.SATISFIED: "回访客户，对处理结果表示满意",
+    Complaint.CallbackResult.BASICALLY_SATISFIED: "回访客户，表示基本满意",
+    Complaint.CallbackResult.UNREACHABLE: "回访电话无人接听",
+}
+
+
+# --- Calls at the console ------------------------------------------------------------------
+
+# Every ticket but a complaint from the web or a government line is recorded on a call. A
+# call lasts (shortest, longest) minutes by the kind recorded on it; the ticket is recorded
+# this far into it.
+CALL_MINUTES = {_R: (3, 8), _C: (4, 10), _Q: (2, 6), _SR: (3, 7), _OP: (2, 5), _PR: (2, 4)}
+RECORDED_SHARE = (0.6, 0.85)
+WITHHELD_SHARE = 0.12  # no number shown: the agent identifies the caller by the account
+# Calls that record nothing, on past days: (outcome, the agent's note).
+CALLS_WITHOUT_TICKET = (
+    (Call.Outcome.NOTHING, "客户询问营业厅地址和营业时间，已告知"),
+    (Call.Outcome.NOTHING, "客户拨错号码，要找自来水公司，已告知供水服务热线"),
+    (Call.Outcome.DROPPED, "接通后客户无应答"),
+)
+QUIET_CALL_MINUTES = (1, 3)
 
 
 # --- Outage notices (DESIGN §3.4) ----------------------------------------------------------

@@ -1,16 +1,23 @@
 import io
-from datetime import timedelta
+import itertools
+from collections import defaultdict
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import Role, User
+from complaints.models import Complaint
 from dispatch.models import OPEN_WORK_ORDER_STATUSES, Crew, CrewMember, WorkOrder
 from grid.models import AreaType, Customer, CustomerPhone, Department, Premise, Station
+from hotline.models import Call, CallTicket, Consultation, Feedback, ServiceRequest
+from hotline.selectors import call_list_today
 from repairs.models import Incident, OutageNotice, Repair
 from repairs.triage import DISPATCHING_OUTCOMES, Outcome
-from tickets.models import Kind, Ticket, TimelineEvent
+from tickets.escalation import deadlines_scan
+from tickets.models import Channel, Deadline, Kind, Ticket, TimelineEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +47,13 @@ def counts() -> dict[str, int]:
         WorkOrder,
         Incident,
         OutageNotice,
+        Complaint,
+        Consultation,
+        ServiceRequest,
+        Feedback,
+        Deadline,
+        Call,
+        CallTicket,
     )
     return {model.__name__: model.objects.count() for model in models}
 
@@ -197,3 +211,168 @@ def test_a_failure_part_way_leaves_nothing_written(monkeypatch):
         seed()
 
     assert counts() == dict.fromkeys(counts(), 0)
+
+
+# The ticket's status while the complaint is in each of its own (complaints/models.py).
+TICKET_STATUS_OF_COMPLAINT = {
+    Complaint.Status.RECEIVED: Ticket.Status.OPEN,
+    Complaint.Status.CONTACTED: Ticket.Status.IN_PROGRESS,
+    Complaint.Status.JUDGED: Ticket.Status.IN_PROGRESS,
+    Complaint.Status.RECTIFYING: Ticket.Status.IN_PROGRESS,
+    Complaint.Status.REPLIED: Ticket.Status.RESOLVED,
+    Complaint.Status.CLOSED: Ticket.Status.CLOSED,
+}
+STEP_ROLES = {
+    "contact": Role.AGENT,
+    "judge": Role.SUPERVISOR,
+    "rectify": Role.HANDLER,
+    "reply": Role.HANDLER,
+    "callback": Role.AGENT,
+}
+
+
+def test_every_complaint_walks_the_complaint_workflow_into_every_state():
+    output = seed()
+
+    complaint_tickets = Ticket.objects.filter(kind=Kind.COMPLAINT)
+    assert complaint_tickets.exists()
+    assert not complaint_tickets.filter(complaint__isnull=True).exists()
+    complaints = list(Complaint.objects.select_related("ticket"))
+    assert {c.status for c in complaints} == set(Complaint.Status.values)
+    for complaint in complaints:
+        assert complaint.ticket.status == TICKET_STATUS_OF_COMPLAINT[complaint.status]
+    closed = [c for c in complaints if c.status == Complaint.Status.CLOSED]
+    assert Complaint.Closure.SATISFIED in {c.closed_as for c in closed}
+    reopened = [c for c in complaints if c.reopen_count]
+    assert reopened
+    for complaint in reopened:
+        assert complaint.status == Complaint.Status.RECTIFYING
+        callbacks = complaint.ticket.events.filter(kind="callback")
+        assert "unsatisfied" in {event.data["result"] for event in callbacks}
+    assert sum(c.major for c in complaints) == 1
+    assert sum(c.is_report for c in complaints) == 1
+    channels = {c.ticket.channel for c in complaints}
+    assert {Channel.REGULATOR_12398, Channel.GOVERNMENT_12345} <= channels
+    assert "Complaints: " in output
+
+
+def test_complaint_steps_are_taken_by_the_roles_that_may_take_them():
+    seed()
+
+    judged = Complaint.objects.exclude(judged_at=None).select_related("ticket")
+    assert judged.exists()
+    assert judged.exclude(ticket__station=None).exists()
+    for complaint in judged:
+        ticket = complaint.ticket
+        assert ticket.department is not None, ticket.number
+        assert complaint.judged_by.role == Role.SUPERVISOR, ticket.number
+        for event in ticket.events.filter(kind__in=STEP_ROLES).select_related("actor"):
+            assert event.actor.role == STEP_ROLES[event.kind], (ticket.number, event.kind)
+            if event.actor.role == Role.HANDLER:
+                # A handler acts only on the complaints of their own department.
+                assert event.actor.department_id == ticket.department_id, ticket.number
+    for complaint in Complaint.objects.exclude(status=Complaint.Status.RECEIVED):
+        contact = complaint.ticket.deadlines.get(name=Deadline.Name.CONTACT_BY)
+        assert contact.is_met_in_time, complaint.ticket.number
+
+
+def test_an_overdue_complaint_is_escalated_by_the_next_deadline_scan():
+    seed()
+    now = timezone.now()
+
+    overdue = Deadline.objects.filter(
+        ticket__kind=Kind.COMPLAINT,
+        name__in=[Deadline.Name.CONTACT_BY, Deadline.Name.REPLY_BY],
+        closed_at=None,
+        due_at__lt=now,
+    )
+    assert overdue.exists()
+
+    deadlines_scan(now=now)
+
+    escalated = TimelineEvent.objects.filter(
+        kind="sla_overdue", ticket__in=overdue.values("ticket")
+    )
+    assert escalated.exists()
+
+
+def test_the_other_kinds_go_through_the_hotline_services():
+    output = seed()
+
+    consultations = Ticket.objects.filter(kind=Kind.CONSULTATION)
+    assert consultations.exists()
+    assert not consultations.filter(consultation__article__isnull=True).exists()
+    assert set(consultations.values_list("status", flat=True)) == {Ticket.Status.CLOSED}
+    requests = Ticket.objects.filter(kind=Kind.SERVICE_REQUEST)
+    assert requests.exists()
+    for ticket in requests:
+        deadline = ticket.deadlines.get(name=Deadline.Name.REPLY_BY)
+        assert deadline.due_at > deadline.starts_at, ticket.number
+        if ticket.service_request.request_type == ServiceRequest.Type.RECONNECTION:
+            assert deadline.due_at - deadline.starts_at == timedelta(hours=24), ticket.number
+    reconnections = requests.filter(service_request__request_type=ServiceRequest.Type.RECONNECTION)
+    assert reconnections.exists()
+    feedback = Ticket.objects.filter(kind__in=[Kind.OPINION, Kind.PRAISE])
+    assert feedback.exists()
+    assert not feedback.filter(feedback__isnull=True).exists()
+    assert "Consultations: " in output
+
+
+def test_agents_took_calls_this_week_and_agent1_today():
+    output = seed()
+    now = timezone.now()
+
+    assert len(call_list_today(agent=User.objects.get(username="agent1"), now=now)) >= 3
+    assert_calls_consistent(now)
+    for agent in User.objects.filter(role=Role.AGENT):
+        assert agent.calls.filter(started_at__lt=now - timedelta(days=1)).exists(), agent
+    assert "Calls: " in output
+
+
+@pytest.mark.parametrize(
+    "local",
+    [
+        "2026-10-01 00:03",  # just after midnight, on a public holiday
+        "2026-06-15 12:00",  # a Monday noon
+        "2026-03-08 22:45",  # a Sunday evening
+    ],
+)
+def test_calls_and_complaints_hold_whenever_the_demo_is_seeded(local):
+    # Local time (TIME_ZONE): "today" and the office hours are the local day's.
+    at = timezone.make_aware(datetime.fromisoformat(local))
+    with time_machine.travel(at, tick=False):
+        seed()
+        now = timezone.now()
+
+        assert len(call_list_today(agent=User.objects.get(username="agent1"), now=now)) >= 3
+        assert_calls_consistent(now)
+        statuses = set(Complaint.objects.values_list("status", flat=True))
+        assert statuses == set(Complaint.Status.values)
+        overdue = Complaint.objects.filter(due_at__lt=now)
+        assert overdue.exists()
+        for ticket in Ticket.objects.all():
+            times = list(ticket.events.order_by("pk").values_list("at", flat=True))
+            assert times == sorted(times), ticket.number
+            assert now - timedelta(days=7) <= times[0] <= times[-1] <= now, ticket.number
+
+
+def assert_calls_consistent(now):
+    """Every call ended; an agent's calls never overlap; every ticket taken on the hotline
+    is on exactly one call, of the agent who recorded it, while it was open."""
+    assert Call.objects.exists()
+    assert not Call.objects.filter(ended_at=None).exists()
+    calls = defaultdict(list)
+    for call in Call.objects.order_by("started_at", "pk"):
+        assert now - timedelta(days=7) <= call.started_at <= call.ended_at <= now, call.pk
+        calls[call.agent_id].append(call)
+    for agent_calls in calls.values():
+        for earlier, later in itertools.pairwise(agent_calls):
+            assert earlier.ended_at <= later.started_at, (earlier.pk, later.pk)
+    assert not CallTicket.objects.exclude(action=CallTicket.Action.CREATED).exists()
+    for ticket in Ticket.objects.filter(channel=Channel.HOTLINE):
+        links = list(ticket.call_links.select_related("call"))
+        assert len(links) == 1, ticket.number
+        call = links[0].call
+        assert call.agent_id == ticket.created_by_id, ticket.number
+        assert call.started_at <= ticket.created_at <= call.ended_at, ticket.number
+    assert not CallTicket.objects.exclude(ticket__channel=Channel.HOTLINE).exists()

@@ -141,6 +141,10 @@ def _apply_transition(
         ticket.closed_at = now
         fields.append("closed_at")
     ticket.save(update_fields=fields)
+    if ticket.status == Ticket.Status.RESOLVED:
+        # Resolving answers the customer: that keeps the reply promise (a service
+        # request's, an opinion's); complaints meet theirs at the reply step already.
+        deadline_meet(ticket_ids=[ticket.pk], name=Deadline.Name.REPLY_BY, at=now)
     if ticket.status not in OPEN_STATUSES:
         deadlines_close(ticket_ids=[ticket.pk], at=now)
     event = timeline_record(

@@ -167,3 +167,14 @@ def test_two_scans_at_once_record_each_step_once():
     assert sum(results) == 120
     assert DeadlineStep.objects.count() == 120
     assert TimelineEvent.objects.filter(kind__startswith="sla_").count() == 120
+
+
+def test_resolving_a_ticket_keeps_its_reply_promise(db, agent):
+    ticket = watched("reply_by")
+    watched_arrival = watched("arrive_by")
+    ticket_transition(ticket=ticket, action="resolve", actor=agent, now=at(50))
+    ticket_transition(ticket=watched_arrival, action="resolve", actor=agent, now=at(50))
+    reply = Deadline.objects.get(ticket=ticket)
+    arrival = Deadline.objects.get(ticket=watched_arrival)
+    assert (reply.met_at, reply.is_met_in_time) == (at(50), True)
+    assert (arrival.met_at, arrival.closed_at) == (None, at(50))  # no crew came: not met

@@ -2,24 +2,32 @@
 
 The demo is a county grid company in Guangdong, 英德市 (Qingyuan): four supply
 stations with their feeders and transformers, about 3,000 premises and their
-customers, departments, staff of every role with their crews, about 60
-tickets of every kind and status dated over the last seven days, the repairs'
-work orders, an incident and outage notices.
+customers, departments, staff of every role with their crews, about 70
+tickets of every kind and status dated over the last seven days, the calls
+they were recorded on, the repairs' work orders, complaints in every state,
+an incident and outage notices.
 
 It lives in dashboards, the top app, because it may import every other app.
 Writes go through the apps' services, so the demo exercises the real importer,
-ticket numbering, triage, dispatch, correlation and timeline: grid_import,
-staff_create_or_update, crew_get_or_create and crew_member_set for the people;
-repair_create for every repair call (triage, work order, incident), then
-work_order_act for every step a dispatcher or crew takes; notice_input_parse
-and notice_publish for the notices; ticket_create and ticket_transition for
-the other kinds and for the callbacks. The week is replayed in time order, so
-each call is triaged against the notices and incidents of its moment.
+ticket numbering, triage, dispatch, correlation, deadlines and timeline:
+grid_import, staff_create_or_update, crew_get_or_create and crew_member_set
+for the people; call_start, call_identify and call_finish for the agents'
+calls; repair_create for every repair call (triage, work order, incident),
+then work_order_act for every step a dispatcher or crew takes;
+complaint_create and the complaint steps (contact, judge, rectify, reply,
+callback) for the complaints; consultation_record, service_request_record and
+feedback_record for the other kinds, and ticket_transition for their
+back-office steps and the repairs' callbacks; notice_input_parse and
+notice_publish for the notices. The week is replayed in time order, so each
+call is triaged against the notices and incidents of its moment.
 
 One seeded random generator makes the data (dashboards/demo.py, from the tables
 in dashboards/demo_data.py): every run gives the same stations, people, tickets
 and notices; only the dates follow the clock. It is all one transaction: a
 failure part-way leaves the database as it was.
+
+The deadline watch is not replayed: the first scan after seeding escalates what
+is overdue (a repair crew not on site, a web complaint nobody has called back).
 
 A database that already has a supply station is left alone, so `make run` can
 call this every time.
@@ -40,18 +48,31 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from accounts.services import staff_create_or_update
+from complaints.models import Category, Complaint
+from complaints.services import (
+    complaint_callback_record,
+    complaint_contact,
+    complaint_create,
+    complaint_judge,
+    complaint_rectify,
+    complaint_reply,
+)
 from dashboards.demo import (
     SEED,
+    CallPlan,
     Cast,
     CrewCast,
     GridPlan,
     NoticePlan,
     TicketPlan,
+    calls_plan,
+    complaint_action,
     csv_lines,
     outage_plan,
     ticket_plans,
 )
 from dashboards.demo_data import (
+    CASES,
     CREWS,
     DEMO_DAYS,
     DEMO_LANGUAGE,
@@ -65,6 +86,16 @@ from dispatch.models import Crew, WorkOrder
 from dispatch.services import crew_get_or_create, crew_member_set, work_order_act
 from grid.models import Department, Premise, Station
 from grid.services import grid_import
+from hotline import selectors as hotline_selectors
+from hotline.models import Article, Call
+from hotline.services import (
+    call_finish,
+    call_identify,
+    call_start,
+    consultation_record,
+    feedback_record,
+    service_request_record,
+)
 from repairs.models import Incident, OutageNotice, Repair
 from repairs.services import (
     notice_input_parse,
@@ -74,7 +105,7 @@ from repairs.services import (
 )
 from repairs.triage import Outcome
 from tickets.models import Channel, Kind, Ticket
-from tickets.services import ticket_create, ticket_transition
+from tickets.services import ticket_transition
 
 
 @dataclass
@@ -84,8 +115,20 @@ class TicketRun:
     plan: TicketPlan
     agent: User
     crew: CrewCast | None
+    call: Call | None = None
     ticket: Ticket | None = None
     work_order: WorkOrder | None = None
+    complaint: Complaint | None = None
+
+
+@dataclass
+class Lookups:
+    """What the cases name by code or title, read once: the rows the migrations seeded."""
+
+    premises: dict[str, Premise]  # by meter number
+    departments: dict[str, Department]  # by code
+    categories: dict[str, Category]  # by code
+    articles: dict[str, Article]  # by title
 
 
 class Command(BaseCommand):
@@ -101,6 +144,7 @@ class Command(BaseCommand):
         premises = grid.build()
         outages = outage_plan(rng, grid, now)
         plans = ticket_plans(rng, grid, outages, now)
+        quiet_calls = calls_plan(rng, grid, plans, now)
 
         self.stdout.write("Seeding the Gridline demo (英德市, Guangdong)...")
         with transaction.atomic():
@@ -110,8 +154,9 @@ class Command(BaseCommand):
             )
             departments = self._departments()
             staff = self._staff(departments)
+            lookups = self._lookups(plans, departments)
             with translation.override(DEMO_LANGUAGE):
-                self._replay(plans, outages.notices, staff, now)
+                self._replay(plans, quiet_calls, outages.notices, staff, lookups, now)
         self._summary(premises, departments, staff, now)
 
     def _departments(self) -> dict[str, Department]:
@@ -149,11 +194,29 @@ class Command(BaseCommand):
             staff[plan.username] = user
         return staff
 
+    def _lookups(self, plans: list[TicketPlan], departments: dict[str, Department]) -> Lookups:
+        premises = Premise.objects.select_related(
+            "customer", "transformer__feeder__station"
+        ).in_bulk([p.premise.meter_no for p in plans if p.premise], field_name="meter_no")
+        categories = Category.objects.in_bulk(field_name="code")
+        titles = {case.article for case in CASES if case.article}
+        articles = {a.title: a for a in Article.objects.filter(title__in=titles, published=True)}
+        missing = sorted(code for code in _complaint_categories() if code not in categories)
+        missing += sorted(titles - set(articles))
+        if missing:
+            raise CommandError(
+                "The demo's cases name complaint categories or knowledge-base articles that "
+                f"the database does not have (edited in the admin?): {', '.join(missing)}."
+            )
+        return Lookups(premises, departments, categories, articles)
+
     def _replay(
         self,
         plans: list[TicketPlan],
+        quiet_calls: list[CallPlan],
         notices: list[NoticePlan],
         staff: dict[str, User],
+        lookups: Lookups,
         now: datetime,
     ) -> None:
         """Play the week's calls, steps and notices in time order through the services.
@@ -162,9 +225,6 @@ class Command(BaseCommand):
         and correlation counts the reports still open within its window.
         """
         rng = random.Random(SEED + 1)
-        premises = Premise.objects.select_related(
-            "customer", "transformer__feeder__station"
-        ).in_bulk([p.premise.meter_no for p in plans if p.premise], field_name="meter_no")
         cast = Cast.from_staff(staff)
         events: list[tuple[datetime, int, Callable[[], object]]] = []
 
@@ -182,47 +242,161 @@ class Command(BaseCommand):
                     notice.starts_at - reminder,
                     partial(notice_reminders_send, now=notice.starts_at - reminder),
                 )
-        for plan in plans:
-            run = self._run(plan, cast, rng)
-            at(plan.times[0], partial(self._create, run, premises))
-            case = plan.case
-            order_times = plan.times[1 : 1 + len(case.order_path)]
-            for action, moment in zip(case.order_path, order_times, strict=True):
-                actor, data = cast.order_step(
-                    case, action, station_code=plan.premise.station.code, crew=run.crew
-                )
-                at(moment, partial(self._order_step, run, action, actor, data, moment))
-            ticket_times = plan.times[1 + len(case.order_path) :]
-            for action, moment in zip(case.path, ticket_times, strict=True):
-                actor, note = cast.step(case, action, agent=run.agent, rng=rng)
-                at(moment, partial(self._ticket_step, run, action, actor, note, moment))
+        # In the order calls_plan met them (by `at`, the plans first), so that two calls
+        # meeting at one second end and start in turn.
+        work: list[TicketPlan | CallPlan] = [*plans, *quiet_calls]
+        for item in sorted(work, key=_recorded_at):
+            if isinstance(item, CallPlan):
+                agent = cast.agents[item.agent]
+                at(item.starts_at, partial(self._quiet_call, item, agent))
+                continue
+            run = self._run(item, cast, rng)
+            for moment, play in self._plays(run, cast, rng, lookups):
+                at(moment, play)
         for _moment, _n, play in sorted(events, key=lambda event: event[:2]):
             play()
 
+    def _plays(
+        self, run: TicketRun, cast: Cast, rng: random.Random, lookups: Lookups
+    ) -> list[tuple[datetime, Callable[[], object]]]:
+        """What happens to one ticket, and when: its call, its recording, then its steps."""
+        plan, case, call = run.plan, run.plan.case, run.plan.call
+        plays: list[tuple[datetime, Callable[[], object]]] = []
+        if call is not None:
+            plays.append((call.starts_at, partial(self._call_start, run, lookups)))
+            if call.withheld:
+                identified = call.starts_at + (call.at - call.starts_at) / 2
+                plays.append((identified, partial(self._call_identify, run, lookups)))
+        plays.append((plan.times[0], partial(self._create, run, lookups)))
+        if call is not None:
+            plays.append((call.ends_at, partial(self._call_finish, run)))
+        if case.kind == Kind.COMPLAINT:
+            for step, moment in zip(case.path, plan.times[1:], strict=True):
+                actor, note = cast.complaint_step(case, step, agent=run.agent, rng=rng)
+                play = partial(self._complaint_step, run, step, actor, note, lookups, moment)
+                plays.append((moment, play))
+            return plays
+        order_times = plan.times[1 : 1 + len(case.order_path)]
+        for action, moment in zip(case.order_path, order_times, strict=True):
+            actor, data = cast.order_step(
+                case, action, station_code=plan.premise.station.code, crew=run.crew
+            )
+            plays.append((moment, partial(self._order_step, run, action, actor, data, moment)))
+        ticket_times = plan.times[1 + len(case.order_path) :]
+        for action, moment in zip(case.path, ticket_times, strict=True):
+            actor, note = cast.step(case, action, agent=run.agent, rng=rng)
+            plays.append((moment, partial(self._ticket_step, run, action, actor, note, moment)))
+        return plays
+
     def _run(self, plan: TicketPlan, cast: Cast, rng: random.Random) -> TicketRun:
-        agent = rng.choice(cast.agents)
         crew = None
-        if plan.premise is not None:
+        if plan.case.kind == Kind.REPAIR and plan.premise is not None:
             crews = cast.crews[plan.premise.station.code]
             # One outage, one crew: it restores the transformer for every caller.
             crew = crews[0] if plan.case.caller == "cluster" else rng.choice(crews)
-        return TicketRun(plan=plan, agent=agent, crew=crew)
+        return TicketRun(plan=plan, agent=cast.agents[plan.agent], crew=crew)
 
-    def _create(self, run: TicketRun, premises: dict[str, Premise]) -> None:
-        plan, case = run.plan, run.plan.case
-        premise = premises[plan.premise.meter_no] if plan.premise else None
-        if case.kind != Kind.REPAIR:
-            run.ticket = ticket_create(
-                kind=case.kind,
-                actor=None if case.channel in (Channel.WEB, Channel.APP) else run.agent,
-                premise=premise,
-                caller_phone=plan.phone,
-                channel=case.channel,
-                description=case.description,
-                priority=case.priority,
-                now=plan.times[0],
+    # --- Calls ------------------------------------------------------------------------------
+
+    def _call_start(self, run: TicketRun, lookups: Lookups) -> None:
+        """The caller's number pops the customer, as the console does; a number not on file
+        (or two customers on it) starts the call unidentified, and the agent identifies
+        the caller from the account."""
+        plan, call = run.plan, run.plan.call
+        if call.withheld:
+            run.call = call_start(
+                agent=run.agent, caller_phone="", customer=None, now=call.starts_at
             )
             return
+        popped = hotline_selectors.customer_list_by_phone(phone=plan.phone)
+        customer = popped[0] if len(popped) == 1 else None
+        run.call = call_start(
+            agent=run.agent, caller_phone=plan.phone, customer=customer, now=call.starts_at
+        )
+        expected = _premise(run, lookups)
+        if expected is not None and customer != expected.customer:
+            run.call = call_identify(call=run.call, customer=expected.customer)
+
+    def _call_identify(self, run: TicketRun, lookups: Lookups) -> None:
+        premise = _premise(run, lookups)
+        run.call = call_identify(
+            call=run.call,
+            customer=premise.customer if premise else None,
+            caller_phone=run.plan.phone,
+        )
+
+    def _call_finish(self, run: TicketRun) -> None:
+        # The reason and outcome are the ones the finish form offers: from the ticket.
+        run.call = call_finish(call=run.call, reason="", outcome="", now=run.plan.call.ends_at)
+
+    def _quiet_call(self, plan: CallPlan, agent: User) -> None:
+        """A call that records nothing: started and finished in one go, nothing happens between."""
+        call = call_start(agent=agent, caller_phone=plan.phone, customer=None, now=plan.starts_at)
+        call_finish(
+            call=call,
+            reason=Call.Reason.OTHER,
+            outcome=plan.outcome,
+            note=plan.note,
+            now=plan.ends_at,
+        )
+
+    # --- Tickets ----------------------------------------------------------------------------
+
+    def _create(self, run: TicketRun, lookups: Lookups) -> None:
+        plan, case = run.plan, run.plan.case
+        premise = _premise(run, lookups)
+        now = plan.times[0]
+        if case.kind == Kind.REPAIR:
+            self._repair_create(run, premise)
+        elif case.kind == Kind.COMPLAINT:
+            facts = case.complaint
+            # A complaint from the web is recorded by nobody; one from a government line
+            # by the agent who takes it off the platform.
+            on_web = case.channel in (Channel.WEB, Channel.APP)
+            run.complaint = complaint_create(
+                channel=case.channel,
+                category=lookups.categories[facts.category],
+                description=case.description,
+                actor=None if on_web else run.agent,
+                caller_phone=plan.phone,
+                account_no=premise.customer.account_no if premise else "",
+                meter_no=premise.meter_no if premise else "",
+                is_report=facts.is_report,
+                now=now,
+            )
+            run.ticket = run.complaint.ticket
+        elif case.kind == Kind.CONSULTATION:
+            run.ticket = consultation_record(
+                call=run.call,
+                actor=run.agent,
+                question=case.description,
+                answer=case.resolution,
+                article=lookups.articles[case.article],
+                premise=premise,
+                now=now,
+            )
+        elif case.kind == Kind.SERVICE_REQUEST:
+            run.ticket = service_request_record(
+                call=run.call,
+                actor=run.agent,
+                request_type=case.request_type,
+                description=case.description,
+                premise=premise,
+                now=now,
+            )
+        else:
+            run.ticket = feedback_record(
+                call=run.call,
+                actor=run.agent,
+                kind=case.kind,
+                subject=case.subject,
+                description=case.description,
+                premise=premise,
+                now=now,
+            )
+
+    def _repair_create(self, run: TicketRun, premise: Premise | None) -> None:
+        plan, case = run.plan, run.plan.case
         created = repair_create(
             premise=premise,
             answers=case.answers,
@@ -238,6 +412,40 @@ class Command(BaseCommand):
                 "no work order to walk. Its answers or its caller do not fit."
             )
         run.ticket, run.work_order = created.ticket, created.work_order
+
+    def _complaint_step(
+        self,
+        run: TicketRun,
+        step: str,
+        actor: User,
+        note: str,
+        lookups: Lookups,
+        moment: datetime,
+    ) -> None:
+        facts = run.plan.case.complaint
+        action = complaint_action(step)
+        common = {"complaint": run.complaint, "actor": actor, "now": moment}
+        if action == "contact":
+            run.complaint = complaint_contact(note=note, **common)
+        elif action == "judge":
+            premise = _premise(run, lookups)
+            run.complaint = complaint_judge(
+                validity=facts.validity,
+                reason=facts.reason,
+                department=lookups.departments[facts.department],
+                station=premise.transformer.feeder.station if facts.at_station else None,
+                major=bool(facts.major),
+                major_reason=facts.major,
+                **common,
+            )
+        elif action == "rectify":
+            run.complaint = complaint_rectify(
+                cause=facts.cause, rectification=facts.rectification, **common
+            )
+        elif action == "reply":
+            run.complaint = complaint_reply(text=facts.reply, **common)
+        else:
+            run.complaint = complaint_callback_record(result=step, note=note, **common)
 
     def _order_step(
         self, run: TicketRun, action: str, actor: User, data: dict[str, str], moment: datetime
@@ -316,6 +524,7 @@ class Command(BaseCommand):
             f"({_counts(Counter(n.kind for n in notices), OutageNotice.Kind.values)}; "
             f"{sum(1 for n in notices if n.late_notice)} published late)."
         )
+        self._summary_hotline(now)
         self.stdout.write(self.style.SUCCESS("Demo logins:"))
         rows = [("username", "role", "station / department", "password")]
         for user in staff.values():
@@ -331,6 +540,51 @@ class Command(BaseCommand):
         for row in rows:
             cells = [_pad(text, width) for text, width in zip(row, widths, strict=False)]
             self.stdout.write("  " + "  ".join([*cells, row[3]]))
+
+    def _summary_hotline(self, now: datetime) -> None:
+        complaints = list(Complaint.objects.select_related("ticket"))
+        overdue = sum(1 for c in complaints if c.is_overdue(now))
+        self.stdout.write(
+            f"Complaints: {len(complaints)}; "
+            + _counts(Counter(c.status for c in complaints), Complaint.Status.values)
+            + f"; {sum(c.major for c in complaints)} major, "
+            f"{sum(c.is_report for c in complaints)} report (举报), "
+            f"{sum(1 for c in complaints if c.reopen_count)} reopened, {overdue} overdue; "
+            + _counts(Counter(c.ticket.channel for c in complaints), Channel.values)
+            + "."
+        )
+        consultations = Ticket.objects.filter(kind=Kind.CONSULTATION)
+        requests = Ticket.objects.filter(kind=Kind.SERVICE_REQUEST)
+        self.stdout.write(
+            f"Consultations: {consultations.count()}, "
+            f"{consultations.filter(consultation__article__isnull=False).count()} answered "
+            f"with a knowledge-base article. Service requests: {requests.count()}, "
+            f"{requests.filter(deadlines__name='reply_by').distinct().count()} with a reply_by "
+            "deadline."
+        )
+        calls = list(Call.objects.select_related("agent"))
+        midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+        today = Counter(c.agent.username for c in calls if c.started_at >= midnight)
+        self.stdout.write(
+            f"Calls: {len(calls)} over the last {DEMO_DAYS} days, {sum(today.values())} today ("
+            + ", ".join(f"{agent} {n}" for agent, n in sorted(today.items()))
+            + "); "
+            + _counts(Counter(c.outcome for c in calls), Call.Outcome.values)
+            + "."
+        )
+
+
+def _recorded_at(item: TicketPlan | CallPlan) -> datetime:
+    return item.times[0] if isinstance(item, TicketPlan) else item.at
+
+
+def _premise(run: TicketRun, lookups: Lookups) -> Premise | None:
+    plan = run.plan
+    return lookups.premises[plan.premise.meter_no] if plan.premise else None
+
+
+def _complaint_categories() -> set[str]:
+    return {case.complaint.category for case in CASES if case.complaint}
 
 
 def _counts(counter: Counter, names: list[str]) -> str:
