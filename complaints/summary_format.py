@@ -4,7 +4,6 @@ The stored numbers hold codes and names; the labels are made here, in the reader
 language (the email's is LANGUAGE_CODE).
 """
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from complaints.models import Complaint, ComplaintSummary
+from config.spreadsheet import SafeCsvWriter
 from tickets.models import Channel, Deadline
 
 DIMENSIONS = ("category", "department", "station", "validity", "channel")
@@ -132,7 +132,7 @@ def summary_csv(summary: ComplaintSummary) -> str:
     report = summary_report(summary)
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out)
+    writer = SafeCsvWriter(out)
     writer.writerow(
         [
             _("Complaint summary"),

@@ -387,6 +387,9 @@ GRIDLINE_SMS_BACKEND = env_str("GRIDLINE_SMS_BACKEND", "tickets.sms.LogBackend")
 GRIDLINE_SMS_GATEWAY_URL = env_str("GRIDLINE_SMS_GATEWAY_URL", "")
 GRIDLINE_SMS_GATEWAY_KEY = env_str("GRIDLINE_SMS_GATEWAY_KEY", "")
 # A message claimed this long ago and still unsent was lost with its worker: claim it again.
+# How often beat sweeps the outbox for rows whose on-commit kick was lost or whose
+# retry time has come.
+GRIDLINE_OUTBOX_SWEEP_SECONDS = env_int("GRIDLINE_OUTBOX_SWEEP_SECONDS", 60, minimum=1)
 GRIDLINE_OUTBOX_RECLAIM_MINUTES = env_int("GRIDLINE_OUTBOX_RECLAIM_MINUTES", 10, minimum=1)
 # How long an Idempotency-Key's first answer is kept for retries.
 GRIDLINE_IDEMPOTENCY_HOURS = env_int("GRIDLINE_IDEMPOTENCY_HOURS", 24, minimum=1)
@@ -418,7 +421,11 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"queue": "scan", "expires": GRIDLINE_DEADLINE_SCAN_SECONDS},
     },
     # Send what the outbox holds: catches rows whose on-commit kick was lost.
-    "outbox_send": {"task": "tickets.tasks.outbox_send", "schedule": 60.0},
+    "outbox_send": {
+        "task": "tickets.tasks.outbox_send",
+        "schedule": float(GRIDLINE_OUTBOX_SWEEP_SECONDS),
+        "options": {"expires": GRIDLINE_OUTBOX_SWEEP_SECONDS},
+    },
     # Remind the customers of a notice GRIDLINE_NOTICE_REMINDER_MINUTES before it starts.
     "notice_reminders": {"task": "repairs.tasks.notice_reminders_send", "schedule": 60.0},
     # Prune expired browser sessions nightly (minute 15, hour 3: 03:15 every day).

@@ -4,7 +4,6 @@ One Table feeds both the page and its CSV export, so the file always holds what 
 screen shows. A chart is drawn from the same numbers as the table beside it.
 """
 
-import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -13,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+
+from config.spreadsheet import SafeCsvWriter
 
 if TYPE_CHECKING:
     from dashboards.selectors import Scope
@@ -113,7 +114,7 @@ def table_csv(table: Table) -> str:
     """The table as CSV with a BOM (Excel reads UTF-8 Chinese only with one)."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out)
+    writer = SafeCsvWriter(out)
     writer.writerow(table.csv_header())
     for row in table.rows:
         writer.writerow(table.csv_row(row))

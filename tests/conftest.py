@@ -16,7 +16,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(autouse=True)
 def _reference_data(request):
-    """The rows data migrations seed (cause codes), for every test that uses the database.
+    """The rows data migrations seed (cause codes, complaint categories and the calendar, the
+    knowledge base), for every test that uses the database.
 
     Tests with transaction=True (threads, live_server) flush every table when they end,
     seeded rows included; put them back so the order the tests run in never matters.
@@ -31,10 +32,22 @@ def _reference_data(request):
     request.getfixturevalue("_django_db_helper")
     from importlib import import_module
 
-    from dispatch.models import CauseCode
+    from django.apps import apps
 
-    for code, name in import_module("dispatch.migrations.0003_cause_codes").CAUSES:
-        CauseCode.objects.get_or_create(code=code, defaults={"name": name})
+    from complaints.models import CalendarDay, Category
+    from dispatch.models import CauseCode
+    from hotline.models import Article
+
+    # One cheap existence check each; the seeds themselves are idempotent.
+    if not CauseCode.objects.exists():
+        for code, name in import_module("dispatch.migrations.0003_cause_codes").CAUSES:
+            CauseCode.objects.get_or_create(code=code, defaults={"name": name})
+    if not Category.objects.exists() or not CalendarDay.objects.exists():
+        seed = import_module("complaints.migrations.0002_categories_and_calendar")
+        seed.seed_categories(apps)
+        seed.seed_calendar(apps)
+    if not Article.objects.exists():
+        import_module("hotline.migrations.0002_knowledge_base").seed(apps, None)
 
 
 requires_postgres = pytest.mark.skipif(

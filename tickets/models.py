@@ -212,6 +212,24 @@ EVENT_KIND_LABELS: Final[dict[str, str]] = {
 }
 
 
+class TimelineAppendOnly(Exception):
+    """Code tried to change or remove a timeline event: the audit log is append-only."""
+
+
+class TimelineEventQuerySet(models.QuerySet):
+    """Refuses bulk update and delete. Deleting a whole ticket still removes its events:
+    Django's cascade deletes them with raw SQL, not through this queryset."""
+
+    def update(self, **kwargs):
+        raise TimelineAppendOnly("Timeline events are append-only: they cannot be updated.")
+
+    def delete(self):
+        raise TimelineAppendOnly("Timeline events are append-only: they cannot be deleted.")
+
+    update.alters_data = True
+    delete.alters_data = True
+
+
 class TimelineEvent(models.Model):
     """One entry of a ticket's timeline: the audit log. Append-only."""
 
@@ -233,6 +251,8 @@ class TimelineEvent(models.Model):
     new_status = models.CharField(_("new status"), max_length=20, blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
 
+    objects = TimelineEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["at", "pk"]
         verbose_name = _("timeline event")
@@ -245,6 +265,14 @@ class TimelineEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise TimelineAppendOnly("Timeline events are append-only: they cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TimelineAppendOnly("Timeline events are append-only: they cannot be deleted.")
 
     @property
     def label(self) -> str:

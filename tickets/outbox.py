@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from grid.phones import mask_phone
 from tickets.models import OutboxMessage
 from tickets.sms import sms_backend
 
@@ -82,7 +83,10 @@ def outbox_send_pending(*, now: datetime | None = None, limit: int = SEND_BATCH)
         try:
             _deliver(message)
         except Exception as exc:  # any failure: keep the row, let a later pass retry
-            logger.warning("outbox %s to %s failed: %s", message.pk, message.recipient, exc)
+            recipient = message.recipient
+            if message.channel == OutboxMessage.Channel.SMS:
+                recipient = mask_phone(recipient)  # logs never hold a customer's full number
+            logger.warning("outbox %s to %s failed: %s", message.pk, recipient, exc)
             OutboxMessage.objects.filter(pk=pk).update(
                 claimed_at=None,
                 retry_at=now + backoff(message.attempts),

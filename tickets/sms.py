@@ -12,6 +12,8 @@ import urllib.request
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from grid.phones import mask_phone
+
 logger = logging.getLogger("gridline.sms")
 
 
@@ -21,7 +23,8 @@ class SmsError(Exception):
 
 class LogBackend:
     def send(self, *, phone: str, text: str) -> None:
-        logger.info("SMS to %s: %s", phone, text)
+        # Logs are read by more people than the outbox table: never the full number.
+        logger.info("SMS to %s: %s", mask_phone(phone), text)
 
 
 class HttpGatewayBackend:

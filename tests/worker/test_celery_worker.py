@@ -63,6 +63,9 @@ def worker_env(tmp_path: Path) -> dict[str, str]:
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "GRIDLINE_VAR_DIR": str(tmp_path / "var"),
         "GRIDLINE_DEADLINE_SCAN_SECONDS": "1",
+        # Messages the killed worker had claimed are claimed again after a minute.
+        "GRIDLINE_OUTBOX_SWEEP_SECONDS": "2",
+        "GRIDLINE_OUTBOX_RECLAIM_MINUTES": "1",
         "GRIDLINE_MANAGEMENT_EMAILS": "board@example.com",
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "DJANGO_EMAIL_FILE_PATH": str(tmp_path / "mail"),
@@ -152,7 +155,7 @@ def test_killed_worker_neither_loses_nor_repeats_a_step(redis, tmp_path):
         worker = start_worker(env, log)
         assert wait_for(lambda: steps_recorded() == expected_steps, timeout=90), log.read_text()
         assert wait_for(
-            lambda: not OutboxMessage.objects.filter(sent_at__isnull=True).exists(), timeout=60
+            lambda: not OutboxMessage.objects.filter(sent_at__isnull=True).exists(), timeout=150
         ), log.read_text()
     finally:
         kill(worker)
