@@ -359,7 +359,7 @@ def test_the_page_has_a_chart_for_each_charted_table_and_polls(client, superviso
     for slug in response.context["board"].charts:
         assert f'data-chart-source="chart-data-{slug}"' in html
         assert f'id="chart-data-{slug}"' in html
-    assert 'hx-trigger="every 15s' in html
+    assert 'data-poll-seconds="15"' in html
 
 
 def test_an_empty_service_shows_empty_tables_and_no_charts(client, supervisor):
