@@ -88,3 +88,12 @@ def scope_queryset(
             return qs.none()
         return qs.filter(Q(**{f"{department_field}_id": user.department_id}))
     return qs.none()
+
+
+# Roles whose work is calling customers back: they see phone numbers in full. Everyone
+# else sees them masked (a crew sees its own order's caller in full: dispatch decides).
+PHONE_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR, Role.HANDLER})
+
+
+def sees_phones(user: User) -> bool:
+    return has_role(user, *PHONE_ROLES)

@@ -3,8 +3,9 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.access import role_permission
+from accounts.access import role_permission, sees_phones
 from accounts.models import Role
+from grid.phones import mask_phone
 from tickets import selectors, services
 from tickets.models import Deadline, Ticket, TimelineEvent
 
@@ -25,6 +26,14 @@ class TicketOutput(serializers.ModelSerializer):
     station_code = serializers.CharField(
         source="station.code", default=None, allow_null=True, read_only=True
     )
+    # In full for the roles that call customers back, masked for the others.
+    caller_phone = serializers.SerializerMethodField()
+
+    def get_caller_phone(self, ticket: Ticket) -> str:
+        request = self.context.get("request")
+        if not ticket.caller_phone or (request is not None and sees_phones(request.user)):
+            return ticket.caller_phone
+        return mask_phone(ticket.caller_phone)
 
     class Meta:
         model = Ticket
@@ -87,7 +96,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(responses=TicketDetailOutput)
     def retrieve(self, request, *args, **kwargs):
         ticket = selectors.ticket_get_for_user(user=request.user, number=kwargs["number"])
-        return Response(TicketDetailOutput(ticket).data)
+        return Response(TicketDetailOutput(ticket, context={"request": request}).data)
 
     @extend_schema(request=UrgeInput, responses={200: TicketDetailOutput, 404: None, 409: None})
     @action(detail=True, methods=["post"])
@@ -98,4 +107,4 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         body.is_valid(raise_exception=True)
         services.ticket_urge(ticket=ticket, actor=request.user, note=body.validated_data["note"])
         ticket = selectors.ticket_get_for_user(user=request.user, number=number)
-        return Response(TicketDetailOutput(ticket).data)
+        return Response(TicketDetailOutput(ticket, context={"request": request}).data)
