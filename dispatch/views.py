@@ -23,6 +23,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.access import has_role, role_required
 from accounts.models import Role, User
 from config.errors import GridlineError, NotPermitted, TransitionNotAllowed
+from config.formatting import duration_text
 from config.htmx import is_htmx_partial
 from dispatch import selectors, services
 from dispatch.forms import QueueFilterForm
@@ -95,13 +96,6 @@ class OrderCard:
     phone: str
     phone_dialable: bool
     hazards: list[str] = field(default_factory=list)
-
-
-def duration_text(seconds: int) -> str:
-    """'1:05:09' or '5:09', as countdown.js writes it."""
-    hours, rest = divmod(abs(seconds), 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
 def countdown_for(order: WorkOrder, now: datetime) -> Countdown | None:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
+from config.formatting import duration_text
 from hotline import selectors
 from hotline.forms import (
     CallFinishForm,
@@ -31,13 +32,6 @@ KIND_TABS = (
     (Kind.OPINION, gettext_lazy("Opinion")),
     (Kind.PRAISE, gettext_lazy("Praise")),
 )
-
-
-def duration_text(seconds: int) -> str:
-    """'1:05:09' or '5:09', as static/js/countdown.js writes it."""
-    hours, rest = divmod(abs(seconds), 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
 def countdown(due_at: datetime, now: datetime) -> dict:

@@ -9,12 +9,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import role_required
 from config.errors import TransitionNotAllowed
+from config.formatting import duration_text
 from config.htmx import is_htmx_partial
 from hotline import selectors, services
 from hotline.forms import CallFinishForm, CallStartForm, UrgeForm
 from hotline.lookup import phone_for_call, phone_in_query
 from hotline.models import Call
-from hotline.views.common import CONSOLE_ROLES, call_context, duration_text
+from hotline.views.common import CONSOLE_ROLES, call_context
 from tickets.selectors import ticket_get_for_user
 
 
