@@ -1,6 +1,9 @@
-"""API plumbing shared by every app: the error shape."""
+"""API plumbing shared by every app: the error shape, pagination, hand-written output."""
+
+from datetime import datetime
 
 from django.http import JsonResponse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.defaults import page_not_found
 from rest_framework import parsers
@@ -10,6 +13,15 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.errors import GridlineError
+
+
+def api_datetime(value: datetime | None) -> str | None:
+    """A datetime as DRF's DateTimeField writes it (ISO 8601 in the current time zone), for
+    the hot reads that build their output by hand instead of through a serializer."""
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:

@@ -31,6 +31,20 @@ def ticket_get_for_user(*, user: User, number: str) -> Ticket:
         raise Http404(_("No such ticket.")) from None
 
 
+def ticket_record_get_for_user(*, user: User, number: str) -> Ticket:
+    """One ticket with its station, deadlines and timeline: what the API returns. Fewer
+    joins than the page's selector: PostgreSQL plans a five-table join longer than it
+    runs it."""
+    qs = scope_queryset(Ticket.objects.select_related("station"), user).prefetch_related(
+        Prefetch("events", queryset=TimelineEvent.objects.select_related("actor")),
+        "deadlines",
+    )
+    try:
+        return qs.get(number=number)
+    except Ticket.DoesNotExist:
+        raise Http404(_("No such ticket.")) from None
+
+
 def notification_unread_count(*, user: User) -> int:
     if not user.is_authenticated:
         return 0

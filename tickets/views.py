@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import has_role, role_required
 from accounts.models import Role
 from config.errors import TransitionNotAllowed
+from config.paging import CappedPaginator
 from tickets import selectors
 from tickets.models import Kind, Ticket
 from tickets.panels import panels_for
@@ -18,6 +19,8 @@ from tickets.services import notifications_mark_read, ticket_urge
 URGE_ROLES = (Role.AGENT, Role.SUPERVISOR)
 
 PAGE_SIZE = 50
+# The list counts and pages through at most the newest 1,000 matches; filters narrow it.
+LIST_CAP = 1000
 
 
 @login_required
@@ -29,7 +32,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         tickets = tickets.filter(status=status)
     if kind in Kind.values:
         tickets = tickets.filter(kind=kind)
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(tickets, PAGE_SIZE, cap=LIST_CAP).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "status": status,
