@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from config.models import ChoiceLabels
+
 
 class Role(models.TextChoices):
     AGENT = "agent", _("Agent")
@@ -13,7 +15,7 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
-class User(AbstractUser):
+class User(ChoiceLabels, AbstractUser):
     """Staff with one role; dispatchers and crews have a station, handlers a department."""
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AGENT)

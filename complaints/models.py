@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from config.models import ChoiceLabels
 from tickets.models import Ticket
 
 
@@ -67,7 +68,7 @@ class CalendarYear(models.Model):
         return str(self.year)
 
 
-class CalendarDay(models.Model):
+class CalendarDay(ChoiceLabels, models.Model):
     """A date unlike its weekday: a public holiday, or a weekend day worked (调休)."""
 
     class Kind(models.TextChoices):
@@ -90,7 +91,7 @@ class CalendarDay(models.Model):
         return f"{self.date} {self.get_kind_display()}"
 
 
-class Complaint(models.Model):
+class Complaint(ChoiceLabels, models.Model):
     """A complaint ticket's own facts (DESIGN §3.5): deadlines, judgement, rectification, reply,
     callbacks. The ticket carries the channel, caller, customer, department and station."""
 
@@ -241,7 +242,7 @@ def callback_target(result: str, *, unreachable_count: int, limit: int) -> str:
     return CALLBACK_TARGETS[result]
 
 
-class ComplaintSummary(models.Model):
+class ComplaintSummary(ChoiceLabels, models.Model):
     """One period's complaint numbers for management (DESIGN §3.5); one per period, rebuilt
     in place, so the history of summaries is the table itself."""
 

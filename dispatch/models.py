@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from config.models import ChoiceLabels
 from grid.models import Station
 
 
@@ -81,7 +82,7 @@ class CauseCode(models.Model):
         return gettext(self.name)
 
 
-class WorkOrder(models.Model):
+class WorkOrder(ChoiceLabels, models.Model):
     """The crew's unit of field work (抢修单), dispatched to one supply station.
 
     It serves one repair ticket, or an incident: the repairs app links an

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from config.models import ChoiceLabels
+
 
 class AreaType(models.TextChoices):
     URBAN = "urban", _("Urban")
@@ -107,7 +109,7 @@ class CustomerPhone(models.Model):
         return self.number
 
 
-class Premise(models.Model):
+class Premise(ChoiceLabels, models.Model):
     """A service point (用电地址/计量点): an address with a meter, on one transformer."""
 
     meter_no = models.CharField(_("meter number"), max_length=32, unique=True)

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from config.models import ChoiceLabels
 from grid.models import Customer
 from tickets.models import Ticket
 
@@ -68,7 +69,7 @@ class Article(models.Model):
 # --- Calls --------------------------------------------------------------------------------
 
 
-class Call(models.Model):
+class Call(ChoiceLabels, models.Model):
     """One call taken at the console: who called, which agent, when, why and what came of it.
 
     It starts when the agent opens the caller and ends when the agent finishes it;
@@ -151,7 +152,7 @@ class Call(models.Model):
         return int((self.ended_at - self.started_at).total_seconds())
 
 
-class CallTicket(models.Model):
+class CallTicket(ChoiceLabels, models.Model):
     """A ticket a call created or urged."""
 
     class Action(models.TextChoices):
@@ -213,7 +214,7 @@ class Consultation(models.Model):
         return str(self.ticket_id)
 
 
-class ServiceRequest(models.Model):
+class ServiceRequest(ChoiceLabels, models.Model):
     """A request for a business service, replied to within the service-request deadline."""
 
     class Type(models.TextChoices):

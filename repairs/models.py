@@ -4,13 +4,14 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from config.models import ChoiceLabels
 from dispatch.models import CauseCode, WorkOrder
 from grid.models import Feeder, Station, Transformer
 from repairs.triage import Breaker, FaultSide, Hazard, Outcome, Scope
 from tickets.models import Ticket
 
 
-class OutageNotice(models.Model):
+class OutageNotice(ChoiceLabels, models.Model):
     """An announced outage or supply restriction on feeders and/or transformers (DESIGN §3.4)."""
 
     class Kind(models.TextChoices):
@@ -78,7 +79,7 @@ class OutageNotice(models.Model):
         return reverse("repairs:notice_edit", kwargs={"pk": self.pk})
 
 
-class Incident(models.Model):
+class Incident(ChoiceLabels, models.Model):
     """One outage that many repair calls report (DESIGN §3.3), on a transformer or a feeder."""
 
     class Level(models.TextChoices):
@@ -185,7 +186,7 @@ class CallbackResult(models.TextChoices):
     UNREACHABLE = "unreachable", _("Unreachable")
 
 
-class Repair(models.Model):
+class Repair(ChoiceLabels, models.Model):
     """The triage of a repair ticket: the caller's answers, the outcome and its deadlines."""
 
     ticket = models.OneToOneField(

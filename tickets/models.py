@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from config.models import ChoiceLabels
 from grid.models import Customer, Department, Premise, Station
 
 
@@ -53,7 +54,7 @@ PRIORITY_ORDER: Final[list[str]] = [
 ]
 
 
-class Ticket(models.Model):
+class Ticket(ChoiceLabels, models.Model):
     """One customer request of one kind, with number, status, priority, deadlines and timeline."""
 
     class Status(models.TextChoices):
@@ -303,7 +304,7 @@ class TicketCounter(models.Model):
         return f"{self.prefix}{self.day:%Y%m%d}: {self.value}"
 
 
-class OutboxMessage(models.Model):
+class OutboxMessage(ChoiceLabels, models.Model):
     """A message to send, written in the transaction of the event it reports (DESIGN §3.6).
 
     A worker claims unsent rows one by one (compare-and-set on `claimed_at`) and
@@ -353,7 +354,7 @@ class OutboxMessage(models.Model):
         return f"{self.channel} to {self.recipient}: {self.subject or self.body[:40]}"
 
 
-class Deadline(models.Model):
+class Deadline(ChoiceLabels, models.Model):
     """One promise on a ticket (DESIGN §3.6), watched until it is met or the ticket ends.
 
     The escalation ladder runs on `next_step_at`: the scan claims rows whose
@@ -425,7 +426,7 @@ class Deadline(models.Model):
         return None if self.met_at is None else self.met_at <= self.due_at
 
 
-class DeadlineStep(models.Model):
+class DeadlineStep(ChoiceLabels, models.Model):
     """One escalation step of one deadline; the unique pair makes a second claim impossible."""
 
     class Step(models.TextChoices):

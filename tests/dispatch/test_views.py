@@ -484,8 +484,9 @@ def test_queue_query_count_does_not_grow_with_the_orders(
     CrewFactory(station=station_north)
     client.force_login(dispatcher_north)
 
-    # Session, user, count, page of orders, crews of the stations, the station name, the bell.
-    with django_assert_max_num_queries(7):
+    # Session, user, count, page of orders (with their stations, crews and causes), crews of
+    # the stations, the station name, the bell.
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("dispatch:queue"))
 
     assert len(response.context["rows"]) == n
@@ -500,8 +501,9 @@ def test_supervisor_queue_query_count_does_not_grow_with_the_orders(
     work_order_create(station=station_south)
     client.force_login(supervisor)
 
-    # Session, user, count, page of orders, crews of the stations, the station filter, the bell.
-    with django_assert_max_num_queries(7):
+    # Session, user, count, page of orders (with their stations, crews and causes), crews of
+    # the stations, the station filter, the bell.
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("dispatch:queue"))
 
     assert len(response.context["rows"]) == n + 1
@@ -515,8 +517,8 @@ def test_crew_list_query_count_does_not_grow_with_the_orders(
     make_orders(station_north, crew_of_north, dispatcher_north, n)
     client.force_login(crew_north)
 
-    # Session, user, crew membership, orders, the bell.
-    with django_assert_max_num_queries(5):
+    # Session, user, crew membership, orders (with their stations, crews, causes), the bell.
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("dispatch:crew"))
 
     assert len(response.context["cards"]) == n
