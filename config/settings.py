@@ -409,6 +409,9 @@ GRIDLINE_OUTBOX_MAX_ATTEMPTS = env_int("GRIDLINE_OUTBOX_MAX_ATTEMPTS", 8, minimu
 # trends recounts the last RECENT days every REFRESH seconds and the last SETTLE days nightly
 # (complaints are judged and called back weeks after they arrive).
 GRIDLINE_DASHBOARD_POLL_SECONDS = env_int("GRIDLINE_DASHBOARD_POLL_SECONDS", 15, minimum=5)
+# The dashboard's panels are counted at most this often per station, period and language,
+# however many screens poll them (0: on every request).
+GRIDLINE_DASHBOARD_CACHE_SECONDS = env_int("GRIDLINE_DASHBOARD_CACHE_SECONDS", 10, minimum=0)
 GRIDLINE_DASHBOARD_MAX_RANGE_DAYS = env_int("GRIDLINE_DASHBOARD_MAX_RANGE_DAYS", 366, minimum=31)
 GRIDLINE_ROLLUP_REFRESH_SECONDS = env_int("GRIDLINE_ROLLUP_REFRESH_SECONDS", 300, minimum=10)
 GRIDLINE_ROLLUP_RECENT_DAYS = env_int("GRIDLINE_ROLLUP_RECENT_DAYS", 3, minimum=1)

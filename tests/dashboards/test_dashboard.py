@@ -387,7 +387,8 @@ def test_the_htmx_refresh_gets_the_panels_alone(client, supervisor, service_day)
     assert "HX-Request" in response["Vary"]
 
 
-def test_the_refresh_shows_a_ticket_recorded_since(client, supervisor, service_day):
+def test_the_refresh_shows_a_ticket_recorded_since(client, supervisor, service_day, settings):
+    settings.GRIDLINE_DASHBOARD_CACHE_SECONDS = 0  # counted on every request
     before = board_of(client, supervisor).tiles[1].value
     ticket_create(
         kind="repair",
@@ -398,6 +399,31 @@ def test_the_refresh_shows_a_ticket_recorded_since(client, supervisor, service_d
     after = board_of(client, supervisor).tiles[1].value
 
     assert (before, after) == ("11", "12")
+
+
+def test_screens_polling_together_share_one_count_for_the_cache_time(
+    client, supervisor, manager, service_day, django_assert_max_num_queries
+):
+    """Every supervisor's screen polls every 15 s: within GRIDLINE_DASHBOARD_CACHE_SECONDS
+    (10 s) of a count they all get it, and the next poll after that counts again."""
+    first = board_of(client, supervisor).tiles[1].value
+    ticket_create(
+        kind="repair",
+        premise=PremiseFactory(transformer__feeder__station=service_day.north),
+        now=NOW - timedelta(minutes=1),
+    )
+    client.force_login(manager)
+
+    with time_machine.travel(NOW + timedelta(seconds=9), tick=False):
+        with django_assert_max_num_queries(4):  # session, user, the station list
+            shared = client.get(reverse("dashboards:dashboard"))
+        with time_machine.travel(NOW + timedelta(seconds=11), tick=False):
+            later = client.get(reverse("dashboards:dashboard"))
+
+    assert first == "11"
+    assert f'<span class="kpi-value">{first}</span>' in shared.text
+    assert "board" not in shared.context
+    assert later.context["board"].tiles[1].value == "12"
 
 
 def test_bad_filters_fall_back_and_say_so(client, supervisor, service_day):
