@@ -16,10 +16,12 @@ import io
 import os
 import pstats
 import random
+import shutil
 import sys
 import time
 from pathlib import Path
 
+from bench.load import temp_dir
 from bench.run import environment
 
 
@@ -39,8 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if "bench" not in os.environ.get("DATABASE_URL", ""):
         raise SystemExit("Point DATABASE_URL at the database a bench run filled.")
-    var_dir = Path("/tmp/gridline-bench-profile")
-    var_dir.mkdir(exist_ok=True)
+    var_dir = temp_dir()  # collected static files (the pages' manifest), logs
     env = environment(argparse.Namespace(redis_url=args.redis_url), var_dir)
     os.environ.update(env)
     import django
@@ -48,15 +49,21 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     from django.core.management import call_command
 
-    if not (var_dir / "static" / "staticfiles.json").exists():
+    try:
         call_command("collectstatic", interactive=False, verbosity=0)
+        _profile(args)
+    finally:
+        shutil.rmtree(var_dir, ignore_errors=True)
+    return 0
+
+
+def _profile(args: argparse.Namespace) -> None:
     from bench.scenarios import SCENARIOS
 
     wanted = [s for s in SCENARIOS if not args.scenarios or s.key in args.scenarios]
     fx = stored_fixtures(random.Random(args.seed))
     for scenario in wanted:
         profile_one(scenario, scenario.build(fx, random.Random(args.seed)), args)
-    return 0
 
 
 def stored_fixtures(rng: random.Random):

@@ -71,8 +71,18 @@ def test_quick_benchmark_measures_every_scenario_without_server_errors(tmp_path)
             timeout=600,
             check=False,
         )
+        # The profiler reads the same data (bench/profile.py): a few requests of two scenarios.
+        profiled = subprocess.run(
+            [sys.executable, "-m", "bench.profile", "ticket_detail", "ticket_list",
+             "--requests", "3", "--depth", "5"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
     finally:
         _drop(config)
+
+    assert profiled.returncode == 0, profiled.stdout[-4000:] + profiled.stderr[-4000:]
+    assert "=== ticket_detail" in profiled.stdout
+    assert "(status 200," in profiled.stdout
 
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
     result = json.loads(figures.read_text())
