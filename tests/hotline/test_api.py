@@ -53,6 +53,24 @@ def test_contract_customer_with_premises_and_open_tickets(api, agent, customer, 
     assert ticket["created_at"].endswith("+08:00")
 
 
+def test_the_output_is_what_the_serializer_documents(api, agent, customer, home, open_repair):
+    """The list writes its output by hand, for speed; it must stay what CustomerOutput says."""
+    from hotline import selectors
+    from hotline.api import CustomerOutput
+
+    PremiseFactory(customer=customer)
+    api.force_authenticate(agent)
+
+    body = api.get(URL, {"phone": "13800138000"}).json()
+
+    documented = CustomerOutput(
+        selectors.customer_list_for_api(phone="13800138000"), many=True
+    ).data
+    assert body["results"] == documented
+    assert len(documented[0]["premises"]) == 2
+    assert documented[0]["open_tickets"][0]["deadlines"]
+
+
 @pytest.mark.parametrize(
     "query",
     [
