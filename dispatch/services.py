@@ -64,7 +64,8 @@ def crew_of(user: User) -> Crew | None:
     return membership.crew if membership is not None else None
 
 
-@transaction.atomic
+# No savepoint when nested: it only inserts, and a failure fails the caller's transaction.
+@transaction.atomic(savepoint=False)
 def work_order_create(
     *,
     station: Station,

@@ -74,7 +74,8 @@ def timeline_record(
     )
 
 
-@transaction.atomic
+# No savepoint when nested: it only inserts, and a failure fails the caller's transaction.
+@transaction.atomic(savepoint=False)
 def ticket_create(
     *,
     kind: str,
