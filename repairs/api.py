@@ -14,8 +14,7 @@ from accounts.models import Role
 from config.api import JSONParser
 from dispatch.models import CauseCode
 from grid.models import Premise
-from grid.phones import normalise_phone
-from grid.selectors import premise_get_by_meter
+from repairs.inputs import DESCRIPTION_MAX_LENGTH, repair_input_parse, triage_input_parse
 from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident, OutageNotice
 from repairs.selectors import (
     incident_get_for_user,
@@ -41,16 +40,14 @@ from repairs.triage import (
     Hazard,
     Outcome,
     Scope,
-    TriageInputInvalid,
     decide,
-    parse_answers,
 )
 from tickets import idempotency
 from tickets.idempotency import idempotent
 
 
 class TriageInput(serializers.Serializer):
-    """Documents the body; `parse_answers` validates it, the same way the browser form does."""
+    """Documents the body; repairs.inputs validates it, the same way as the browser form's."""
 
     meter_no = serializers.CharField()
     scope = serializers.ChoiceField(Scope.choices, default=Scope.UNKNOWN)
@@ -100,27 +97,6 @@ class TriageOutput(serializers.Serializer):
     incident = IncidentFactOutput(allow_null=True)
 
 
-def triage_input_parse(data: object) -> tuple[Premise, Answers]:
-    """The premise and the answers, or TriageInputInvalid naming every bad field at once."""
-    errors: dict[str, list[str]] = {}
-    answers = None
-    try:
-        answers = parse_answers(data)
-    except TriageInputInvalid as exc:
-        errors.update(exc.errors)
-    meter_no = data.get("meter_no") if isinstance(data, dict) else None
-    premise = None
-    if not isinstance(meter_no, str) or not meter_no.strip() or "\x00" in meter_no:
-        errors["meter_no"] = [_("Give the meter number of the premise without power.")]
-    else:
-        premise = premise_get_by_meter(meter_no=meter_no.strip())
-        if premise is None:
-            errors["meter_no"] = [_("No premise has meter number %(meter)s.") % {"meter": meter_no}]
-    if errors:
-        raise TriageInputInvalid(errors)
-    return premise, answers
-
-
 def triage_output(*, premise: Premise, answers: Answers, decision: Decision) -> dict:
     return TriageOutput(
         {
@@ -167,9 +143,6 @@ class TriageView(APIView):
         return Response(triage_output(premise=premise, answers=answers, decision=decision))
 
 
-DESCRIPTION_MAX_LENGTH = 2000
-
-
 class RepairInput(TriageInput):
     caller_phone = serializers.CharField(required=False, allow_blank=True, default="")
     description = serializers.CharField(
@@ -185,37 +158,6 @@ class RepairOutput(serializers.Serializer):
     arrive_by = serializers.DateTimeField(allow_null=True)
     incident = serializers.IntegerField(allow_null=True)
     work_order = serializers.IntegerField(allow_null=True)
-
-
-def repair_input_parse(data: object) -> tuple[Premise, Answers, str, str]:
-    """Premise, answers, caller phone and description; every bad field reported at once."""
-    errors: dict[str, list[str]] = {}
-    premise = answers = None
-    try:
-        premise, answers = triage_input_parse(data)
-    except TriageInputInvalid as exc:
-        errors.update(exc.errors)
-    data = data if isinstance(data, dict) else {}
-    phone = data.get("caller_phone") or ""
-    if isinstance(phone, str):
-        phone = phone.strip()
-    if not isinstance(phone, str):
-        errors["caller_phone"] = [_("Give the caller's phone as text.")]
-    elif phone:
-        try:
-            phone = normalise_phone(phone)
-        except ValueError:
-            errors["caller_phone"] = [_("%(phone)s is not a phone number.") % {"phone": phone}]
-    description = data.get("description") or ""
-    if not isinstance(description, str) or "\x00" in description:
-        errors["description"] = [_("Give the description as text.")]
-    elif len(description) > DESCRIPTION_MAX_LENGTH:
-        errors["description"] = [
-            _("Keep the description under %(n)d characters.") % {"n": DESCRIPTION_MAX_LENGTH}
-        ]
-    if errors:
-        raise TriageInputInvalid(errors)
-    return premise, answers, phone, description.strip()
 
 
 class RepairCreateView(APIView):

@@ -1,6 +1,6 @@
 """The triage wizard's form data: the browser's QueryDict in the shape the API parsers take.
 
-Validation is not repeated here: `repairs.api.repair_input_parse` (and the
+Validation is not repeated here: `repairs.inputs.repair_input_parse` (and the
 `parse_answers` it calls) is the one place that decides what is a valid answer,
 for the API and the browser alike.
 """

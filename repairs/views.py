@@ -17,7 +17,6 @@ from config.errors import FieldErrors, TransitionNotAllowed
 from config.htmx import is_htmx_partial
 from grid.selectors import premise_get_by_meter
 from repairs import deadlines, selectors
-from repairs.api import repair_input_parse, triage_input_parse
 from repairs.forms import (
     error_list,
     notice_form_data,
@@ -25,6 +24,7 @@ from repairs.forms import (
     repair_form_data,
     repair_form_initial,
 )
+from repairs.inputs import repair_input_parse, triage_input_parse
 from repairs.models import Incident, OutageNotice
 from repairs.selectors import premise_facts
 from repairs.services import (
