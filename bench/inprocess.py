@@ -3,6 +3,8 @@ pages exist yet, and the deadline scan with the clock passed in."""
 
 import random
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -127,6 +129,23 @@ def available(scenario: Scenario, request: Request) -> tuple[bool, str]:
     return True, ""
 
 
+@contextmanager
+def sql_timed() -> Iterator[list[tuple[float, str]]]:
+    """Each SQL statement run inside, with its milliseconds (the debug log keeps whole
+    milliseconds only; this times to the microsecond)."""
+    timed: list[tuple[float, str]] = []
+
+    def timer(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timed.append(((time.perf_counter() - started) * 1000, sql))
+
+    with connection.execute_wrapper(timer):
+        yield timed
+
+
 @dataclass
 class QueryCount:
     queries: int
@@ -143,17 +162,7 @@ def count_queries(request: Request, repeat: int = 3) -> QueryCount:
     fastest of `repeat` timings of it. A POST records a new repair each time."""
     client = _client_for(request)
     _call(client, request)
-    timed: list[tuple[float, str]] = []
-
-    def timer(execute, sql, params, many, context):
-        # The debug log keeps milliseconds only; time each statement here to the microsecond.
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            timed.append(((time.perf_counter() - started) * 1000, sql))
-
-    with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
+    with CaptureQueriesContext(connection) as captured, sql_timed() as timed:
         response = _call(client, request)
     # Read now: captured_queries reads the connection's log, which the next request clears.
     queries = len(captured.captured_queries)

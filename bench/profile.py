@@ -123,22 +123,14 @@ def wsgi_call(handler, request) -> int:
 
 def profile_one(scenario, requests: list, args: argparse.Namespace) -> None:
     from django.core.wsgi import get_wsgi_application
-    from django.db import connection
     from pyinstrument import Profiler
+
+    from bench.inprocess import sql_timed
 
     handler = get_wsgi_application()
     for request in requests[:5]:  # warm per-process caches (templates, URL resolver, ...)
         wsgi_call(handler, request)
-    timed: list[tuple[float, str]] = []
-
-    def timer(execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            timed.append(((time.perf_counter() - started) * 1000, sql))
-
-    with connection.execute_wrapper(timer):
+    with sql_timed() as timed:
         status = wsgi_call(handler, requests[5 % len(requests)])
     cpu, wall = [], []
     for i in range(args.requests):  # timed without a profiler attached

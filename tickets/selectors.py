@@ -16,28 +16,23 @@ def ticket_list_for_user(*, user: User) -> QuerySet[Ticket]:
 
 
 def ticket_get_for_user(*, user: User, number: str) -> Ticket:
-    """One ticket with its timeline and deadlines; Http404 when it is outside the user's scope."""
-    qs = (
-        ticket_list_for_user(user=user)
-        .select_related("premise", "department")
-        .prefetch_related(
-            Prefetch("events", queryset=TimelineEvent.objects.select_related("actor")),
-            "deadlines",
-        )
-    )
-    try:
-        return qs.get(number=number)
-    except Ticket.DoesNotExist:
-        raise Http404(_("No such ticket.")) from None
+    """One ticket with all the page shows; Http404 when it is outside the user's scope."""
+    qs = ticket_list_for_user(user=user).select_related("premise", "department")
+    return _with_timeline_get(qs, number)
 
 
 def ticket_record_get_for_user(*, user: User, number: str) -> Ticket:
     """One ticket with its station, deadlines and timeline: what the API returns. Fewer
     joins than the page's selector: PostgreSQL plans a five-table join longer than it
     runs it."""
-    qs = scope_queryset(Ticket.objects.select_related("station"), user).prefetch_related(
-        Prefetch("events", queryset=TimelineEvent.objects.select_related("actor")),
-        "deadlines",
+    return _with_timeline_get(
+        scope_queryset(Ticket.objects.select_related("station"), user), number
+    )
+
+
+def _with_timeline_get(qs: QuerySet[Ticket], number: str) -> Ticket:
+    qs = qs.prefetch_related(
+        Prefetch("events", queryset=TimelineEvent.objects.select_related("actor")), "deadlines"
     )
     try:
         return qs.get(number=number)
