@@ -27,7 +27,7 @@ from bench.run import environment
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("scenarios", nargs="*", help="scenario keys (default: all)")
+    p.add_argument("scenarios", nargs="*", help="scenario keys, or floor (default: all)")
     p.add_argument("--requests", type=int, default=200, help="profiled requests per scenario")
     p.add_argument("--html", type=Path, help="also write an HTML profile per scenario here")
     p.add_argument("--redis-url", help="run against this Redis (sessions and cache as deployed)")
@@ -58,9 +58,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _profile(args: argparse.Namespace) -> None:
-    from bench.scenarios import SCENARIOS
+    from bench.scenarios import FLOOR, SCENARIOS
 
-    wanted = [s for s in SCENARIOS if not args.scenarios or s.key in args.scenarios]
+    wanted = [s for s in [FLOOR, *SCENARIOS] if not args.scenarios or s.key in args.scenarios]
     fx = stored_fixtures(random.Random(args.seed))
     for scenario in wanted:
         profile_one(scenario, scenario.build(fx, random.Random(args.seed)), args)
