@@ -12,6 +12,10 @@ from bench.load import RateResult
 from bench.scenarios import Scenario
 from bench.storm import StormResult
 
+PROFILES = (
+    "Where the time goes in each request, what was changed for it and what stands in the way "
+    "of the targets: [bench/PROFILES.md](PROFILES.md) (`python -m bench.profile`)."
+)
 CAVEAT = (
     "Absolute figures on this shared 2-core machine drift (other engineers run test suites on "
     "it at the same time, and PostgreSQL, gunicorn and wrk share the same two cores), so each "
@@ -312,7 +316,7 @@ def render(facts: Facts, median: Callable) -> str:
         lines += [f"- {r['label']}: {r['max_sql_ms']:.0f} ms: `{r['slowest_sql']}`" for r in slow]
     if facts.logged_errors:
         lines += ["", f"**Server errors logged:** {len(facts.logged_errors)}"]
-    lines += ["", f"_{CAVEAT}_"]
+    lines += ["", f"_{CAVEAT}_", "", PROFILES]
     return "\n".join(lines)
 
 

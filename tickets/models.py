@@ -135,12 +135,8 @@ class Ticket(ChoiceLabels, models.Model):
             models.Index(fields=["kind", "status", "-created_at"], name="ticket_kind_status"),
             # The dashboard's "today, by kind".
             models.Index(fields=["kind", "created_at"], name="ticket_kind_created"),
-            # The ticket list filtered to open work, newest first.
-            models.Index(
-                fields=["-created_at"],
-                condition=models.Q(status__in=["open", "in_progress"]),
-                name="ticket_open_recent",
-            ),
+            # The ticket list filtered by status, newest first (its page and its capped count).
+            models.Index(fields=["status", "-created_at", "-id"], name="ticket_status_recent"),
         ]
 
     def __str__(self) -> str:
