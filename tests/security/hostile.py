@@ -17,6 +17,7 @@ from complaints.services import (
     complaint_reply,
 )
 from dispatch.services import crew_member_set, work_order_act
+from grid.importer import REQUIRED_COLUMNS
 from grid.models import Customer, Premise
 from grid.services import grid_import
 from hotline.models import Call
@@ -38,18 +39,6 @@ PAYLOADS = {
 FORMULAS = ['=HYPERLINK("http://x","y")', "+1+1", "-2", "@SUM(1)"]
 
 CALLER_PHONE = "13912345678"
-GRID_COLUMNS = [
-    "station_code",
-    "station_name",
-    "feeder_code",
-    "transformer_code",
-    "area_type",
-    "account_no",
-    "customer_name",
-    "phone",
-    "address",
-    "meter_no",
-]
 
 
 @dataclass
@@ -75,7 +64,7 @@ def build_hostile(payload: str) -> HostileWorld:
     now = timezone.now()
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(GRID_COLUMNS)
+    writer.writerow(REQUIRED_COLUMNS)
     writer.writerow(
         [
             "N01",
