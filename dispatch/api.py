@@ -31,7 +31,7 @@ from accounts.access import role_permission
 from accounts.models import Role
 from config.api import api_datetime
 from dispatch import selectors, services
-from dispatch.models import CauseCode, Crew, WorkOrder
+from dispatch.models import WORK_ORDER_TRANSITIONS, CauseCode, Crew, WorkOrder
 from grid.phones import mask_phone
 
 # --- Output -------------------------------------------------------------------
@@ -104,6 +104,10 @@ class WorkOrderOutput(serializers.ModelSerializer):
         return mask_phone(phone)
 
 
+# The order's timestamps: its creation, then the one each step stamps.
+STAMPS = ("created_at", *(step.stamp for step in WORK_ORDER_TRANSITIONS.values()))
+
+
 def work_order_data(order: WorkOrder, *, user) -> dict[str, Any]:
     """WorkOrderOutput's fields, written by hand: the list is the stations' hottest read and
     a ModelSerializer builds its fields anew per row (tests/dispatch/test_api.py holds the
@@ -132,13 +136,8 @@ def work_order_data(order: WorkOrder, *, user) -> dict[str, Any]:
         "return_reason": order.return_reason,
         "caller_phone": phone,
         "customer_name": ticket.customer.name if ticket and ticket.customer_id else "",
-        **{f"{step}_at": api_datetime(getattr(order, f"{step}_at")) for step in STEP_STAMPS},
+        **{stamp: api_datetime(getattr(order, stamp)) for stamp in STAMPS},
     }
-
-
-# The stamps, in WorkOrderOutput's order.
-STEP_STAMPS = ("created", "assigned", "accepted", "departed", "arrived", "completed", "returned",
-               "cancelled")  # fmt: skip
 
 
 # --- Input (one small serializer per step that takes data) --------------------
