@@ -5,9 +5,11 @@
 
 Each request goes through Django's WSGI handler with production settings (DEBUG off, as
 gunicorn runs it), without the test client's template instrumentation. It prints, per
-scenario, the queries and milliseconds of one request (wall and this process's CPU, the
-fastest of the timed ones) and a pyinstrument profile of them all. It writes only what the
-requests themselves write (POST /repairs/ records repairs) and the sessions it signs in.
+scenario, the SQL of one request with each statement's milliseconds, the median wall and
+CPU time of a request, a pyinstrument tree, cProfile's functions by self time and the Python
+function calls per request (the figure that does not drift with the machine's load). It
+writes only what the requests themselves write (POST /repairs/ records repairs) and the
+sessions it signs in.
 """
 
 import argparse
@@ -30,7 +32,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("scenarios", nargs="*", help="scenario keys, or floor (default: all)")
     p.add_argument("--requests", type=int, default=200, help="profiled requests per scenario")
     p.add_argument("--html", type=Path, help="also write an HTML profile per scenario here")
-    p.add_argument("--redis-url", help="run against this Redis (sessions and cache as deployed)")
+    p.add_argument("--redis-url", help="use this Redis as broker and cache, as deployed")
     p.add_argument("--seed", type=int, default=20261126)
     p.add_argument("--all", action="store_true", help="show library frames in the profile")
     p.add_argument("--depth", type=int, default=40, help="lines of the printed profile")
