@@ -19,8 +19,8 @@ class User(ChoiceLabels, AbstractUser):
     """Staff with one role; dispatchers and crews have a station, handlers a department."""
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AGENT)
-    # String references: grid sits above accounts but never refers back, so
-    # the migration graph stays acyclic.
+    # String references keep the models import-free of grid; grid, below accounts, never
+    # refers to a user.
     station = models.ForeignKey(
         "grid.Station",
         verbose_name=_("supply station"),

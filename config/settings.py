@@ -57,9 +57,10 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_celery_beat",
-    # Gridline, bottom up (DESIGN.md §4): an app imports only from apps above it here.
-    "accounts",
+    # Gridline, bottom up (docs/architecture.md): an app imports only from the apps listed
+    # before it here; tests/test_app_order.py holds the order.
     "grid",
+    "accounts",
     "tickets",
     "dispatch",
     "repairs",
