@@ -14,7 +14,7 @@ with the ticket's table, so lists, urges and the deadline watch see one ticket l
 An unsatisfied callback reopens the ticket (resolved → in_progress) with the complaint.
 """
 
-from typing import Final, NamedTuple
+from typing import Final
 
 from django.conf import settings
 from django.db import models
@@ -24,6 +24,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from config.models import ChoiceLabels
+from config.transitions import Transition, TransitionTable, allowed_actions
 from tickets.models import Ticket
 
 
@@ -194,7 +195,7 @@ class Complaint(ChoiceLabels, models.Model):
 
     def allowed_actions(self) -> list[str]:
         """Actions the state allows now; services re-check under the row lock."""
-        return [name for name, t in COMPLAINT_TRANSITIONS.items() if self.status in t.sources]
+        return allowed_actions(COMPLAINT_TRANSITIONS, self.status)
 
     @property
     def due_name(self) -> str:
@@ -207,13 +208,8 @@ class Complaint(ChoiceLabels, models.Model):
         return self.due_at is not None and self.due_at < now
 
 
-class Transition(NamedTuple):
-    sources: frozenset[str]
-    target: str
-
-
 _C = Complaint.Status
-COMPLAINT_TRANSITIONS: Final[dict[str, Transition]] = {
+COMPLAINT_TRANSITIONS: Final[TransitionTable] = {
     # action      allowed from                                  to
     "contact":  Transition(frozenset({_C.RECEIVED}),              _C.CONTACTED),
     # Judging again before rectification starts hands it to another department.

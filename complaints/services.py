@@ -21,7 +21,9 @@ from complaints import notices, selectors
 from complaints.deadlines import complaint_deadlines, reply_by
 from complaints.models import COMPLAINT_TRANSITIONS, Category, Complaint, callback_target
 from config.errors import FieldErrors, NotPermitted, TransitionNotAllowed
+from config.transitions import transition_check
 from grid.models import Department, Station
+from tickets.locks import row_for_update
 from tickets.models import Deadline, Kind, Priority, Ticket, TimelineEvent
 from tickets.services import (
     deadline_meet,
@@ -201,7 +203,7 @@ def complaint_judge(
         raise FieldErrors(errors)
     with transaction.atomic():
         complaint, old = _lock(complaint=complaint, action="judge", actor=actor)
-        ticket = Ticket.objects.select_for_update().get(pk=complaint.pk)
+        ticket = row_for_update(Ticket.objects, complaint.pk)
         ticket.department = department
         fields = ["department", "updated_at"]
         if station is not None:
@@ -390,18 +392,17 @@ def _lock(*, complaint: Complaint, action: str, actor: User) -> tuple[Complaint,
     The caller's copy may be stale: another agent may be calling the customer back at
     this very moment, or the supervisor handing the complaint to another department.
     """
-    locked = (
-        Complaint.objects.select_for_update(of=("self",))
-        .select_related("ticket", "category")
-        .get(pk=complaint.pk)
-    )
+    locked = row_for_update(Complaint.objects.select_related("ticket", "category"), complaint.pk)
     complaint_action_check(user=actor, complaint=locked, action=action)
-    if locked.status not in COMPLAINT_TRANSITIONS[action].sources:
-        raise TransitionNotAllowed(
+    transition_check(
+        COMPLAINT_TRANSITIONS,
+        action=action,
+        status=locked.status,
+        refusal=lambda: (
             _("Complaint %(number)s is %(status)s: this step is not possible now.")
-            % {"number": locked.ticket.number, "status": locked.get_status_display()},
-            field="action",
-        )
+            % {"number": locked.ticket.number, "status": locked.get_status_display()}
+        ),
+    )
     return locked, locked.status
 
 

@@ -1,4 +1,4 @@
-from typing import Final, NamedTuple
+from typing import Final
 
 from django.conf import settings
 from django.db import models
@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from config.models import ChoiceLabels
+from config.transitions import Transition, TransitionTable, allowed_actions
 from grid.models import Station
 
 
@@ -185,7 +186,7 @@ class WorkOrder(ChoiceLabels, models.Model):
 
     def allowed_actions(self) -> list[str]:
         """Actions the state allows now; services re-check under the row lock."""
-        return [n for n, t in WORK_ORDER_TRANSITIONS.items() if self.status in t.sources]
+        return allowed_actions(WORK_ORDER_TRANSITIONS, self.status)
 
     @property
     def hazard_labels(self) -> list[str]:
@@ -197,18 +198,11 @@ class WorkOrder(ChoiceLabels, models.Model):
         return CREW_NEXT_STEP.get(self.status)
 
 
-class Transition(NamedTuple):
-    sources: frozenset[str]
-    target: str
-    # The timestamp field the step stamps.
-    stamp: str
-
-
 _W = WorkOrder.Status
 OPEN_WORK_ORDER_STATUSES: Final[frozenset[str]] = frozenset(
     {_W.PENDING, _W.ASSIGNED, _W.ACCEPTED, _W.EN_ROUTE, _W.ON_SITE, _W.RETURNED}
 )
-WORK_ORDER_TRANSITIONS: Final[dict[str, Transition]] = {
+WORK_ORDER_TRANSITIONS: Final[TransitionTable] = {
     # action      allowed from                                          to            stamps
     # (Re)assigning is allowed until the crew is on site: a dispatcher moves
     # an order to a nearer crew, and the new crew accepts afresh.

@@ -1,4 +1,4 @@
-from typing import Final, NamedTuple
+from typing import Final
 
 from django.conf import settings
 from django.db import models
@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from config.models import ChoiceLabels
+from config.transitions import Transition, TransitionTable, allowed_actions
 from grid.models import Customer, Department, Premise, Station
 
 
@@ -151,17 +152,12 @@ class Ticket(ChoiceLabels, models.Model):
 
     def allowed_actions(self) -> list[str]:
         """Actions the UI may offer now; services still re-check under the row lock."""
-        return [name for name, t in TICKET_TRANSITIONS.items() if self.status in t.sources]
-
-
-class Transition(NamedTuple):
-    sources: frozenset[str]
-    target: str
+        return allowed_actions(TICKET_TRANSITIONS, self.status)
 
 
 _S = Ticket.Status
 OPEN_STATUSES: Final[frozenset[str]] = frozenset({_S.OPEN, _S.IN_PROGRESS})
-TICKET_TRANSITIONS: Final[dict[str, Transition]] = {
+TICKET_TRANSITIONS: Final[TransitionTable] = {
     # action     allowed from                                   to
     "start":   Transition(frozenset({_S.OPEN}), _S.IN_PROGRESS),
     "resolve": Transition(frozenset({_S.OPEN, _S.IN_PROGRESS}), _S.RESOLVED),

@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from config.errors import TransitionNotAllowed
+from config.transitions import transition_check
 from grid.models import Customer, Premise
 from tickets.escalation import first_step
+from tickets.locks import row_for_update, rows_for_update
 from tickets.models import (
     NUMBER_PREFIX,
     OPEN_STATUSES,
@@ -121,16 +123,19 @@ def _apply_transition(
     data: dict[str, Any] | None = None,
 ) -> tuple[Ticket, TimelineEvent]:
     """Lock, guard, mutate, record. Call inside a transaction."""
-    transition = TICKET_TRANSITIONS[action]
     # Re-read under a row lock: the caller's copy may be stale, and another
     # agent or crew may act on this ticket at the same moment.
-    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    if ticket.status not in transition.sources:
-        raise TransitionNotAllowed(
+    ticket = row_for_update(Ticket.objects, ticket.pk)
+    locked = ticket
+    transition = transition_check(
+        TICKET_TRANSITIONS,
+        action=action,
+        status=ticket.status,
+        refusal=lambda: (
             _("Cannot %(action)s ticket %(number)s: it is %(status)s.")
-            % {"action": action, "number": ticket.number, "status": ticket.get_status_display()},
-            field="action",
-        )
+            % {"action": action, "number": locked.number, "status": locked.get_status_display()}
+        ),
+    )
     old_status = ticket.status
     ticket.status = transition.target
     ticket.updated_at = now
@@ -171,10 +176,6 @@ def ticket_transition(
     now: datetime | None = None,
 ) -> Ticket:
     """Apply one TICKET_TRANSITIONS action; raises TransitionNotAllowed and writes nothing."""
-    if action not in TICKET_TRANSITIONS:
-        raise TransitionNotAllowed(
-            _("Unknown action %(action)s.") % {"action": action}, field="action"
-        )
     with transaction.atomic():
         ticket, _event = _apply_transition(
             ticket=ticket,
@@ -217,12 +218,7 @@ def ticket_resolve_many(
     Call inside a transaction. Returns the ids of the tickets resolved.
     """
     sources = TICKET_TRANSITIONS["resolve"].sources
-    locked = list(
-        tickets.filter(status__in=sources)
-        .select_for_update(of=("self",))
-        .order_by("pk")
-        .values_list("pk", "status")
-    )
+    locked = list(rows_for_update(tickets.filter(status__in=sources)).values_list("pk", "status"))
     ids = [pk for pk, _status in locked]
     Ticket.objects.filter(pk__in=ids).update(
         status=Ticket.Status.RESOLVED, resolved_at=now, updated_at=now
@@ -320,7 +316,7 @@ def ticket_urge(
     at most), and whoever holds it is told. Raises TransitionNotAllowed if the ticket is closed."""
     now = now or timezone.now()
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        ticket = row_for_update(Ticket.objects, ticket.pk)
         if not ticket.is_open:
             raise TransitionNotAllowed(
                 _("Ticket %(number)s is %(status)s: there is nothing to urge.")
