@@ -167,10 +167,6 @@ def _step_schema(summary, request: type[serializers.Serializer], **kwargs: Any):
     )
 
 
-def _form_errors(form) -> FieldErrors:
-    return FieldErrors({field: [str(m) for m in errors] for field, errors in form.errors.items()})
-
-
 # --- The viewset -------------------------------------------------------------------------------
 
 
@@ -211,7 +207,7 @@ class ComplaintViewSet(viewsets.GenericViewSet):
             raise PermissionDenied(_("Your role cannot record complaints."))
         form = ComplaintForm(data=self._body(request))
         if not form.is_valid():
-            raise _form_errors(form)
+            raise FieldErrors.from_form(form)
         complaint = services.complaint_create(actor=request.user, **form.cleaned_data)
         return self._output(complaint.ticket.number, status=status.HTTP_201_CREATED)
 
@@ -263,7 +259,7 @@ class ComplaintViewSet(viewsets.GenericViewSet):
         services.complaint_action_check(user=request.user, complaint=complaint, action=name)
         form = STEP_FORMS[name](data=self._body(request))
         if not form.is_valid():
-            raise _form_errors(form)
+            raise FieldErrors.from_form(form)
         services.complaint_act(
             complaint=complaint, action=name, data=form.cleaned_data, actor=request.user
         )

@@ -8,6 +8,6 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self) -> None:
         from complaints.panels import complaint_panel
-        from tickets.panels import panel_register
+        from tickets.panels import ticket_panels
 
-        panel_register(complaint_panel)
+        ticket_panels.register(complaint_panel)

@@ -1,5 +1,10 @@
 """The one base class for domain errors; services raise them, views and the API translate them."""
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django import forms
+
 
 class GridlineError(Exception):
     """A rule said no. `field` names the input at fault, when there is one."""
@@ -16,6 +21,10 @@ class GridlineError(Exception):
         if self.field is None:
             return {"detail": str(self.message)}
         return {self.field: [str(self.message)]}
+
+    def message_by_field(self, *, default: str = "action") -> dict[str, str]:
+        """One message per field for a page to show beside its input."""
+        return {self.field or default: str(self.message)}
 
 
 class TransitionNotAllowed(GridlineError):
@@ -37,5 +46,13 @@ class FieldErrors(GridlineError):
         super().__init__(message or "; ".join(m for ms in errors.values() for m in ms))
         self.errors = errors
 
+    @classmethod
+    def from_form(cls, form: "forms.BaseForm") -> "FieldErrors":
+        """A form's errors, field by field, as the API and the pages report them."""
+        return cls({field: [str(m) for m in messages] for field, messages in form.errors.items()})
+
     def as_dict(self) -> dict[str, list[str]]:
         return {name: [str(m) for m in messages] for name, messages in self.errors.items()}
+
+    def message_by_field(self, *, default: str = "action") -> dict[str, str]:
+        return {name: " ".join(str(m) for m in messages) for name, messages in self.errors.items()}

@@ -796,7 +796,7 @@ class Cast:
     def order_step(
         self, case: Case, action: str, *, station_code: str, crew: CrewCast
     ) -> tuple[User, dict[str, str]]:
-        """Who takes one step of a repair's work order, and its inputs for work_order_act."""
+        """Who takes one step of a repair's work order, and its inputs for the step form."""
         dispatcher = self.dispatchers[station_code]
         if action == "assign":
             return dispatcher, {"crew": crew.code}

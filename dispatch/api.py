@@ -30,7 +30,9 @@ from rest_framework.response import Response
 from accounts.access import role_permission
 from accounts.models import Role
 from config.api import api_datetime
+from config.errors import FieldErrors
 from dispatch import selectors, services
+from dispatch.forms import STEP_FORMS, TEXT_MAX_LENGTH
 from dispatch.models import WORK_ORDER_TRANSITIONS, CauseCode, Crew, WorkOrder
 from grid.phones import mask_phone
 
@@ -140,7 +142,7 @@ def work_order_data(order: WorkOrder, *, user) -> dict[str, Any]:
     }
 
 
-# --- Input (one small serializer per step that takes data) --------------------
+# --- Input (documentation: dispatch/forms.py STEP_FORMS validates) --------------
 
 
 class AssignInput(serializers.Serializer):
@@ -156,13 +158,13 @@ class CompleteInput(serializers.Serializer):
         help_text=_("Code of an active cause."),
     )
     actions = serializers.CharField(
-        max_length=services.REASON_MAX_LENGTH, help_text=_("What the crew did on site.")
+        max_length=TEXT_MAX_LENGTH, help_text=_("What the crew did on site.")
     )
 
 
 class ReturnInput(serializers.Serializer):
     reason = serializers.CharField(
-        max_length=services.REASON_MAX_LENGTH,
+        max_length=TEXT_MAX_LENGTH,
         help_text=_("Why the order goes back to the station's queue."),
     )
 
@@ -264,7 +266,7 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @_step_schema(_("Dispatcher, supervisor: assign an on-duty crew of the station"), AssignInput)
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: str) -> Response:
-        return self._step(request, pk, "assign", AssignInput)
+        return self._step(request, pk, "assign")
 
     @_step_schema(_("Crew: accept the order, or take an unassigned one of the station"))
     @action(detail=True, methods=["post"])
@@ -297,7 +299,7 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     )
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk: str) -> Response:
-        return self._step(request, pk, "complete", CompleteInput)
+        return self._step(request, pk, "complete")
 
     @_step_schema(
         _("Crew, dispatcher, supervisor: return the order to the queue; clears the crew"),
@@ -305,27 +307,21 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     )
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request: Request, pk: str) -> Response:
-        return self._step(request, pk, "return", ReturnInput)
+        return self._step(request, pk, "return")
 
-    def _step(
-        self,
-        request: Request,
-        pk: str,
-        name: str,
-        input_class: type[serializers.Serializer] | None = None,
-    ) -> Response:
+    def _step(self, request: Request, pk: str, name: str) -> Response:
         # Scope first: an order outside the caller's station answers 404 before
         # the body is even read, so nothing about it leaks through a 400.
         order = selectors.work_order_get_for_user(user=request.user, pk=pk)
         # Then the role: a step the caller may not take answers 403, whatever the body.
         services.work_order_role_check(actor=request.user, action=name)
-        data: dict[str, Any] = {}
-        if input_class is not None:
-            body = request.data if isinstance(request.data, Mapping) else {}
-            serializer = input_class(data=body)
-            serializer.is_valid(raise_exception=True)
-            data = serializer.validated_data
-        order = services.work_order_act(order=order, action=name, actor=request.user, data=data)
+        body = request.data if isinstance(request.data, Mapping) else {}
+        form = STEP_FORMS[name](data=body, order=order)
+        if not form.is_valid():
+            raise FieldErrors.from_form(form)
+        order = services.work_order_step(
+            order=order, action=name, actor=request.user, data=form.cleaned_data
+        )
         return self._output(order)
 
     def _output(self, order: WorkOrder) -> Response:

@@ -1,11 +1,12 @@
-"""The station queue's filters. Step inputs need no form: work_order_act validates them."""
+"""The station queue's filters, and the input of each work-order step (pages and API alike)."""
 
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dispatch.models import OPEN_WORK_ORDER_STATUSES, WorkOrder
+from config.forms import TextField
+from dispatch.models import OPEN_WORK_ORDER_STATUSES, CauseCode, Crew, WorkOrder
 from grid.models import Station
 
 
@@ -38,3 +39,76 @@ class QueueFilterForm(forms.Form):
         if not hasattr(self, "cleaned_data"):
             self.is_valid()
         return self.cleaned_data.get(name) or None
+
+
+# --- Step inputs, shared by the pages and the API ------------------------------------------
+
+TEXT_MAX_LENGTH = 2000
+
+
+class _StepForm(forms.Form):
+    """A step's input for one work order: checks its shape; the services check the state."""
+
+    def __init__(self, *args: Any, order: WorkOrder, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.order = order
+
+
+def _text(message: str) -> TextField:
+    return TextField(
+        max_length=TEXT_MAX_LENGTH,
+        error_messages={
+            "required": message,
+            "max_length": _("Keep it under %(n)d characters.") % {"n": TEXT_MAX_LENGTH},
+        },
+    )
+
+
+class AssignForm(_StepForm):
+    """An on-duty crew of the order's station, by its code."""
+
+    crew = TextField(error_messages={"required": _("Choose a crew.")})
+
+    def clean_crew(self) -> Crew:
+        code = self.cleaned_data["crew"]
+        crew = Crew.objects.filter(code=code, station_id=self.order.station_id).first()
+        if crew is None:
+            raise forms.ValidationError(
+                _("There is no crew %(code)s at this station."), params={"code": code}
+            )
+        if not crew.on_duty:
+            raise forms.ValidationError(_("Crew %(name)s is off duty."), params={"name": crew.name})
+        return crew
+
+
+class CompleteForm(_StepForm):
+    """The cause, from the active cause codes, and what the crew did."""
+
+    cause = TextField(error_messages={"required": _("Choose the cause.")})
+    actions = _text(_("Say what was done."))
+
+    def clean_cause(self) -> CauseCode:
+        code = self.cleaned_data["cause"]
+        cause = CauseCode.objects.filter(code=code, active=True).first()
+        if cause is None:
+            raise forms.ValidationError(_("Unknown cause %(code)s."), params={"code": code})
+        return cause
+
+
+class ReasonForm(_StepForm):
+    reason = _text(_("Give the reason."))
+
+
+class NoInputForm(_StepForm):
+    """Accept, depart, arrive: the step is the whole input."""
+
+
+STEP_FORMS: dict[str, type[_StepForm]] = {
+    "assign": AssignForm,
+    "accept": NoInputForm,
+    "depart": NoInputForm,
+    "arrive": NoInputForm,
+    "complete": CompleteForm,
+    "return": ReasonForm,
+    "cancel": ReasonForm,
+}

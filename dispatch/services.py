@@ -4,6 +4,7 @@ Each step locks the order's row, checks the table and who is acting, stamps the
 step's time, and writes the ticket's timeline event, all in one transaction.
 """
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,6 +16,8 @@ from django.utils.translation import gettext as _
 from accounts.access import has_role
 from accounts.models import Role, User
 from config.errors import GridlineError, NotPermitted, TransitionNotAllowed
+from config.transitions import transition_check
+from dispatch.hooks import work_order_step_hooks
 from dispatch.models import (
     CREW_ACTIONS,
     OPEN_WORK_ORDER_STATUSES,
@@ -24,8 +27,8 @@ from dispatch.models import (
     CrewMember,
     WorkOrder,
 )
-from dispatch.signals import work_order_transitioned
 from grid.models import Station
+from tickets.locks import row_for_update, rows_for_update
 from tickets.models import Deadline, Ticket
 from tickets.services import deadline_meet, deadline_open, ticket_transition, timeline_record
 
@@ -40,7 +43,6 @@ ACTION_ROLES: dict[str, tuple[str, ...]] = {
     "return": (Role.CREW, Role.DISPATCHER, Role.SUPERVISOR),
     "cancel": (Role.DISPATCHER, Role.SUPERVISOR),
 }
-REASON_MAX_LENGTH = 2000
 
 
 @transaction.atomic
@@ -111,50 +113,113 @@ def work_order_role_check(*, actor: User, action: str) -> None:
         raise NotPermitted(_("Your role cannot do this to a work order."))
 
 
-def work_order_act(
+# --- The steps of WORK_ORDER_TRANSITIONS, one service each ---------------------------------
+# Each raises NotPermitted (403) or TransitionNotAllowed (409), having written nothing; the
+# inputs arrive validated (dispatch/forms.py STEP_FORMS, shared by the pages and the API).
+
+
+def work_order_assign(
+    *, order: WorkOrder, crew: Crew, actor: User, now: datetime | None = None
+) -> WorkOrder:
+    """Give the order to an on-duty crew of its station; a new crew accepts afresh."""
+    changes = {"crew": crew, "accepted_at": None, "departed_at": None, "return_reason": ""}
+    return _step(
+        order=order, action="assign", actor=actor, changes=changes, note=crew.name, now=now
+    )
+
+
+def work_order_accept(*, order: WorkOrder, actor: User, now: datetime | None = None) -> WorkOrder:
+    """The crew takes the order (or, where allowed, an unassigned one of its station)."""
+    return _step(order=order, action="accept", actor=actor, now=now)
+
+
+def work_order_depart(*, order: WorkOrder, actor: User, now: datetime | None = None) -> WorkOrder:
+    """The crew sets off for the site."""
+    return _step(order=order, action="depart", actor=actor, now=now)
+
+
+def work_order_arrive(*, order: WorkOrder, actor: User, now: datetime | None = None) -> WorkOrder:
+    """The crew is on site: the arrival promise is met or missed, restoration's starts."""
+    return _step(order=order, action="arrive", actor=actor, now=now)
+
+
+def work_order_complete(
+    *, order: WorkOrder, cause: CauseCode, actions: str, actor: User, now: datetime | None = None
+) -> WorkOrder:
+    """The work is done, with its cause and what was done; the ticket is resolved."""
+    return _step(
+        order=order,
+        action="complete",
+        actor=actor,
+        changes={"cause": cause, "actions": actions},
+        note=f"{cause.label}: {actions}",
+        now=now,
+    )
+
+
+def work_order_return(
+    *, order: WorkOrder, reason: str, actor: User, now: datetime | None = None
+) -> WorkOrder:
+    """Back to the station's queue without a crew, with the reason."""
+    changes = {"crew": None, "return_reason": reason}
+    return _step(order=order, action="return", actor=actor, changes=changes, note=reason, now=now)
+
+
+def work_order_cancel(
+    *, order: WorkOrder, reason: str, actor: User, now: datetime | None = None
+) -> WorkOrder:
+    """The station calls the work off, with the reason."""
+    return _step(order=order, action="cancel", actor=actor, note=reason, now=now)
+
+
+def work_order_step(
     *,
     order: WorkOrder,
     action: str,
     actor: User,
-    data: dict[str, Any] | None = None,
+    data: Mapping[str, Any],
     now: datetime | None = None,
 ) -> WorkOrder:
-    """Take one step of WORK_ORDER_TRANSITIONS with its inputs (the API and pages call this).
-
-    `data` holds the step's inputs: `crew` (a code) to assign, `cause` (a code)
-    and `actions` to complete, `reason` to return or cancel. Raises
-    GridlineError (400, bad input), NotPermitted (403) or TransitionNotAllowed
-    (409); in every case nothing is written.
-    """
-    if action not in WORK_ORDER_TRANSITIONS:
-        raise TransitionNotAllowed(
-            _("Unknown action %(action)s.") % {"action": action}, field="action"
-        )
-    work_order_role_check(actor=actor, action=action)
-    data = data or {}
-    for field, value in data.items():
-        if isinstance(value, str) and "\x00" in value:
-            # PostgreSQL cannot store (or even compare with) a NUL character.
-            raise GridlineError(_("Text may not contain NUL characters."), field=field)
-    changes: dict[str, Any] = {}
-    note = ""
+    """One step with its form's cleaned data (dispatch/forms.py STEP_FORMS); the pages and
+    the API call this."""
+    common = {"order": order, "actor": actor, "now": now}
     if action == "assign":
-        crew = _crew_for_assignment(order, data.get("crew"))
-        changes = {"crew": crew, "accepted_at": None, "departed_at": None, "return_reason": ""}
-        note = crew.name
-    elif action == "complete":
-        changes = {
-            "cause": _cause(data.get("cause")),
-            "actions": _required_text(data.get("actions"), "actions", _("Say what was done.")),
-        }
-        note = f"{changes['cause'].label}: {changes['actions']}"
-    elif action in ("return", "cancel"):
-        note = _required_text(data.get("reason"), "reason", _("Give the reason."))
-        if action == "return":
-            changes = {"crew": None, "return_reason": note}
+        return work_order_assign(crew=data["crew"], **common)
+    if action == "accept":
+        return work_order_accept(**common)
+    if action == "depart":
+        return work_order_depart(**common)
+    if action == "arrive":
+        return work_order_arrive(**common)
+    if action == "complete":
+        return work_order_complete(cause=data["cause"], actions=data["actions"], **common)
+    if action == "return":
+        return work_order_return(reason=data["reason"], **common)
+    if action == "cancel":
+        return work_order_cancel(reason=data["reason"], **common)
+    raise TransitionNotAllowed(_("Unknown action %(action)s.") % {"action": action}, field="action")
+
+
+def _step(
+    *,
+    order: WorkOrder,
+    action: str,
+    actor: User,
+    now: datetime | None,
+    changes: dict[str, Any] | None = None,
+    note: str = "",
+) -> WorkOrder:
+    """Role check, then lock, guard, mutate, stamp, record, in one transaction."""
+    work_order_role_check(actor=actor, action=action)
     with transaction.atomic():
-        return _apply(order=order, action=action, actor=actor, changes=changes, note=note,
-                      now=now or timezone.now())  # fmt: skip
+        return _apply(
+            order=order,
+            action=action,
+            actor=actor,
+            changes=changes or {},
+            note=note,
+            now=now or timezone.now(),
+        )
 
 
 def _apply(
@@ -167,15 +232,18 @@ def _apply(
     now: datetime,
 ) -> WorkOrder:
     """Lock, guard, mutate, stamp, record. Call inside a transaction."""
-    transition = WORK_ORDER_TRANSITIONS[action]
     # Re-read under a row lock: two crews may press Accept at the same moment.
-    order = WorkOrder.objects.select_for_update().get(pk=order.pk)
-    if order.status not in transition.sources:
-        raise TransitionNotAllowed(
+    order = row_for_update(WorkOrder.objects, order.pk)
+    locked = order
+    transition = transition_check(
+        WORK_ORDER_TRANSITIONS,
+        action=action,
+        status=order.status,
+        refusal=lambda: (
             _("Work order %(id)s is %(status)s: this step is not possible now.")
-            % {"id": order.pk, "status": order.get_status_display()},
-            field="action",
-        )
+            % {"id": locked.pk, "status": locked.get_status_display()}
+        ),
+    )
     if (
         action == "assign"
         and changes["crew"].pk == order.crew_id
@@ -207,19 +275,19 @@ def _apply(
         order.restore_by = now + order.restore_within
         fields |= {"arrived_in_time", "restore_by"}
     order.save(update_fields=sorted(fields))
-    _record_on_ticket(order=order, action=action, actor=actor, now=now, note=note,
-                      old_status=old_status)  # fmt: skip
+    _record_on_ticket(
+        order=order, action=action, actor=actor, now=now, note=note, old_status=old_status
+    )
     if order.ticket_id is not None:
         _keep_deadlines(order=order, action=action, now=now)
     if action == "complete" and order.ticket_id is not None:
         # Under the ticket's lock: an agent may be resolving it at this moment.
-        ticket = Ticket.objects.select_for_update().get(pk=order.ticket_id)
+        ticket = row_for_update(Ticket.objects, order.ticket_id)
         if ticket.is_open:
             ticket_transition(ticket=ticket, action="resolve", actor=actor, note=note, now=now)
-    # Receivers (repairs: the incident behind the order) act in this same transaction.
-    work_order_transitioned.send(
-        sender=WorkOrder, order=order, action=action, actor=actor, note=note, now=now
-    )
+    # The apps above (repairs: the incident behind the order) act in this same transaction.
+    for hook in work_order_step_hooks:
+        hook(order=order, action=action, actor=actor, note=note, now=now)
     return order
 
 
@@ -227,8 +295,13 @@ def _keep_deadlines(*, order: WorkOrder, action: str, now: datetime) -> None:
     """On site meets the arrival promise and starts the restoration one; completion meets it."""
     if action == "arrive":
         deadline_meet(ticket_ids=[order.ticket_id], name=Deadline.Name.ARRIVE_BY, at=now)
-        deadline_open(ticket=order.ticket, name=Deadline.Name.RESTORE_BY, starts_at=now,
-                      due_at=order.restore_by, station_id=order.station_id)  # fmt: skip
+        deadline_open(
+            ticket=order.ticket,
+            name=Deadline.Name.RESTORE_BY,
+            starts_at=now,
+            due_at=order.restore_by,
+            station_id=order.station_id,
+        )
     elif action == "complete":
         deadline_meet(ticket_ids=[order.ticket_id], name=Deadline.Name.RESTORE_BY, at=now)
 
@@ -265,39 +338,6 @@ def _record_on_ticket(
     timeline_record(ticket=order.ticket, kind=kind, actor=actor, at=now, note=note, data=data)
 
 
-def _crew_for_assignment(order: WorkOrder, code: Any) -> Crew:
-    if not code or not isinstance(code, str):
-        raise GridlineError(_("Choose a crew."), field="crew")
-    crew = Crew.objects.filter(code=code, station_id=order.station_id).first()
-    if crew is None:
-        raise GridlineError(
-            _("There is no crew %(code)s at this station.") % {"code": code}, field="crew"
-        )
-    if not crew.on_duty:
-        raise GridlineError(_("Crew %(name)s is off duty.") % {"name": crew.name}, field="crew")
-    return crew
-
-
-def _cause(code: Any) -> CauseCode:
-    if not code or not isinstance(code, str):
-        raise GridlineError(_("Choose the cause."), field="cause")
-    cause = CauseCode.objects.filter(code=code, active=True).first()
-    if cause is None:
-        raise GridlineError(_("Unknown cause %(code)s.") % {"code": code}, field="cause")
-    return cause
-
-
-def _required_text(value: Any, field: str, message: str) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if not text:
-        raise GridlineError(message, field=field)
-    if len(text) > REASON_MAX_LENGTH:
-        raise GridlineError(
-            _("Keep it under %(n)d characters.") % {"n": REASON_MAX_LENGTH}, field=field
-        )
-    return text
-
-
 # The further a crew has got with an order, the more it is worth keeping in a merge.
 _PROGRESS = [
     WorkOrder.Status.ON_SITE,
@@ -327,9 +367,9 @@ def work_order_merge(
     Call inside a transaction; the caller links the kept order to its incident.
     """
     orders = list(
-        WorkOrder.objects.select_for_update()
-        .filter(pk__in=order_ids, status__in=OPEN_WORK_ORDER_STATUSES)
-        .order_by("pk")
+        rows_for_update(
+            WorkOrder.objects.filter(pk__in=order_ids, status__in=OPEN_WORK_ORDER_STATUSES)
+        )
     )
     if not orders:
         return None
@@ -346,7 +386,18 @@ def work_order_merge(
     keep.important = any(o.important for o in orders)
     keep.hazards = sorted({h for o in orders for h in o.hazards})
     keep.updated_at = now
-    keep.save()
+    keep.save(
+        update_fields=[
+            "ticket",
+            "location",
+            "brief",
+            "arrive_by",
+            "restore_within",
+            "important",
+            "hazards",
+            "updated_at",
+        ]
+    )
     if former_ticket is not None:
         timeline_record(
             ticket=former_ticket,
@@ -359,9 +410,9 @@ def work_order_merge(
     return keep
 
 
-def work_order_cancel(*, order: WorkOrder, actor: User | None, note: str, now: datetime) -> None:
+def work_order_withdraw(*, order: WorkOrder, actor: User | None, note: str, now: datetime) -> None:
     """Cancel an order the system no longer needs (its incident was restored); no-op if closed."""
-    order = WorkOrder.objects.select_for_update().get(pk=order.pk)
+    order = row_for_update(WorkOrder.objects, order.pk)
     if order.is_open:
         _cancel(order=order, actor=actor, note=note, now=now)
 
@@ -372,5 +423,6 @@ def _cancel(*, order: WorkOrder, actor: User | None, note: str, now: datetime) -
     order.cancelled_at = now
     order.updated_at = now
     order.save(update_fields=["status", "cancelled_at", "updated_at"])
-    _record_on_ticket(order=order, action="cancel", actor=actor, now=now, note=note,
-                      old_status=old_status)  # fmt: skip
+    _record_on_ticket(
+        order=order, action="cancel", actor=actor, now=now, note=note, old_status=old_status
+    )

@@ -1,6 +1,7 @@
 """Dispatch pages: the station queue (desktop) and the crew's work orders (phone).
 
-Thin: selectors read, work_order_act takes every step, these views pick the template.
+Thin: selectors read, the step forms validate, the step services write, these views pick
+the template.
 """
 
 from dataclasses import dataclass, field
@@ -22,11 +23,11 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.access import has_role, role_required
 from accounts.models import Role, User
-from config.errors import GridlineError, NotPermitted, TransitionNotAllowed
+from config.errors import FieldErrors, GridlineError, NotPermitted, TransitionNotAllowed
 from config.formatting import duration_text
 from config.htmx import is_htmx_partial
 from dispatch import selectors, services
-from dispatch.forms import QueueFilterForm
+from dispatch.forms import STEP_FORMS, QueueFilterForm
 from dispatch.models import WORK_ORDER_TRANSITIONS, Crew, WorkOrder
 from grid.phones import mask_phone
 from tickets.models import TimelineEvent
@@ -35,13 +36,6 @@ QUEUE_PAGE_SIZE = 50
 QUEUE_ROLES = (Role.DISPATCHER, Role.SUPERVISOR)
 ORDER_PAGE_ROLES = (Role.CREW, Role.DISPATCHER, Role.SUPERVISOR)
 
-# The form fields each step reads; work_order_act validates them.
-STEP_INPUTS: dict[str, tuple[str, ...]] = {
-    "assign": ("crew",),
-    "complete": ("cause", "actions"),
-    "return": ("reason",),
-    "cancel": ("reason",),
-}
 CREW_STEP_LABELS = {
     "accept": gettext_lazy("Accept"),
     "depart": gettext_lazy("Depart"),
@@ -209,9 +203,14 @@ def work_order_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
 
 
 def _act(request: HttpRequest, order: WorkOrder, action: str) -> WorkOrder:
-    data = {key: request.POST.get(key, "") for key in STEP_INPUTS.get(action, ())}
     try:
-        return services.work_order_act(order=order, action=action, actor=request.user, data=data)
+        services.work_order_role_check(actor=request.user, action=action)
+        form = STEP_FORMS[action](data=request.POST, order=order)
+        if not form.is_valid():
+            raise FieldErrors.from_form(form)
+        return services.work_order_step(
+            order=order, action=action, actor=request.user, data=form.cleaned_data
+        )
     except NotPermitted as exc:
         raise PermissionDenied(exc.message) from exc
 
@@ -271,7 +270,7 @@ def _detail_response(
         else [],
         "causes": selectors.cause_list() if next_step == "complete" else [],
         "failed": failed,
-        "errors": {error.field or "action": error.message} if error else {},
+        "errors": error.message_by_field() if error else {},
         "posted": request.POST if failed else {},
     }
     return render(request, "dispatch/work_order_detail.html", context, status=status)

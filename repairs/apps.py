@@ -7,12 +7,10 @@ class RepairsConfig(AppConfig):
     verbose_name = _("Repairs")
 
     def ready(self) -> None:
-        from dispatch.signals import work_order_transitioned
+        from dispatch.hooks import work_order_step_hooks
         from repairs.panels import repair_panel
         from repairs.services import on_work_order_transitioned
-        from tickets.panels import panel_register
+        from tickets.panels import ticket_panels
 
-        panel_register(repair_panel)
-        work_order_transitioned.connect(
-            on_work_order_transitioned, dispatch_uid="repairs.incident_follows_work_order"
-        )
+        ticket_panels.register(repair_panel)
+        work_order_step_hooks.register(on_work_order_transitioned)

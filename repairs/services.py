@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from config.errors import FieldErrors, TransitionNotAllowed
 from dispatch.models import OPEN_WORK_ORDER_STATUSES, CauseCode, WorkOrder
-from dispatch.services import work_order_cancel, work_order_create, work_order_merge
+from dispatch.services import work_order_create, work_order_merge, work_order_withdraw
 from grid.models import CustomerPhone, Feeder, Premise, Transformer
 from repairs import deadlines
 from repairs.models import (
@@ -376,7 +376,7 @@ def incident_restore(
         now=now,
     )
     if incident.work_order_id is not None:
-        work_order_cancel(
+        work_order_withdraw(
             order=incident.work_order,
             actor=actor,
             note=_("Incident #%(id)s restored.") % {"id": incident.pk},
@@ -465,7 +465,7 @@ def _incident_sms(incident: Incident, *, event: str, now: datetime) -> None:
     )
 
 
-def on_work_order_transitioned(sender, *, order: WorkOrder, action: str, actor, now, **kwargs):
+def on_work_order_transitioned(*, order: WorkOrder, action: str, actor, note: str, now) -> None:
     """The incident follows its work order: accepted → acknowledged, on site → its callers'
     arrival promise met and restoration promise started, completed → restored."""
     if action not in ("accept", "arrive", "complete"):

@@ -201,11 +201,11 @@ def test_second_run_says_already_seeded_and_changes_nothing():
 
 
 def test_a_failure_part_way_leaves_nothing_written(monkeypatch):
-    def work_order_act(**kwargs):
+    def work_order_step(**kwargs):
         raise RuntimeError("the crews' app is down")
 
     # The first crew step fails after the grid, the staff and the first tickets are written.
-    monkeypatch.setattr("dashboards.management.commands.seed_demo.work_order_act", work_order_act)
+    monkeypatch.setattr("dashboards.management.commands.seed_demo.work_order_step", work_order_step)
 
     with pytest.raises(RuntimeError, match="the crews' app is down"):
         seed()

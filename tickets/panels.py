@@ -1,15 +1,16 @@
 """Panels that apps above tickets add to the ticket page.
 
-tickets cannot import the apps built on it, so they register here at start-up
-(in their AppConfig.ready): repairs shows the triage, the work order and the
-incident of a repair ticket. A panel function returns None when it has nothing
-to show for the ticket.
+tickets cannot import the apps built on it, so they register a panel function in
+`ticket_panels` at start-up (in their AppConfig.ready): repairs shows the triage, the work
+order and the incident of a repair ticket. A panel function returns None when it has
+nothing to show for the ticket.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from config.hooks import Hooks
 from tickets.models import Ticket
 
 
@@ -20,14 +21,8 @@ class Panel:
 
 
 PanelFunction = Callable[[Ticket], Panel | None]
-_panels: list[PanelFunction] = []
-
-
-def panel_register(function: PanelFunction) -> PanelFunction:
-    if function not in _panels:
-        _panels.append(function)
-    return function
+ticket_panels: Hooks[PanelFunction] = Hooks("ticket panels")
 
 
 def panels_for(ticket: Ticket) -> list[Panel]:
-    return [panel for function in _panels if (panel := function(ticket)) is not None]
+    return [panel for function in ticket_panels if (panel := function(ticket)) is not None]

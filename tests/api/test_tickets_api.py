@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIRequestFactory
 
-from dispatch.services import work_order_act
+from tests.dispatch.steps import take_step
 from tests.factories import CrewFactory, work_order_create
 from tickets.api import TicketDetailOutput
 from tickets.models import Ticket
@@ -24,7 +24,7 @@ def worked_ticket(station_north, dispatcher_north):
     Ticket.objects.filter(pk=order.ticket_id).update(caller_phone="13912345678")
     now = timezone.now()
     deadline_open(ticket=order.ticket, name="arrive_by", starts_at=now, due_at=now + HOUR)
-    work_order_act(order=order, action="assign", actor=dispatcher_north, data={"crew": crew.code})
+    take_step(order=order, action="assign", actor=dispatcher_north, data={"crew": crew.code})
     return Ticket.objects.get(pk=order.ticket_id)
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from dispatch.models import CauseCode, WorkOrder
-from dispatch.services import work_order_act
+from tests.dispatch.steps import take_step
 from tests.factories import PASSWORD, CrewFactory, PremiseFactory, ticket_create, work_order_create
 from tickets.models import Ticket
 
@@ -49,7 +49,7 @@ def test_dispatcher_assigns_a_crew_in_place(
     order = repair_order(station_north, minutes_left=80, brief="Meter box sparks when it rains.")
     # No urge service yet: the count is what the queue shows, not what is tested here.
     Ticket.objects.filter(pk=vip.ticket_id).update(urge_count=2)
-    work_order_act(order=vip, action="assign", actor=dispatcher_north, data={"crew": crew.code})
+    take_step(order=vip, action="assign", actor=dispatcher_north, data={"crew": crew.code})
     page.set_viewport_size({"width": 1280, "height": 800})
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
@@ -91,7 +91,7 @@ def test_crew_walks_an_order_to_completion_on_a_phone(
         important=True,
         brief="Caller says a line is down by the school gate; water in the street.",
     )
-    work_order_act(order=order, action="assign", actor=dispatcher_north, data={"crew": crew.code})
+    take_step(order=order, action="assign", actor=dispatcher_north, data={"crew": crew.code})
     repair_order(station_north, minutes_left=-3, brief="Whole building dark.")
     page.set_viewport_size({"width": 390, "height": 844})
 
@@ -151,7 +151,7 @@ def test_queue_refresh_waits_while_a_select_is_in_use_and_keeps_the_filter(
     select.select_option(label="Line crew 1")  # chosen, not yet sent
     page.get_by_role("heading", name="Station queue").click()
     # Someone else assigns the second order: it leaves the "pending" filter.
-    work_order_act(order=second, action="assign", actor=dispatcher_north, data={"crew": crew.code})
+    take_step(order=second, action="assign", actor=dispatcher_north, data={"crew": crew.code})
 
     page.clock.run_for(16_000)
     assert page.evaluate("window.polls") == 0  # paused: an unsent choice in the table

@@ -32,10 +32,11 @@ from zoneinfo import ZoneInfo
 from accounts.models import Role
 from complaints.models import Category, Complaint
 from dispatch.models import CauseCode, WorkOrder
-from dispatch.services import crew_member_set, work_order_act
+from dispatch.services import crew_member_set
 from grid.models import AreaType, Station
 from hotline.models import Call
 from repairs.models import Incident, OutageNotice, Repair
+from tests.dispatch.steps import take_step
 from tests.factories import (
     CrewFactory,
     FeederFactory,
@@ -111,7 +112,7 @@ class Walker:
         crew_member_set(user=self.crew_user, crew=self.crew)
 
     def arrive(self, order: WorkOrder, when: datetime) -> WorkOrder:
-        work_order_act(
+        take_step(
             order=order,
             action="assign",
             actor=self.supervisor,
@@ -119,22 +120,20 @@ class Walker:
             now=when - timedelta(minutes=20),
         )
         for action, before in (("accept", 15), ("depart", 10)):
-            work_order_act(
+            take_step(
                 order=order,
                 action=action,
                 actor=self.crew_user,
                 now=when - timedelta(minutes=before),
             )
-        return work_order_act(order=order, action="arrive", actor=self.crew_user, now=when)
+        return take_step(order=order, action="arrive", actor=self.crew_user, now=when)
 
     def complete(self, order: WorkOrder, when: datetime) -> WorkOrder:
         data = {"cause": CauseCode.objects.first().code, "actions": "Replaced the fuse."}
-        return work_order_act(
-            order=order, action="complete", actor=self.crew_user, data=data, now=when
-        )
+        return take_step(order=order, action="complete", actor=self.crew_user, data=data, now=when)
 
     def give_back(self, order: WorkOrder, when: datetime) -> WorkOrder:
-        return work_order_act(
+        return take_step(
             order=order,
             action="return",
             actor=self.crew_user,
@@ -143,7 +142,7 @@ class Walker:
         )
 
     def cancel(self, order: WorkOrder, when: datetime) -> WorkOrder:
-        return work_order_act(
+        return take_step(
             order=order,
             action="cancel",
             actor=self.supervisor,

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from accounts.models import Role
 from dispatch.models import CauseCode, Crew, WorkOrder
-from dispatch.services import crew_member_set, work_order_act
+from dispatch.services import crew_member_set
+from tests.dispatch.steps import take_step
 from tests.factories import (
     PASSWORD,
     CrewFactory,
@@ -126,7 +127,7 @@ def walk(order, steps, *, dispatcher, crew_user):
             "complete": {"cause": "overload", "actions": "Reset the breaker."},
             "return": {"reason": "Needs a bucket truck."},
         }.get(name, {})
-        order = work_order_act(order=order, action=name, actor=actor, data=data)
+        order = take_step(order=order, action=name, actor=actor, data=data)
     return order
 
 

@@ -11,8 +11,9 @@ from django.db import connection
 from accounts.models import Role
 from config.errors import TransitionNotAllowed
 from dispatch.models import WORK_ORDER_TRANSITIONS, WorkOrder
-from dispatch.services import crew_member_set, work_order_act
+from dispatch.services import crew_member_set
 from tests.conftest import requires_postgres
+from tests.dispatch.steps import take_step
 from tests.factories import CrewFactory, StationFactory, UserFactory, work_order_create
 from tickets.models import TimelineEvent
 
@@ -48,7 +49,7 @@ def test_conflicting_steps_leave_a_legal_history():
         try:
             stale = WorkOrder.objects.get(pk=order_pk)  # as each screen loaded it
             barrier.wait()
-            work_order_act(order=stale, action=action, actor=actor, data=data)
+            take_step(order=stale, action=action, actor=actor, data=data)
             return "ok"
         except TransitionNotAllowed:
             return "409"
@@ -62,7 +63,7 @@ def test_conflicting_steps_leave_a_legal_history():
             for step in ("assign", "accept", "depart"):
                 data = {"crew": crew.code} if step == "assign" else None
                 actor = dispatcher if step == "assign" else crew_user
-                order = work_order_act(order=order, action=step, actor=actor, data=data)
+                order = take_step(order=order, action=step, actor=actor, data=data)
             last_before = TimelineEvent.objects.filter(ticket_id=order.ticket_id).latest("pk").pk
 
             results = list(pool.map(lambda a, pk=order.pk: attempt(pk, *a), attempts))

@@ -8,8 +8,9 @@ from django.db import connection
 from accounts.models import Role
 from config.errors import TransitionNotAllowed
 from dispatch.models import WorkOrder
-from dispatch.services import crew_member_set, work_order_act
+from dispatch.services import crew_member_set
 from tests.conftest import requires_postgres
+from tests.dispatch.steps import take_step
 from tests.factories import CrewFactory, StationFactory, UserFactory, work_order_create
 from tickets.models import TimelineEvent
 
@@ -35,7 +36,7 @@ def accept_together(order: WorkOrder, users: list) -> tuple[list, list, list]:
             # A stale copy, as each crew's phone loaded it before either pressed.
             stale = WorkOrder.objects.get(pk=order.pk)
             barrier.wait()
-            work_order_act(order=stale, action="accept", actor=user)
+            take_step(order=stale, action="accept", actor=user)
         except TransitionNotAllowed:
             with lock:
                 losers.append(user)

@@ -1,4 +1,4 @@
-"""Work-order steps through dispatch.services.work_order_act (DESIGN §3.2, §5.2)."""
+"""Work-order steps through their forms and services (DESIGN §3.2, §5.2)."""
 
 from datetime import timedelta
 
@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from accounts.models import Role
 from config.errors import GridlineError, NotPermitted, TransitionNotAllowed
+from dispatch.hooks import work_order_step_hooks
 from dispatch.models import WORK_ORDER_TRANSITIONS, CauseCode, Crew, WorkOrder
 from dispatch.selectors import work_order_get_for_user, work_order_list_for_user
-from dispatch.services import crew_member_set, work_order_act
-from dispatch.signals import work_order_transitioned
+from dispatch.services import crew_member_set
+from tests.dispatch.steps import take_step
 from tests.factories import CrewFactory, UserFactory, work_order_create
 from tickets.models import Ticket, TimelineEvent
 
@@ -92,7 +93,7 @@ def order_in(status: str, *, dispatcher, crew_user, now=None) -> WorkOrder:
     crew = crew_user.crew_membership.crew
     for i, action in enumerate(PATH_TO[status], start=1):
         actor = crew_user if action in CREW_STEPS else dispatcher
-        order = work_order_act(
+        order = take_step(
             order=order,
             action=action,
             actor=actor,
@@ -139,7 +140,7 @@ def test_transition_table_is_enforced(
 
     # when / then
     if allowed:
-        result = work_order_act(order=order, action=action, actor=actor, data=data, now=now)
+        result = take_step(order=order, action=action, actor=actor, data=data, now=now)
 
         transition = WORK_ORDER_TRANSITIONS[action]
         stored = WorkOrder.objects.get(pk=order.pk)
@@ -157,7 +158,7 @@ def test_transition_table_is_enforced(
         assert (step.data["from"], step.data["to"]) == (status, transition.target)
     else:
         with pytest.raises(TransitionNotAllowed) as refused:
-            work_order_act(order=order, action=action, actor=actor, data=data, now=now)
+            take_step(order=order, action=action, actor=actor, data=data, now=now)
 
         assert refused.value.status_code == 409
         assert refused.value.field == "action"
@@ -175,11 +176,11 @@ def test_allowed_actions_and_next_crew_step_follow_the_table(dispatcher_north, c
 
 def test_a_step_acts_on_the_stored_state_not_a_stale_copy(crew_north, crew_north_b):
     stale = work_order_create(station=crew_north.station)
-    work_order_act(order=stale, action="accept", actor=crew_north_b)
+    take_step(order=stale, action="accept", actor=crew_north_b)
     before = row(stale)
 
     with pytest.raises(TransitionNotAllowed):
-        work_order_act(order=stale, action="accept", actor=crew_north)
+        take_step(order=stale, action="accept", actor=crew_north)
 
     assert row(stale) == before
     assert [e.kind for e in events(stale)].count("accept") == 1
@@ -191,7 +192,7 @@ def test_a_step_acts_on_the_stored_state_not_a_stale_copy(crew_north, crew_north
 def test_arriving_exactly_at_arrive_by_counts_as_in_time(dispatcher_north, crew_north):
     order = order_in(W.EN_ROUTE, dispatcher=dispatcher_north, crew_user=crew_north)
 
-    order = work_order_act(order=order, action="arrive", actor=crew_north, now=order.arrive_by)
+    order = take_step(order=order, action="arrive", actor=crew_north, now=order.arrive_by)
 
     assert order.arrived_in_time is True
     assert order.arrived_at == order.arrive_by
@@ -202,7 +203,7 @@ def test_arriving_one_second_late_is_not_in_time(dispatcher_north, crew_north):
     order = order_in(W.EN_ROUTE, dispatcher=dispatcher_north, crew_user=crew_north)
     late = order.arrive_by + timedelta(seconds=1)
 
-    order = work_order_act(order=order, action="arrive", actor=crew_north, now=late)
+    order = take_step(order=order, action="arrive", actor=crew_north, now=late)
 
     stored = WorkOrder.objects.get(pk=order.pk)
     assert stored.arrived_in_time is False
@@ -213,7 +214,7 @@ def test_restore_by_is_arrival_plus_restore_within(dispatcher_north, crew_north)
     order = order_in(W.EN_ROUTE, dispatcher=dispatcher_north, crew_user=crew_north)
     arrival = order.arrive_by - timedelta(minutes=7)
 
-    work_order_act(order=order, action="arrive", actor=crew_north, now=arrival)
+    take_step(order=order, action="arrive", actor=crew_north, now=arrival)
 
     stored = WorkOrder.objects.get(pk=order.pk)
     assert stored.restore_within == timedelta(hours=3)
@@ -254,10 +255,10 @@ def test_complete_needs_an_active_cause_and_actions_and_writes_nothing_without(
     before_row, before_events = row(order), events(order)
 
     with pytest.raises(GridlineError) as rejected:
-        work_order_act(order=order, action="complete", actor=crew_north, data=data)
+        take_step(order=order, action="complete", actor=crew_north, data=data)
 
-    assert type(rejected.value) is GridlineError  # 400, not 403 or 409
-    assert rejected.value.field == field
+    assert rejected.value.status_code == 400  # not 403 or 409
+    assert list(rejected.value.as_dict()) == [field]
     assert row(order) == before_row
     assert events(order) == before_events
     assert Ticket.objects.get(pk=order.ticket_id).status == Ticket.Status.OPEN
@@ -267,7 +268,7 @@ def test_complete_records_cause_and_actions_and_resolves_the_ticket(dispatcher_n
     order = order_in(W.ON_SITE, dispatcher=dispatcher_north, crew_user=crew_north)
     now = timezone.now() + timedelta(hours=1)
 
-    work_order_act(
+    take_step(
         order=order,
         action="complete",
         actor=crew_north,
@@ -294,17 +295,17 @@ def test_complete_and_ticket_resolution_roll_back_together(dispatcher_north, cre
     def fail(**kwargs):
         raise RuntimeError("receiver failed")
 
-    work_order_transitioned.connect(fail, dispatch_uid="test-fail")
+    work_order_step_hooks.register(fail)
     try:
         with pytest.raises(RuntimeError):
-            work_order_act(
+            take_step(
                 order=order,
                 action="complete",
                 actor=crew_north,
                 data={"cause": "overload", "actions": "Reset the breaker."},
             )
     finally:
-        work_order_transitioned.disconnect(dispatch_uid="test-fail")
+        work_order_step_hooks.unregister(fail)
 
     assert row(order) == before_row
     assert events(order) == before_events
@@ -317,7 +318,7 @@ def test_complete_leaves_an_already_resolved_ticket_alone(dispatcher_north, crew
     order = order_in(W.ON_SITE, dispatcher=dispatcher_north, crew_user=crew_north)
     ticket_transition(ticket=order.ticket, action="resolve", actor=dispatcher_north)
 
-    work_order_act(
+    take_step(
         order=order,
         action="complete",
         actor=crew_north,
@@ -331,7 +332,7 @@ def test_complete_leaves_an_already_resolved_ticket_alone(dispatcher_north, crew
 def test_order_without_a_ticket_steps_without_a_timeline(dispatcher_north, north_crew):
     order = work_order_create(station=dispatcher_north.station, ticket=False)
 
-    order = work_order_act(
+    order = take_step(
         order=order, action="assign", actor=dispatcher_north, data={"crew": north_crew.code}
     )
 
@@ -349,10 +350,10 @@ def test_return_needs_a_reason_and_writes_nothing_without(dispatcher_north, crew
     data = {} if reason is None else {"reason": reason}
 
     with pytest.raises(GridlineError) as rejected:
-        work_order_act(order=order, action="return", actor=crew_north, data=data)
+        take_step(order=order, action="return", actor=crew_north, data=data)
 
-    assert type(rejected.value) is GridlineError
-    assert rejected.value.field == "reason"
+    assert rejected.value.status_code == 400
+    assert list(rejected.value.as_dict()) == ["reason"]
     assert row(order) == before_row
     assert events(order) == before_events
 
@@ -364,7 +365,7 @@ def test_return_clears_the_crew_and_the_order_can_be_assigned_again(
     returned_at = timezone.now() + timedelta(minutes=20)
     other = crew_north_b.crew_membership.crew
 
-    order = work_order_act(
+    order = take_step(
         order=order,
         action="return",
         actor=crew_north,
@@ -372,7 +373,7 @@ def test_return_clears_the_crew_and_the_order_can_be_assigned_again(
         now=returned_at,
     )
     returned = row(order)
-    order = work_order_act(
+    order = take_step(
         order=order,
         action="assign",
         actor=dispatcher_north,
@@ -396,13 +397,13 @@ def test_reassigning_an_accepted_order_makes_the_new_crew_accept_afresh(
     order = order_in(W.EN_ROUTE, dispatcher=dispatcher_north, crew_user=crew_north)
     other = crew_north_b.crew_membership.crew
 
-    work_order_act(order=order, action="assign", actor=dispatcher_north, data={"crew": other.code})
+    take_step(order=order, action="assign", actor=dispatcher_north, data={"crew": other.code})
 
     stored = WorkOrder.objects.get(pk=order.pk)
     assert (stored.status, stored.crew) == (W.ASSIGNED, other)
     assert (stored.accepted_at, stored.departed_at) == (None, None)
     with pytest.raises(TransitionNotAllowed):
-        work_order_act(order=order, action="depart", actor=crew_north)
+        take_step(order=order, action="depart", actor=crew_north)
 
 
 @pytest.mark.parametrize("case", ["off_duty", "other_station", "unknown", "missing"])
@@ -421,10 +422,10 @@ def test_assign_rejects_a_crew_it_cannot_use_as_a_field_error(
     before_row, before_events = row(order), events(order)
 
     with pytest.raises(GridlineError) as rejected:
-        work_order_act(order=order, action="assign", actor=dispatcher_north, data=data)
+        take_step(order=order, action="assign", actor=dispatcher_north, data=data)
 
-    assert type(rejected.value) is GridlineError
-    assert rejected.value.field == "crew"
+    assert rejected.value.status_code == 400
+    assert list(rejected.value.as_dict()) == ["crew"]
     assert row(order) == before_row
     assert events(order) == before_events
 
@@ -437,7 +438,7 @@ def test_an_agent_cannot_assign(agent, dispatcher_north, north_crew):
     before_row, before_events = row(order), events(order)
 
     with pytest.raises(NotPermitted) as refused:
-        work_order_act(order=order, action="assign", actor=agent, data={"crew": north_crew.code})
+        take_step(order=order, action="assign", actor=agent, data={"crew": north_crew.code})
 
     assert refused.value.status_code == 403
     assert row(order) == before_row
@@ -449,7 +450,7 @@ def test_a_dispatcher_cannot_accept(dispatcher_north, crew_north):
     before_row, before_events = row(order), events(order)
 
     with pytest.raises(NotPermitted):
-        work_order_act(order=order, action="accept", actor=dispatcher_north)
+        take_step(order=order, action="accept", actor=dispatcher_north)
 
     assert row(order) == before_row
     assert events(order) == before_events
@@ -466,7 +467,7 @@ def test_a_crew_cannot_act_on_an_order_assigned_to_another_crew(
     before_row, before_events = row(order), events(order)
 
     with pytest.raises(TransitionNotAllowed) as refused:
-        work_order_act(order=order, action=action, actor=crew_north, data={"reason": "Not ours."})
+        take_step(order=order, action=action, actor=crew_north, data={"reason": "Not ours."})
 
     assert refused.value.status_code == 409
     assert row(order) == before_row
@@ -478,7 +479,7 @@ def test_a_crew_of_another_station_is_not_permitted(dispatcher_north, crew_south
     before_row = row(order)
 
     with pytest.raises(NotPermitted):
-        work_order_act(order=order, action="accept", actor=crew_south)
+        take_step(order=order, action="accept", actor=crew_south)
 
     assert row(order) == before_row
 
@@ -492,7 +493,7 @@ def test_a_crew_takes_an_unassigned_order_when_crews_may(
     now = timezone.now() + timedelta(minutes=30)
 
     visible = work_order_list_for_user(user=crew_north).filter(pk=order.pk).exists()
-    order = work_order_act(order=order, action="accept", actor=crew_north, now=now)
+    order = take_step(order=order, action="accept", actor=crew_north, now=now)
 
     stored = WorkOrder.objects.get(pk=order.pk)
     assert visible
@@ -510,7 +511,7 @@ def test_a_crew_cannot_take_an_unassigned_order_when_crews_may_not(
     before_row, before_events = row(order), events(order)
 
     with pytest.raises(TransitionNotAllowed):
-        work_order_act(order=order, action="accept", actor=crew_north)
+        take_step(order=order, action="accept", actor=crew_north)
 
     assert not work_order_list_for_user(user=crew_north).filter(pk=order.pk).exists()
     with pytest.raises(Http404):
@@ -535,7 +536,7 @@ def test_an_unknown_action_is_refused(dispatcher_north):
     order = work_order_create(station=dispatcher_north.station)
 
     with pytest.raises(TransitionNotAllowed) as refused:
-        work_order_act(order=order, action="teleport", actor=dispatcher_north)
+        take_step(order=order, action="teleport", actor=dispatcher_north)
 
     assert refused.value.field == "action"
 
@@ -546,7 +547,7 @@ def test_assigning_the_crew_it_already_has_changes_nothing(dispatcher_north, cre
     before_row, before_events = row(order), events(order)
 
     with pytest.raises(GridlineError) as refused:
-        work_order_act(order=order, action="assign", actor=dispatcher_north,
+        take_step(order=order, action="assign", actor=dispatcher_north,
                        data=inputs("assign", crew_north.crew_membership.crew))  # fmt: skip
 
     assert refused.value.field == "crew"

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from dispatch.models import WorkOrder
-from dispatch.services import work_order_act
+from tests.dispatch.steps import take_step
 from tests.factories import (
     CrewFactory,
     PremiseFactory,
@@ -42,7 +42,7 @@ def crew_of_north(crew_north):
 
 
 def assign(order, crew, actor):
-    return work_order_act(order=order, action="assign", actor=actor, data={"crew": crew.code})
+    return take_step(order=order, action="assign", actor=actor, data={"crew": crew.code})
 
 
 def snapshot(order):
@@ -188,7 +188,7 @@ def test_reassign_once_the_crew_is_on_site_answers_422_row_with_the_reason(
 ):
     order = assign(north_order, crew_of_north, dispatcher_north)
     for action in ("accept", "depart", "arrive"):
-        order = work_order_act(order=order, action=action, actor=crew_north)
+        order = take_step(order=order, action=action, actor=crew_north)
     other = CrewFactory(station=station_north)
     before = snapshot(north_order)
     client.force_login(dispatcher_north)
@@ -209,7 +209,7 @@ def test_reassign_to_the_same_crew_leaves_an_en_route_order_alone(
 ):
     order = assign(north_order, crew_of_north, dispatcher_north)
     for action in ("accept", "depart"):
-        order = work_order_act(order=order, action=action, actor=crew_north)
+        order = take_step(order=order, action=action, actor=crew_north)
     client.force_login(dispatcher_north)
 
     client.post(
@@ -359,7 +359,7 @@ def test_complete_without_cause_rerenders_with_the_error_and_writes_nothing(
 ):
     order = assign(north_order, crew_of_north, dispatcher_north)
     for action in ("accept", "depart", "arrive"):
-        order = work_order_act(order=order, action=action, actor=crew_north)
+        order = take_step(order=order, action=action, actor=crew_north)
     before = snapshot(north_order)
     client.force_login(crew_north)
 

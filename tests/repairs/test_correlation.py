@@ -10,7 +10,7 @@ from django.utils import translation
 from accounts.models import Role
 from config.errors import NotPermitted, TransitionNotAllowed
 from dispatch.models import OPEN_WORK_ORDER_STATUSES, CauseCode, WorkOrder
-from dispatch.services import crew_member_set, crew_of, work_order_act
+from dispatch.services import crew_member_set, crew_of
 from repairs.models import Incident, Repair
 from repairs.services import (
     incident_acknowledge,
@@ -19,6 +19,7 @@ from repairs.services import (
     repair_create,
 )
 from repairs.triage import Answers, Breaker, FaultSide, Hazard, Outcome, Scope
+from tests.dispatch.steps import take_step
 from tests.factories import (
     CrewFactory,
     FeederFactory,
@@ -349,7 +350,7 @@ def test_order_a_crew_already_accepted_is_the_one_kept(transformer, crew_north):
     a, b, c = premises(transformer, 3)
     first = report(a, at=0)
     second = report(b, at=1)
-    work_order_act(order=second.work_order, action="accept", actor=crew_north, now=NOW + MINUTE)
+    take_step(order=second.work_order, action="accept", actor=crew_north, now=NOW + MINUTE)
 
     third = report(c, at=2)
 
@@ -371,10 +372,10 @@ def test_order_a_crew_already_accepted_is_the_one_kept(transformer, crew_north):
 def test_order_further_along_beats_one_only_accepted(transformer, crew_north):
     a, b, c = premises(transformer, 3)
     first = report(a, at=0)
-    work_order_act(order=first.work_order, action="accept", actor=crew_north, now=NOW)
+    take_step(order=first.work_order, action="accept", actor=crew_north, now=NOW)
     second = report(b, at=1)
     for action in ("accept", "depart"):
-        work_order_act(order=second.work_order, action=action, actor=crew_north, now=NOW)
+        take_step(order=second.work_order, action=action, actor=crew_north, now=NOW)
 
     report(c, at=2)
 
@@ -388,7 +389,7 @@ def test_incident_formed_around_an_accepted_order_is_acknowledged(transformer, c
     a, b, c = premises(transformer, 3)
     report(a, at=0)
     second = report(b, at=1)
-    work_order_act(order=second.work_order, action="accept", actor=crew_north, now=NOW + MINUTE)
+    take_step(order=second.work_order, action="accept", actor=crew_north, now=NOW + MINUTE)
 
     third = report(c, at=2)
 
@@ -505,7 +506,7 @@ def test_feeder_incident_keeps_the_order_a_crew_has_taken(
     # One of the second transformer's orders is on the road before its incident forms.
     taken = second_side[1].work_order
     for action in ("accept", "depart"):
-        work_order_act(order=taken, action=action, actor=crew_north, now=NOW + 4 * MINUTE)
+        take_step(order=taken, action=action, actor=crew_north, now=NOW + 4 * MINUTE)
 
     report(PremiseFactory(transformer=other_transformer), at=5)
 
@@ -653,11 +654,11 @@ def test_restoring_the_feeder_incident_resolves_the_tickets_of_both_transformers
 def walk(order, crew_user_, dispatcher, *, complete_with=None):
     """Assign, accept, depart, arrive; complete when told what with."""
     crew = crew_of(crew_user_)
-    work_order_act(order=order, action="assign", actor=dispatcher, data={"crew": crew.code})
+    take_step(order=order, action="assign", actor=dispatcher, data={"crew": crew.code})
     for action in ("accept", "depart", "arrive"):
-        work_order_act(order=order, action=action, actor=crew_user_)
+        take_step(order=order, action=action, actor=crew_user_)
     if complete_with is not None:
-        work_order_act(order=order, action="complete", actor=crew_user_, data=complete_with)
+        take_step(order=order, action="complete", actor=crew_user_, data=complete_with)
 
 
 def test_accepting_the_incident_order_acknowledges_the_incident(
@@ -666,7 +667,7 @@ def test_accepting_the_incident_order_acknowledges_the_incident(
     made = reports(premises(transformer, 3))
     incident = Incident.objects.get()
     order = incident.work_order
-    work_order_act(
+    take_step(
         order=order,
         action="assign",
         actor=dispatcher_north,
@@ -674,7 +675,7 @@ def test_accepting_the_incident_order_acknowledges_the_incident(
     )
     assert Incident.objects.get().status == Incident.Status.DETECTED
 
-    work_order_act(order=order, action="accept", actor=crew_north, now=NOW + 10 * MINUTE)
+    take_step(order=order, action="accept", actor=crew_north, now=NOW + 10 * MINUTE)
 
     incident.refresh_from_db()
     assert incident.status == Incident.Status.ACKNOWLEDGED
@@ -729,7 +730,7 @@ def test_completion_and_the_tickets_resolution_are_one_transaction(
     monkeypatch.setattr("repairs.services.ticket_resolve_many", broken)
 
     with pytest.raises(RuntimeError):
-        work_order_act(
+        take_step(
             order=order,
             action="complete",
             actor=crew_north,
@@ -754,7 +755,7 @@ def test_crew_of_another_station_cannot_take_the_incident_order(
     outsider = crew_user("crew_south", station_south)
 
     with pytest.raises(NotPermitted):
-        work_order_act(order=incident.work_order, action="accept", actor=outsider)
+        take_step(order=incident.work_order, action="accept", actor=outsider)
 
     incident.refresh_from_db()
     assert incident.status == Incident.Status.DETECTED

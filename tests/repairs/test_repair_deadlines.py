@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from dispatch.services import work_order_act
 from repairs.services import repair_create
 from repairs.triage import Answers
+from tests.dispatch.steps import take_step
 from tests.factories import PremiseFactory, TransformerFactory
 from tickets.models import Deadline
 
@@ -15,7 +15,7 @@ NOW = timezone.now().replace(microsecond=0)
 
 def walk(order, dispatcher, crew_user, until, start=NOW):
     crew = crew_user.crew_membership.crew
-    order = work_order_act(
+    order = take_step(
         order=order,
         action="assign",
         actor=dispatcher,
@@ -24,7 +24,7 @@ def walk(order, dispatcher, crew_user, until, start=NOW):
     )
     for minutes, step in [(2, "accept"), (3, "depart"), (40, "arrive"), (90, "complete")]:
         data = {"cause": "weather", "actions": "Fixed."} if step == "complete" else None
-        order = work_order_act(
+        order = take_step(
             order=order,
             action=step,
             actor=crew_user,
@@ -39,7 +39,7 @@ def walk(order, dispatcher, crew_user, until, start=NOW):
 def complete(order, crew_user, *, minutes):
     data = {"cause": "weather", "actions": "Fixed."}
     at = NOW + timedelta(minutes=minutes)
-    work_order_act(order=order, action="complete", actor=crew_user, data=data, now=at)
+    take_step(order=order, action="complete", actor=crew_user, data=data, now=at)
 
 
 def deadlines(ticket):

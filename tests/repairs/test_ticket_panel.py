@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from dispatch.services import work_order_act
 from repairs.services import repair_create
 from repairs.triage import Answers
+from tests.dispatch.steps import take_step
 from tests.factories import PASSWORD, PremiseFactory
 
 
@@ -23,10 +23,10 @@ def test_repair_ticket_page_shows_triage_and_work_order_steps(
     )
     order = created.work_order
     crew = crew_north.crew_membership.crew
-    work_order_act(order=order, action="assign", actor=dispatcher_north, data={"crew": crew.code},
+    take_step(order=order, action="assign", actor=dispatcher_north, data={"crew": crew.code},
                    now=now + timedelta(minutes=1))  # fmt: skip
     for minutes, action in [(2, "accept"), (3, "depart"), (50, "arrive")]:
-        order = work_order_act(order=order, action=action, actor=crew_north,
+        order = take_step(order=order, action=action, actor=crew_north,
                                now=now + timedelta(minutes=minutes))  # fmt: skip
 
     client.login(username=supervisor.username, password=PASSWORD)

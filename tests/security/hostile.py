@@ -16,7 +16,7 @@ from complaints.services import (
     complaint_rectify,
     complaint_reply,
 )
-from dispatch.services import crew_member_set, work_order_act
+from dispatch.services import crew_member_set
 from grid.importer import REQUIRED_COLUMNS
 from grid.models import Customer, Premise
 from grid.services import grid_import
@@ -24,6 +24,7 @@ from hotline.models import Call
 from hotline.services import call_finish, call_start, consultation_record
 from repairs.services import notice_input_parse, notice_publish, repair_create
 from repairs.triage import Answers
+from tests.dispatch.steps import take_step
 from tests.factories import CrewFactory, DepartmentFactory, UserFactory
 from tests.security.world import category_any
 
@@ -103,11 +104,11 @@ def build_hostile(payload: str) -> HostileWorld:
                             actor=agent, caller_phone=CALLER_PHONE, description=payload,
                             now=now)  # fmt: skip
     world.repair = created.ticket
-    order = work_order_act(order=created.work_order, action="assign", actor=dispatcher,
+    order = take_step(order=created.work_order, action="assign", actor=dispatcher,
                            data={"crew": crew.code})  # fmt: skip
-    order = work_order_act(order=order, action="return", actor=dispatcher,
+    order = take_step(order=order, action="return", actor=dispatcher,
                            data={"reason": payload})  # fmt: skip
-    world.work_order = work_order_act(order=order, action="assign", actor=dispatcher,
+    world.work_order = take_step(order=order, action="assign", actor=dispatcher,
                                       data={"crew": crew.code})  # fmt: skip
 
     complaint = complaint_create(channel="hotline", category=category_any(),

@@ -9,10 +9,11 @@ from django.test import Client
 from django.utils import timezone
 
 from dispatch.models import CauseCode
-from dispatch.services import crew_member_set, work_order_act
+from dispatch.services import crew_member_set
 from grid.phones import mask_phone
 from repairs.services import repair_create
 from repairs.triage import Answers
+from tests.dispatch.steps import take_step
 from tests.factories import (
     PASSWORD,
     CrewFactory,
@@ -72,7 +73,7 @@ def test_canary_phone_never_reaches_logs_or_task_arguments(
     ]
     for action, actor, data in steps:
         with django_capture_on_commit_callbacks(execute=True):
-            order = work_order_act(order=order, action=action, actor=actor, data=data)
+            order = take_step(order=order, action=action, actor=actor, data=data)
     client = Client()
     client.login(username=agent.username, password=PASSWORD)
     client.get(f"/console/search/?q={CANARY}")

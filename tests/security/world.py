@@ -12,11 +12,12 @@ from accounts.models import Role
 from complaints.models import Category
 from complaints.services import complaint_contact, complaint_create, complaint_judge
 from complaints.summaries import complaint_summary_build
-from dispatch.services import crew_member_set, work_order_act
+from dispatch.services import crew_member_set
 from hotline.models import Article
 from hotline.services import call_start
 from repairs.services import notice_input_parse, notice_publish, repair_create
 from repairs.triage import Answers
+from tests.dispatch.steps import take_step
 from tests.factories import (
     CrewFactory,
     DepartmentFactory,
@@ -92,7 +93,7 @@ def build_world() -> World:
         created = repair_create(premise=premise, answers=Answers(), actor=agent,
                                 caller_phone="13800001234", now=now)  # fmt: skip
         objects.ticket = created.ticket
-        objects.work_order = work_order_act(order=created.work_order, action="assign",
+        objects.work_order = take_step(order=created.work_order, action="assign",
                                             actor=dispatcher, data={"crew": crew.code})  # fmt: skip
         transformer = TransformerFactory(feeder=feeder)
         for i in range(3):

@@ -13,7 +13,7 @@ ticket numbering, triage, dispatch, correlation, deadlines and timeline:
 grid_import, staff_create_or_update, crew_get_or_create and crew_member_set
 for the people; call_start, call_identify and call_finish for the agents'
 calls; repair_create for every repair call (triage, work order, incident),
-then work_order_act for every step a dispatcher or crew takes;
+then work_order_step for every step a dispatcher or crew takes;
 complaint_create and the complaint steps (contact, judge, rectify, reply,
 callback) for the complaints; consultation_record, service_request_record and
 feedback_record for the other kinds, and ticket_transition for their
@@ -57,6 +57,7 @@ from complaints.services import (
     complaint_rectify,
     complaint_reply,
 )
+from config.errors import FieldErrors
 from dashboards.demo import (
     SEED,
     CallPlan,
@@ -82,8 +83,9 @@ from dashboards.demo_data import (
     STATIONS,
     PremisePlan,
 )
+from dispatch.forms import STEP_FORMS
 from dispatch.models import Crew, WorkOrder
-from dispatch.services import crew_get_or_create, crew_member_set, work_order_act
+from dispatch.services import crew_get_or_create, crew_member_set, work_order_step
 from grid.models import Department, Premise, Station
 from grid.services import grid_import
 from hotline import selectors as hotline_selectors
@@ -457,8 +459,12 @@ class Command(BaseCommand):
             .first()
         )
         order = incident.work_order if incident else run.work_order
-        run.work_order = work_order_act(
-            order=order, action=action, actor=actor, data=data, now=moment
+        # The demo's inputs go through the step's form, as a dispatcher's or crew's would.
+        form = STEP_FORMS[action](data=data, order=order)
+        if not form.is_valid():
+            raise FieldErrors.from_form(form)
+        run.work_order = work_order_step(
+            order=order, action=action, actor=actor, data=form.cleaned_data, now=moment
         )
 
     def _ticket_step(
