@@ -55,7 +55,9 @@ def staff_create_or_update(
     user.station = station
     user.department = department
     user.is_staff = user.is_superuser = role == Role.ADMIN
-    user.save()
+    user.save(
+        update_fields=["password", "role", "station", "department", "is_staff", "is_superuser"]
+    )
     return user, created, generated
 
 

@@ -320,9 +320,17 @@ def vacuum() -> None:
 def report_sizes() -> None:
     from django.db import connection
 
-    tables = ["tickets_ticket", "tickets_timelineevent", "dispatch_workorder", "repairs_repair",
-              "complaints_complaint", "hotline_call", "dashboards_ticketday",
-              "dashboards_workorderday", "dashboards_complaintday"]  # fmt: skip
+    tables = [
+        "tickets_ticket",
+        "tickets_timelineevent",
+        "dispatch_workorder",
+        "repairs_repair",
+        "complaints_complaint",
+        "hotline_call",
+        "dashboards_ticketday",
+        "dashboards_workorderday",
+        "dashboards_complaintday",
+    ]
     with connection.cursor() as cursor:
         sizes = []
         for table in tables:
@@ -353,8 +361,10 @@ def measure(repeat: int) -> None:
             with CaptureQueriesContext(connection) as captured:
                 build(scope=scope, stations=stations)
             wall = (time.perf_counter() - started) * 1000
-            say(f"\n{page}, {label}: {len(captured.captured_queries)} queries, "
-                f"{wall:.0f} ms to build (first run, Python included)")  # fmt: skip
+            say(
+                f"\n{page}, {label}: {len(captured.captured_queries)} queries, "
+                f"{wall:.0f} ms to build (first run, Python included)"
+            )
             for query in captured.captured_queries:
                 sql = query["sql"]
                 best, indexes = explain(sql, repeat)

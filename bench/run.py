@@ -376,8 +376,9 @@ def _run(args, name: str, env: dict[str, str], var_dir: Path, started_all: float
             f"{storm.folded}/{storm.foldable}, p99 {storm.p99_ms:.0f} ms"
         )
         say(f"Burst: {args.burst_clients} clients recording repairs for {args.burst_seconds:g}s:")
-        burst = run_burst(server.port, grid, clients=args.burst_clients,
-                          seconds=args.burst_seconds, rng=rng)  # fmt: skip
+        burst = run_burst(
+            server.port, grid, clients=args.burst_clients, seconds=args.burst_seconds, rng=rng
+        )
         say(
             f"  {burst.sent} sent, {burst.created} created (201), answers {dict(burst.statuses)}; "
             f"tickets found {burst.tickets_found}, duplicate numbers "

@@ -36,8 +36,32 @@ PREFIX = {
     "opinion": "O",
     "praise": "P",
 }
-HOURS = [0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.4, 0.8, 1.4, 1.8, 1.8, 1.6,
-         1.2, 1.2, 1.4, 1.5, 1.4, 1.3, 1.4, 1.7, 1.8, 1.4, 0.9, 0.5]  # fmt: skip
+HOURS = [
+    0.2,
+    0.1,
+    0.1,
+    0.1,
+    0.1,
+    0.2,
+    0.4,
+    0.8,
+    1.4,
+    1.8,
+    1.8,
+    1.6,
+    1.2,
+    1.2,
+    1.4,
+    1.5,
+    1.4,
+    1.3,
+    1.4,
+    1.7,
+    1.8,
+    1.4,
+    0.9,
+    0.5,
+]
 CLOSED_REPAIR_OUTCOMES = {
     "dispatch": 0.55,
     "resolved_on_call": 0.15,
@@ -47,8 +71,13 @@ CLOSED_REPAIR_OUTCOMES = {
     "emergency_dispatch": 0.03,
     "supply_restriction": 0.02,
 }
-OPEN_ORDER_STATUS = {"pending": 0.3, "assigned": 0.25, "accepted": 0.15, "en_route": 0.15,
-                     "on_site": 0.15}  # fmt: skip
+OPEN_ORDER_STATUS = {
+    "pending": 0.3,
+    "assigned": 0.25,
+    "accepted": 0.15,
+    "en_route": 0.15,
+    "on_site": 0.15,
+}
 REPLY_DAYS = {"service_request": 7, "opinion": 14}
 CHUNK = 50_000
 DESCRIPTIONS = {
@@ -107,8 +136,9 @@ class TicketGenerator:
         self.days = days
         self.zone = ZoneInfo(time_zone)
         local = as_of.astimezone(self.zone)
-        self.start = (local - timedelta(days=days - 1)).replace(hour=0, minute=0, second=0,
-                                                                microsecond=0)  # fmt: skip
+        self.start = (local - timedelta(days=days - 1)).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        )
         self.counters = Counters()
         self.arrival = settings.GRIDLINE_ARRIVAL_MINUTES
         self.restore = settings.GRIDLINE_RESTORE_MINUTES
@@ -126,30 +156,111 @@ class TicketGenerator:
         self.incident_of: dict[tuple[int, int], tuple[int, datetime]] = {}
         self.active: list[tuple[int, int, datetime]] = []  # (incident id, transformer, created)
         self.tables = {
-            "tickets": Table(Ticket, ["id", "number", "kind", "status", "priority", "channel",
-                                      "caller_phone", "description", "customer_id", "premise_id",
-                                      "station_id", "department_id", "urge_count",
-                                      "created_by_id", "created_at", "updated_at", "resolved_at",
-                                      "closed_at"]),
-            "orders": Table(WorkOrder, ["id", "station_id", "ticket_id", "crew_id", "status",
-                                        "location", "brief", "hazards", "important", "arrive_by",
-                                        "restore_within", "restore_by", "arrived_in_time",
-                                        "cause_id", "created_at", "updated_at", "assigned_at",
-                                        "accepted_at", "departed_at", "arrived_at",
-                                        "completed_at"]),
-            "incidents": Table(Incident, ["id", "level", "status", "station_id", "feeder_id",
-                                          "transformer_id", "work_order_id", "etr", "cause_id",
-                                          "created_at", "acknowledged_at", "restored_at"]),
-            "repairs": Table(Repair, ["ticket_id", "scope", "breaker", "high_power_load",
-                                      "equipment_in_use", "fault_side", "hazards", "outcome",
-                                      "reason", "likely_cause", "incident_id", "arrive_by"]),
-            "events": Table(TimelineEvent, ["ticket_id", "kind", "at", "actor_id", "note",
-                                            "old_status", "new_status", "data"]),
-            "deadlines": Table(Deadline, ["id", "ticket_id", "name", "starts_at", "due_at",
-                                          "station_id", "department_id", "met_at", "closed_at",
-                                          "next_step", "next_step_at"]),
+            "tickets": Table(
+                Ticket,
+                [
+                    "id",
+                    "number",
+                    "kind",
+                    "status",
+                    "priority",
+                    "channel",
+                    "caller_phone",
+                    "description",
+                    "customer_id",
+                    "premise_id",
+                    "station_id",
+                    "department_id",
+                    "urge_count",
+                    "created_by_id",
+                    "created_at",
+                    "updated_at",
+                    "resolved_at",
+                    "closed_at",
+                ],
+            ),
+            "orders": Table(
+                WorkOrder,
+                [
+                    "id",
+                    "station_id",
+                    "ticket_id",
+                    "crew_id",
+                    "status",
+                    "location",
+                    "brief",
+                    "hazards",
+                    "important",
+                    "arrive_by",
+                    "restore_within",
+                    "restore_by",
+                    "arrived_in_time",
+                    "cause_id",
+                    "created_at",
+                    "updated_at",
+                    "assigned_at",
+                    "accepted_at",
+                    "departed_at",
+                    "arrived_at",
+                    "completed_at",
+                ],
+            ),
+            "incidents": Table(
+                Incident,
+                [
+                    "id",
+                    "level",
+                    "status",
+                    "station_id",
+                    "feeder_id",
+                    "transformer_id",
+                    "work_order_id",
+                    "etr",
+                    "cause_id",
+                    "created_at",
+                    "acknowledged_at",
+                    "restored_at",
+                ],
+            ),
+            "repairs": Table(
+                Repair,
+                [
+                    "ticket_id",
+                    "scope",
+                    "breaker",
+                    "high_power_load",
+                    "equipment_in_use",
+                    "fault_side",
+                    "hazards",
+                    "outcome",
+                    "reason",
+                    "likely_cause",
+                    "incident_id",
+                    "arrive_by",
+                ],
+            ),
+            "events": Table(
+                TimelineEvent,
+                ["ticket_id", "kind", "at", "actor_id", "note", "old_status", "new_status", "data"],
+            ),
+            "deadlines": Table(
+                Deadline,
+                [
+                    "id",
+                    "ticket_id",
+                    "name",
+                    "starts_at",
+                    "due_at",
+                    "station_id",
+                    "department_id",
+                    "met_at",
+                    "closed_at",
+                    "next_step",
+                    "next_step_at",
+                ],
+            ),
             "steps": Table(DeadlineStep, ["deadline_id", "step", "at"]),
-        }  # fmt: skip
+        }
         self.complaint_table, self.complaint_note = self._complaint_table()
         self.categories = self._categories()
 
@@ -270,10 +381,27 @@ class TicketGenerator:
                 at = min(self.as_of, created + timedelta(minutes=30 * (n + 1)))
                 rows.events.append((tid, "urged", at, agent, "客户再次来电催办", "", "", EMPTY))
         rows.tickets.append(
-            (tid, number, kind, t.status, t.priority, "hotline", t.phone, t.description,
-             t.customer, t.premise, t.station, t.department, t.urges, agent, created,
-             t.updated or created, t.resolved, t.closed)
-        )  # fmt: skip
+            (
+                tid,
+                number,
+                kind,
+                t.status,
+                t.priority,
+                "hotline",
+                t.phone,
+                t.description,
+                t.customer,
+                t.premise,
+                t.station,
+                t.department,
+                t.urges,
+                agent,
+                created,
+                t.updated or created,
+                t.resolved,
+                t.closed,
+            )
+        )
 
     def _caller(self, t: "_Ticket", premise: PremiseRow | None, rng) -> None:
         if premise is None and rng.random() < 0.75:
@@ -285,8 +413,18 @@ class TicketGenerator:
             t.phone = f"1{rng.choice('3589')}{rng.randint(0, 999_999_999):09d}"
         return premise
 
-    def _event(self, rows: Rows, t: "_Ticket", kind: str, at: datetime, actor=None, note="",
-               old="", new="", data=EMPTY) -> None:  # fmt: skip
+    def _event(
+        self,
+        rows: Rows,
+        t: "_Ticket",
+        kind: str,
+        at: datetime,
+        actor=None,
+        note="",
+        old="",
+        new="",
+        data=EMPTY,
+    ) -> None:
         rows.events.append((t.id, kind, at, actor, note, old, new, data))
 
     def _close(self, rows: Rows, t: "_Ticket", resolved: datetime, rng, note="") -> None:
@@ -320,8 +458,15 @@ class TicketGenerator:
         due = t.created + timedelta(days=REPLY_DAYS[t.kind])
         if is_open:
             if rng.random() < 0.6:
-                self._event(rows, t, "start", t.created + timedelta(hours=1), t.agent,
-                            old="open", new="in_progress")  # fmt: skip
+                self._event(
+                    rows,
+                    t,
+                    "start",
+                    t.created + timedelta(hours=1),
+                    t.agent,
+                    old="open",
+                    new="in_progress",
+                )
                 t.status = "in_progress"
             self._open_deadline(rows, t, "reply_by", t.created, due, station=t.station)
             return
@@ -349,8 +494,13 @@ class TicketGenerator:
         self._caller(t, premise, rng)
         t.premise, t.station = premise.id, premise.station_id
         emergency = outcome == "emergency_dispatch"
-        t.priority = ("urgent" if emergency or premise.important
-                      else "high" if outcome == "dispatch" else "normal")  # fmt: skip
+        t.priority = (
+            "urgent"
+            if emergency or premise.important
+            else "high"
+            if outcome == "dispatch"
+            else "normal"
+        )
         scope, breaker, side, hazards = _answers(outcome, rng)
         self._event(rows, t, "created", t.created, t.agent, new="open")
         t.status = "open"
@@ -360,39 +510,76 @@ class TicketGenerator:
         if outcome == "known_incident" and incident is None:
             incident = self._past_incident(rows, premise, t.created, rng)
         rows.repairs.append(
-            (t.id, scope, breaker, False, "", side, hazards, outcome, _REASON[outcome], "",
-             incident[0] if incident else None, arrive_by)
-        )  # fmt: skip
-        self._event(rows, t, "triaged", t.created, t.agent, outcome,
-                    data=_J({"outcome": outcome, "notice": None,
-                             "incident": incident[0] if incident else None}))  # fmt: skip
+            (
+                t.id,
+                scope,
+                breaker,
+                False,
+                "",
+                side,
+                hazards,
+                outcome,
+                _REASON[outcome],
+                "",
+                incident[0] if incident else None,
+                arrive_by,
+            )
+        )
+        self._event(
+            rows,
+            t,
+            "triaged",
+            t.created,
+            t.agent,
+            outcome,
+            data=_J(
+                {"outcome": outcome, "notice": None, "incident": incident[0] if incident else None}
+            ),
+        )
         if dispatches:
             self._event(rows, t, "start", t.created, t.agent, old="open", new="in_progress")
             t.status = "in_progress"
             self._work_order(rows, t, premise, arrive_by, emergency, is_open, rng)
         elif outcome == "known_incident":
-            self._event(rows, t, "start", t.created, t.agent, _REASON[outcome], "open",
-                        "in_progress", _J({"incident": incident[0]}))  # fmt: skip
+            self._event(
+                rows,
+                t,
+                "start",
+                t.created,
+                t.agent,
+                _REASON[outcome],
+                "open",
+                "in_progress",
+                _J({"incident": incident[0]}),
+            )
             t.status = "in_progress"
             if not is_open:
                 self._close(rows, t, incident[2], rng, "故障已修复，已恢复供电")
         else:
-            self._close(rows, t, t.created + timedelta(minutes=rng.uniform(2, 8)), rng,
-                        _REASON[outcome])  # fmt: skip
+            self._close(
+                rows, t, t.created + timedelta(minutes=rng.uniform(2, 8)), rng, _REASON[outcome]
+            )
 
     def _work_order(self, rows, t, premise: PremiseRow, arrive_by, important, is_open, rng):
         c = self.counters
         c.work_order += 1
         wid = c.work_order
-        restore_within = timedelta(minutes=self.restore["urban" if important or premise.important
-                                                        else premise.area_type])  # fmt: skip
+        restore_within = timedelta(
+            minutes=self.restore["urban" if important or premise.important else premise.area_type]
+        )
         crews = self.grid.crews_of[premise.station_id]
         dispatcher = self.grid.dispatcher_of.get(premise.station_id)
         created = t.created
         status = _pick(rng, OPEN_ORDER_STATUS) if is_open else "completed"
         steps = ["assign", "accept", "depart", "arrive", "complete"]
-        reached = {"pending": 0, "assigned": 1, "accepted": 2, "en_route": 3, "on_site": 4,
-                   "completed": 5}[status]  # fmt: skip
+        reached = {
+            "pending": 0,
+            "assigned": 1,
+            "accepted": 2,
+            "en_route": 3,
+            "on_site": 4,
+            "completed": 5,
+        }[status]
         allowed = (arrive_by - created).total_seconds()
         if is_open:
             # The steps so far fit between the call and now.
@@ -412,12 +599,26 @@ class TicketGenerator:
             actor = dispatcher if step == "assign" else member
             self._event(rows, t, step, stamps[n], actor, data=_J({"work_order": wid}))
         rows.orders.append(
-            (wid, premise.station_id, t.id, crew, status, premise.address, "停电; 未跳闸", "[]",
-             important or premise.important, arrive_by, restore_within, restore_by,
-             None if arrived is None else arrived <= arrive_by,
-             rng.choice(self.causes) if status == "completed" else None, created,
-             max([s for s in stamps if s] or [created]), *stamps)
-        )  # fmt: skip
+            (
+                wid,
+                premise.station_id,
+                t.id,
+                crew,
+                status,
+                premise.address,
+                "停电; 未跳闸",
+                "[]",
+                important or premise.important,
+                arrive_by,
+                restore_within,
+                restore_by,
+                None if arrived is None else arrived <= arrive_by,
+                rng.choice(self.causes) if status == "completed" else None,
+                created,
+                max([s for s in stamps if s] or [created]),
+                *stamps,
+            )
+        )
         if arrived is None:
             self._open_deadline(rows, t, "arrive_by", created, arrive_by, station=t.station)
             return
@@ -442,16 +643,46 @@ class TicketGenerator:
         crew = rng.choice(self.grid.crews_of[premise.station_id])
         code = self.grid.transformer_codes[premise.transformer_id]
         rows.orders.append(
-            (c.work_order, premise.station_id, None, crew, "completed", f"台区 {code}",
-             "多户报修", "[]", False, detected + timedelta(minutes=90), timedelta(hours=4),
-             restored, True, rng.choice(self.causes), detected, restored, detected,
-             detected, detected, detected + timedelta(minutes=40), restored)
-        )  # fmt: skip
+            (
+                c.work_order,
+                premise.station_id,
+                None,
+                crew,
+                "completed",
+                f"台区 {code}",
+                "多户报修",
+                "[]",
+                False,
+                detected + timedelta(minutes=90),
+                timedelta(hours=4),
+                restored,
+                True,
+                rng.choice(self.causes),
+                detected,
+                restored,
+                detected,
+                detected,
+                detected,
+                detected + timedelta(minutes=40),
+                restored,
+            )
+        )
         rows.incidents.append(
-            (c.incident, "transformer", "restored", premise.station_id, premise.feeder_id,
-             premise.transformer_id, c.work_order, None, rng.choice(self.causes), detected,
-             detected + timedelta(minutes=10), restored)
-        )  # fmt: skip
+            (
+                c.incident,
+                "transformer",
+                "restored",
+                premise.station_id,
+                premise.feeder_id,
+                premise.transformer_id,
+                c.work_order,
+                None,
+                rng.choice(self.causes),
+                detected,
+                detected + timedelta(minutes=10),
+                restored,
+            )
+        )
         self.incident_of[key] = (c.incident, restored)
         return c.incident, premise.transformer_id, restored
 
@@ -469,15 +700,46 @@ class TicketGenerator:
         crew = rng.choice(self.grid.crews_of[premise.station_id])
         code = self.grid.transformer_codes[transformer]
         rows.orders.append(
-            (c.work_order, premise.station_id, None, crew, "accepted", f"台区 {code}", "多户报修",
-             "[]", False, detected + timedelta(minutes=90), timedelta(hours=4), None, None, None,
-             detected, detected, detected, detected, None, None, None)
-        )  # fmt: skip
+            (
+                c.work_order,
+                premise.station_id,
+                None,
+                crew,
+                "accepted",
+                f"台区 {code}",
+                "多户报修",
+                "[]",
+                False,
+                detected + timedelta(minutes=90),
+                timedelta(hours=4),
+                None,
+                None,
+                None,
+                detected,
+                detected,
+                detected,
+                detected,
+                None,
+                None,
+                None,
+            )
+        )
         rows.incidents.append(
-            (c.incident, "transformer", "acknowledged", premise.station_id, premise.feeder_id,
-             transformer, c.work_order, self.as_of + timedelta(hours=2), None, detected,
-             detected, None)
-        )  # fmt: skip
+            (
+                c.incident,
+                "transformer",
+                "acknowledged",
+                premise.station_id,
+                premise.feeder_id,
+                transformer,
+                c.work_order,
+                self.as_of + timedelta(hours=2),
+                None,
+                detected,
+                detected,
+                None,
+            )
+        )
         self.active.append((c.incident, transformer, detected))
         return self.active[-1]
 
@@ -495,44 +757,68 @@ class TicketGenerator:
         contacted = t.created + timedelta(hours=rng.uniform(1, 26))
         state = "received"
         if is_open and rng.random() < 0.3:
-            self._open_deadline(rows, t, "contact_by", t.created, contact_by,
-                                department=t.department)  # fmt: skip
+            self._open_deadline(
+                rows, t, "contact_by", t.created, contact_by, department=t.department
+            )
         else:
             contacted = min(contacted, self.as_of)
             self._event(rows, t, "start", contacted, t.agent, old="open", new="in_progress")
             self._event(rows, t, "contact", contacted, t.agent, "已联系客户")
             t.status, state = "in_progress", "contacted"
-            self._met_deadline(rows, t, "contact_by", t.created, contact_by, contacted,
-                               department=t.department)  # fmt: skip
+            self._met_deadline(
+                rows, t, "contact_by", t.created, contact_by, contacted, department=t.department
+            )
             if is_open:
-                self._open_deadline(rows, t, "reply_by", contacted, reply_by,
-                                    department=t.department)  # fmt: skip
+                self._open_deadline(
+                    rows, t, "reply_by", contacted, reply_by, department=t.department
+                )
             else:
                 replied = min(self.as_of, contacted + timedelta(days=rng.uniform(1, 6)))
                 for kind in ("judge", "rectify", "reply"):
                     self._event(rows, t, kind, replied, rng.choice(self.grid.supervisors))
-                self._met_deadline(rows, t, "reply_by", contacted, reply_by, replied,
-                                   department=t.department)  # fmt: skip
+                self._met_deadline(
+                    rows, t, "reply_by", contacted, reply_by, replied, department=t.department
+                )
                 self._close(rows, t, replied, rng, "已答复客户")
                 state = "closed" if t.status == "closed" else "replied"
         if self.complaint_table is not None:
             closed = state == "closed"
             rows.complaints.append(
-                (t.id, state, rng.choice(self.categories), contact_by, reply_by,
-                 None if closed or state == "replied" else (contact_by if state == "received"
-                                                            else reply_by),
-                 None if state == "received" else contacted,
-                 "valid" if closed and rng.random() < 0.4 else ("not_valid" if closed else ""),
-                 "satisfied" if closed else "", "satisfied" if closed else "")
-            )  # fmt: skip
+                (
+                    t.id,
+                    state,
+                    rng.choice(self.categories),
+                    contact_by,
+                    reply_by,
+                    None
+                    if closed or state == "replied"
+                    else (contact_by if state == "received" else reply_by),
+                    None if state == "received" else contacted,
+                    "valid" if closed and rng.random() < 0.4 else ("not_valid" if closed else ""),
+                    "satisfied" if closed else "",
+                    "satisfied" if closed else "",
+                )
+            )
 
     def _complaint_table(self) -> tuple[Table | None, str]:
         try:
             from complaints.models import Complaint
 
-            table = Table(Complaint, ["ticket_id", "status", "category_id", "contact_by",
-                                      "reply_by", "due_at", "contacted_at", "validity",
-                                      "callback_result", "closed_as"])  # fmt: skip
+            table = Table(
+                Complaint,
+                [
+                    "ticket_id",
+                    "status",
+                    "category_id",
+                    "contact_by",
+                    "reply_by",
+                    "due_at",
+                    "contacted_at",
+                    "validity",
+                    "callback_result",
+                    "closed_as",
+                ],
+            )
         except (ImportError, UnfillableColumn, LookupError) as exc:
             return None, f"complaint rows not generated ({exc})"
         return table, "complaint rows generated"
@@ -551,8 +837,21 @@ class TicketGenerator:
 
     def _met_deadline(self, rows, t, name, starts, due, met, station=None, department=None):
         self.counters.deadline += 1
-        rows.deadlines.append((self.counters.deadline, t.id, name, starts, due, station,
-                               department, met, met, "", None))  # fmt: skip
+        rows.deadlines.append(
+            (
+                self.counters.deadline,
+                t.id,
+                name,
+                starts,
+                due,
+                station,
+                department,
+                met,
+                met,
+                "",
+                None,
+            )
+        )
 
     def _open_deadline(self, rows, t, name, starts, due, *, station=None, department=None):
         """Open, with the escalation steps a scan 30 seconds ago would have recorded."""
@@ -573,8 +872,9 @@ class TicketGenerator:
                 at,
                 data=_J({"deadline": name, "due_at": due.isoformat(), "step": step}),
             )
-        rows.deadlines.append((did, t.id, name, starts, due, station, department, None, None,
-                               next_step, next_at))  # fmt: skip
+        rows.deadlines.append(
+            (did, t.id, name, starts, due, station, department, None, None, next_step, next_at)
+        )
 
 
 @dataclass

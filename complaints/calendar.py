@@ -56,8 +56,3 @@ def add_working_days(start: date, days: int, calendar: Calendar) -> WorkingDays:
         if is_working_day(day, calendar):
             counted += 1
     return WorkingDays(day=day, fallback_years=frozenset(fallback))
-
-
-def years_between(start: date, end: date) -> range:
-    """The years a count from `start` to `end` may touch (for loading the calendar)."""
-    return range(start.year, end.year + 1)

@@ -43,10 +43,6 @@ def calendar_years_missing(*, years: Iterable[int]) -> list[int]:
     return sorted(years - known)
 
 
-def category_list_active() -> list[Category]:
-    return list(Category.objects.filter(active=True))
-
-
 def complaint_list_for_user(*, user: User) -> QuerySet[Complaint]:
     """Complaints the user may see, with what lists show: the centre roles see every one,
     a department handler only the department's; stations see none (DESIGN §1)."""
@@ -99,10 +95,6 @@ def complaint_get_for_user(*, user: User, number: str) -> Complaint:
         return qs.get(ticket__number=number)
     except Complaint.DoesNotExist:
         raise Http404(_("No such complaint.")) from None
-
-
-def complaint_count_open_for_user(*, user: User) -> int:
-    return complaint_list_for_user(user=user).filter(status__in=OPEN_COMPLAINT_STATUSES).count()
 
 
 @dataclass(frozen=True)

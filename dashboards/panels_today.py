@@ -87,8 +87,17 @@ def open_work_orders_panel(board: Dashboard, scope: Scope, names: Names) -> tupl
     rows = []
     for pk in names.order(rows_by_station):
         work = rows_by_station[pk]
-        rows.append([names(pk), work.open, work.waiting, work.on_the_way, work.on_site,
-                     work.overdue_arrival, work.overdue_restoration])  # fmt: skip
+        rows.append(
+            [
+                names(pk),
+                work.open,
+                work.waiting,
+                work.on_the_way,
+                work.on_site,
+                work.overdue_arrival,
+                work.overdue_restoration,
+            ]
+        )
     total = [_("Total"), *[sum(row[i] for row in rows) for i in range(1, 7)]]
     board.add(
         Table(

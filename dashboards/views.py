@@ -78,9 +78,15 @@ def _panels_html(request: HttpRequest, filtered: Filtered) -> str:
     they were counted)."""
     scope = filtered.scope
     key = ":".join(
-        ["dashboard-panels", translation.get_language() or "", str(scope.station_id or "all"),
-         scope.first.isoformat(), scope.last.isoformat(), filtered.query]
-    )  # fmt: skip
+        [
+            "dashboard-panels",
+            translation.get_language() or "",
+            str(scope.station_id or "all"),
+            scope.first.isoformat(),
+            scope.last.isoformat(),
+            filtered.query,
+        ]
+    )
     panels = cache.get(key)
     if panels is None:
         board = dashboard_build(scope=scope, stations=filtered.stations)

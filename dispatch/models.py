@@ -162,8 +162,16 @@ class WorkOrder(ChoiceLabels, models.Model):
             # The station queue and the crew's list: open orders by deadline.
             models.Index(
                 fields=["station", "arrive_by"],
-                condition=Q(status__in=["pending", "assigned", "accepted", "en_route", "on_site",
-                                        "returned"]),
+                condition=Q(
+                    status__in=[
+                        "pending",
+                        "assigned",
+                        "accepted",
+                        "en_route",
+                        "on_site",
+                        "returned",
+                    ]
+                ),
                 name="work_order_open_by_station",
             ),
             models.Index(fields=["crew", "status"], name="work_order_crew_status"),
@@ -172,7 +180,7 @@ class WorkOrder(ChoiceLabels, models.Model):
             models.Index(fields=["created_at"], name="work_order_created"),
             # The API's list: a station's orders, open or not, by deadline.
             models.Index(fields=["station", "arrive_by", "id"], name="work_order_station_due"),
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.location}"

@@ -47,8 +47,15 @@ class CallAdmin(admin.ModelAdmin):
     search_fields = ["caller_phone", "customer__account_no", "customer__name", "agent__username"]
     date_hierarchy = "started_at"
     readonly_fields = [
-        "caller_phone", "customer", "agent", "started_at", "ended_at", "reason", "outcome", "note",
-    ]  # fmt: skip
+        "caller_phone",
+        "customer",
+        "agent",
+        "started_at",
+        "ended_at",
+        "reason",
+        "outcome",
+        "note",
+    ]
     inlines = [CallTicketInline]
 
     def has_add_permission(self, request) -> bool:

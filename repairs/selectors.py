@@ -17,14 +17,20 @@ def notice_list_active_for_premise(*, premise: Premise, now: datetime) -> list[O
     """Current, uncancelled notices naming the premise's transformer or its feeder."""
     transformer = premise.transformer
     covering = OutageNotice.objects.filter(
-        Q(pk__in=OutageNotice.transformers.through.objects.filter(transformer_id=transformer.pk)
-          .values("outagenotice_id"))
-        | Q(pk__in=OutageNotice.feeders.through.objects.filter(feeder_id=transformer.feeder_id)
-            .values("outagenotice_id")),
+        Q(
+            pk__in=OutageNotice.transformers.through.objects.filter(
+                transformer_id=transformer.pk
+            ).values("outagenotice_id")
+        )
+        | Q(
+            pk__in=OutageNotice.feeders.through.objects.filter(
+                feeder_id=transformer.feeder_id
+            ).values("outagenotice_id")
+        ),
         cancelled_at__isnull=True,
         starts_at__lte=now,
         ends_at__gt=now,
-    )  # fmt: skip
+    )
     return list(covering.prefetch_related("feeders", "transformers").order_by("ends_at", "pk"))
 
 

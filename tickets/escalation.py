@@ -146,8 +146,14 @@ def _notify(fresh: list[_Due], *, now: datetime) -> None:
             text = _message(d)
             recipients = [u for u in staff if _concerns(u, d)]
             for user in recipients:
-                notices.append(Notice(user=user, ticket_id=deadline.ticket_id, text=text,
-                                      key=f"deadline:{deadline.pk}:{d.step}"))  # fmt: skip
+                notices.append(
+                    Notice(
+                        user=user,
+                        ticket_id=deadline.ticket_id,
+                        text=text,
+                        key=f"deadline:{deadline.pk}:{d.step}",
+                    )
+                )
             if d.step == Step.MANAGEMENT:
                 notices += [
                     Notice(

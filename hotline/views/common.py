@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -47,14 +47,6 @@ def countdown(due_at: datetime, now: datetime) -> dict:
         "left_text": left_text,
         "overdue_text": overdue_text,
     }
-
-
-def complaint_url() -> str | None:
-    """The complaint form (issue #6) once the complaints app has one; None until then."""
-    try:
-        return reverse("complaints:new")
-    except NoReverseMatch:
-        return None
 
 
 def kind_form(kind: str, premises: list, data=None):
@@ -109,7 +101,7 @@ def call_context(
         "active_kind": active,
         "kind_tabs": KIND_TABS,
         "finish_form": finish_form or CallFinishForm(),
-        "complaint_url": complaint_url(),
+        "complaint_url": reverse("complaints:new"),
         "complaint_query": urlencode(complaint_query),
         "reply_working_days": settings.GRIDLINE_SERVICE_REQUEST_REPLY_WORKING_DAYS,
         "reconnection_hours": settings.GRIDLINE_RECONNECTION_REPLY_HOURS,
