@@ -11,6 +11,7 @@ same forms the pages use; the serializers below document them.
 from collections.abc import Mapping
 from typing import Any
 
+from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -24,9 +25,18 @@ from rest_framework.response import Response
 from accounts.access import has_role, role_permission
 from accounts.models import Role
 from complaints import selectors, services
-from complaints.forms import STEP_FORMS, ComplaintForm
+from complaints.forms import (
+    STEP_FORMS,
+    CallbackForm,
+    ComplaintForm,
+    ContactForm,
+    JudgeForm,
+    RectifyForm,
+    ReplyForm,
+)
 from complaints.models import Complaint
 from config.errors import FieldErrors
+from config.formschema import form_serializer
 from tickets import idempotency
 from tickets.idempotency import idempotent
 from tickets.models import Channel
@@ -100,70 +110,15 @@ class ComplaintOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-# --- Input (documentation: complaints/forms.py validates) --------------------------------------
-
-
-class ComplaintInput(serializers.Serializer):
-    caller_phone = serializers.CharField(
-        required=False, allow_blank=True, help_text=_("Digits; may be blank (an anonymous report).")
-    )
-    account_no = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        help_text=_("Attaches the customer when one has it; an unknown number is kept as given."),
-    )
-    meter_no = serializers.CharField(
-        required=False, allow_blank=True, help_text=_("Attaches the premise and its station.")
-    )
-    channel = serializers.ChoiceField(Channel.choices)
-    category = serializers.CharField(help_text=_("Code of an active complaint category."))
-    description = serializers.CharField(max_length=services.TEXT_MAX_LENGTH)
-    is_report = serializers.BooleanField(
-        required=False, default=False, help_text=_("A report (举报).")
-    )
-    major = serializers.BooleanField(
-        required=False, default=False, help_text=_("Injury, media attention, many customers.")
-    )
-    major_reason = serializers.CharField(required=False, allow_blank=True, max_length=255)
-
-
-class ContactInput(serializers.Serializer):
-    note = serializers.CharField(max_length=services.TEXT_MAX_LENGTH)
-
-
-class JudgeInput(serializers.Serializer):
-    validity = serializers.ChoiceField(Complaint.Validity.choices)
-    reason = serializers.CharField(max_length=services.TEXT_MAX_LENGTH)
-    department = serializers.CharField(help_text=_("Code of the responsible department."))
-    station = serializers.CharField(
-        required=False, allow_blank=True, help_text=_("Code of the supply station at fault.")
-    )
-    major = serializers.BooleanField(required=False, default=False)
-    major_reason = serializers.CharField(required=False, allow_blank=True, max_length=255)
-
-
-class RectifyInput(serializers.Serializer):
-    cause = serializers.CharField(max_length=services.TEXT_MAX_LENGTH)
-    rectification = serializers.CharField(max_length=services.TEXT_MAX_LENGTH)
-
-
-class ReplyInput(serializers.Serializer):
-    text = serializers.CharField(max_length=services.TEXT_MAX_LENGTH)
-
-
-class CallbackInput(serializers.Serializer):
-    result = serializers.ChoiceField(Complaint.CallbackResult.choices)
-    note = serializers.CharField(required=False, allow_blank=True)
-
-
 # --- Schema pieces --------------------------------------------------------------------------------
 # The error answers (400 a message per field, 401, 403, 404, 409) are documented for every
 # operation by config.api.document_errors, in the one shape the whole API uses.
 
 
-def _step_schema(summary, request: type[serializers.Serializer], **kwargs: Any):
+def _step_schema(summary, form: type[forms.Form], **kwargs: Any):
+    """The step's schema; its request body is the step form's (config/formschema.py)."""
     return extend_schema(
-        summary=summary, request=request, responses={200: ComplaintOutput}, **kwargs
+        summary=summary, request=form_serializer(form), responses={200: ComplaintOutput}, **kwargs
     )
 
 
@@ -183,7 +138,7 @@ class ComplaintViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary=_("Agent: record a complaint; every complaint is accepted"),
-        request=ComplaintInput,
+        request=form_serializer(ComplaintForm),
         parameters=[idempotency.HEADER_PARAMETER],
         responses={201: ComplaintOutput, 422: OpenApiTypes.OBJECT},
         examples=[
@@ -211,14 +166,17 @@ class ComplaintViewSet(viewsets.GenericViewSet):
         complaint = services.complaint_create(actor=request.user, **form.cleaned_data)
         return self._output(complaint.ticket.number, status=status.HTTP_201_CREATED)
 
-    @_step_schema(_("Agent: the first contact with the customer; meets contact_by"), ContactInput)
+    @_step_schema(
+        _("Agent: the first contact with the customer; meets contact_by"),
+        ContactForm,
+    )
     @action(detail=True, methods=["post"])
     def contact(self, request: Request, number: str) -> Response:
         return self._step(request, number, "contact")
 
     @_step_schema(
         _("Supervisor: validity, reason and the responsible department (and station)"),
-        JudgeInput,
+        JudgeForm,
         examples=[
             OpenApiExample(
                 "Valid, the service hall's fault",
@@ -235,19 +193,22 @@ class ComplaintViewSet(viewsets.GenericViewSet):
     def judge(self, request: Request, number: str) -> Response:
         return self._step(request, number, "judge")
 
-    @_step_schema(_("Handler of the department: cause and rectification"), RectifyInput)
+    @_step_schema(_("Handler of the department: cause and rectification"), RectifyForm)
     @action(detail=True, methods=["post"])
     def rectify(self, request: Request, number: str) -> Response:
         return self._step(request, number, "rectify")
 
-    @_step_schema(_("Handler of the department, supervisor: the reply; meets reply_by"), ReplyInput)
+    @_step_schema(
+        _("Handler of the department, supervisor: the reply; meets reply_by"),
+        ReplyForm,
+    )
     @action(detail=True, methods=["post"])
     def reply(self, request: Request, number: str) -> Response:
         return self._step(request, number, "reply")
 
     @_step_schema(
         _("Agent: the callback; unsatisfied reopens, the third unreachable closes"),
-        CallbackInput,
+        CallbackForm,
     )
     @action(detail=True, methods=["post"])
     def callback(self, request: Request, number: str) -> Response:

@@ -56,6 +56,15 @@ class ComplaintForm(_Form):
     )
     major_reason = forms.CharField(label=_("Why it is major"), required=False, max_length=255)
 
+    api_help = {
+        "caller_phone": _("Digits; may be blank (an anonymous report)."),
+        "account_no": _(
+            "Attaches the customer when one has it; an unknown number is kept as given."
+        ),
+        "meter_no": _("Attaches the premise and its station."),
+        "category": _("Code of an active complaint category."),
+    }
+
     def clean_caller_phone(self) -> str:
         phone = self.cleaned_data["caller_phone"].strip()
         if not phone:
@@ -101,6 +110,11 @@ class JudgeForm(_Form):
         label=_("Major complaint: injury, media attention or many customers"), required=False
     )
     major_reason = forms.CharField(label=_("Why it is major"), required=False, max_length=255)
+
+    api_help = {
+        "department": _("Code of the responsible department."),
+        "station": _("Code of the supply station at fault."),
+    }
 
 
 class RectifyForm(_Form):

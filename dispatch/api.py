@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -31,9 +32,10 @@ from accounts.access import role_permission
 from accounts.models import Role
 from config.api import api_datetime
 from config.errors import FieldErrors
+from config.formschema import form_serializer
 from dispatch import selectors, services
-from dispatch.forms import STEP_FORMS, TEXT_MAX_LENGTH
-from dispatch.models import WORK_ORDER_TRANSITIONS, CauseCode, Crew, WorkOrder
+from dispatch.forms import STEP_FORMS, AssignForm, CompleteForm, ReasonForm
+from dispatch.models import WORK_ORDER_TRANSITIONS, WorkOrder
 from grid.phones import mask_phone
 
 # --- Output -------------------------------------------------------------------
@@ -142,33 +144,6 @@ def work_order_data(order: WorkOrder, *, user) -> dict[str, Any]:
     }
 
 
-# --- Input (documentation: dispatch/forms.py STEP_FORMS validates) --------------
-
-
-class AssignInput(serializers.Serializer):
-    crew = serializers.CharField(
-        max_length=Crew._meta.get_field("code").max_length,
-        help_text=_("Code of an on-duty crew of the station."),
-    )
-
-
-class CompleteInput(serializers.Serializer):
-    cause = serializers.CharField(
-        max_length=CauseCode._meta.get_field("code").max_length,
-        help_text=_("Code of an active cause."),
-    )
-    actions = serializers.CharField(
-        max_length=TEXT_MAX_LENGTH, help_text=_("What the crew did on site.")
-    )
-
-
-class ReturnInput(serializers.Serializer):
-    reason = serializers.CharField(
-        max_length=TEXT_MAX_LENGTH,
-        help_text=_("Why the order goes back to the station's queue."),
-    )
-
-
 # --- Filters --------------------------------------------------------------------
 
 
@@ -211,12 +186,11 @@ READ_ERRORS = {
 }
 
 
-def _step_schema(
-    summary: str | Promise, request: type[serializers.Serializer] | None = None, **kw: Any
-):
+def _step_schema(summary: str | Promise, form: type[forms.Form] | None = None, **kw: Any):
+    """The step's schema; its request body is the step form's (config/formschema.py)."""
     return extend_schema(
         summary=summary,
-        request=request,
+        request=form_serializer(form) if form else None,
         responses={200: WorkOrderOutput, **STEP_ERRORS},
         **kw,
     )
@@ -263,7 +237,10 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         order = selectors.work_order_get_for_user(user=request.user, pk=pk)
         return self._output(order)
 
-    @_step_schema(_("Dispatcher, supervisor: assign an on-duty crew of the station"), AssignInput)
+    @_step_schema(
+        _("Dispatcher, supervisor: assign an on-duty crew of the station"),
+        AssignForm,
+    )
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: str) -> Response:
         return self._step(request, pk, "assign")
@@ -285,7 +262,7 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     @_step_schema(
         _("Crew: complete with cause and actions; resolves the ticket"),
-        CompleteInput,
+        CompleteForm,
         examples=[
             OpenApiExample(
                 "Transformer fuse replaced",
@@ -303,7 +280,7 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     @_step_schema(
         _("Crew, dispatcher, supervisor: return the order to the queue; clears the crew"),
-        ReturnInput,
+        ReasonForm,
     )
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request: Request, pk: str) -> Response:

@@ -68,6 +68,7 @@ class AssignForm(_StepForm):
     """An on-duty crew of the order's station, by its code."""
 
     crew = TextField(error_messages={"required": _("Choose a crew.")})
+    api_help = {"crew": _("Code of an on-duty crew of the station.")}
 
     def clean_crew(self) -> Crew:
         code = self.cleaned_data["crew"]
@@ -86,6 +87,7 @@ class CompleteForm(_StepForm):
 
     cause = TextField(error_messages={"required": _("Choose the cause.")})
     actions = _text(_("Say what was done."))
+    api_help = {"cause": _("Code of an active cause."), "actions": _("What the crew did on site.")}
 
     def clean_cause(self) -> CauseCode:
         code = self.cleaned_data["cause"]
@@ -97,6 +99,7 @@ class CompleteForm(_StepForm):
 
 class ReasonForm(_StepForm):
     reason = _text(_("Give the reason."))
+    api_help = {"reason": _("Why the order goes back to the queue, or is called off.")}
 
 
 class NoInputForm(_StepForm):
