@@ -1,6 +1,10 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import display_for_value
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from complaints import selectors
 from complaints.models import (
@@ -9,8 +13,11 @@ from complaints.models import (
     Category,
     Complaint,
     ComplaintSummary,
-    SummaryDelivery,
 )
+from tickets.models import OutboxMessage
+
+# The summary's emails as the outbox holds them.
+EMAIL_COLUMNS = ["recipient", "created_at", "claimed_at", "sent_at", "attempts", "last_error"]
 
 
 def warn_missing_calendar(request) -> None:
@@ -86,24 +93,34 @@ class ComplaintAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
 
-class SummaryDeliveryInline(admin.TabularInline):
-    model = SummaryDelivery
-    extra = 0
-    can_delete = False
-    readonly_fields = ["recipient", "created_at", "claimed_at", "sent_at", "attempts", "last_error"]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(ComplaintSummary)
 class ComplaintSummaryAdmin(admin.ModelAdmin):
     """Built by beat and `complaint_summary`; never edited by hand."""
 
     list_display = ["period", "starts_on", "ends_on", "built_at"]
     list_filter = ["period"]
-    readonly_fields = ["period", "starts_on", "ends_on", "data", "created_at", "built_at"]
-    inlines = [SummaryDeliveryInline]
+    readonly_fields = [
+        "period",
+        "starts_on",
+        "ends_on",
+        "data",
+        "created_at",
+        "built_at",
+        "emails",
+    ]
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    @admin.display(description=gettext_lazy("Emailed to"))
+    def emails(self, summary: ComplaintSummary) -> SafeString:
+        """The summary's emails as the outbox holds them, one row per recipient."""
+        fields = [OutboxMessage._meta.get_field(column) for column in EMAIL_COLUMNS]
+        head = format_html_join("", "<th>{}</th>", ((f.verbose_name,) for f in fields))
+        empty = self.get_empty_value_display()
+        rows = []
+        for email in selectors.summary_email_list(summary_id=summary.pk):
+            cells = [display_for_value(getattr(email, c), empty) for c in EMAIL_COLUMNS]
+            rows.append(format_html_join("", "<td>{}</td>", ((cell,) for cell in cells)))
+        body = format_html_join("", "<tr>{}</tr>", ((row,) for row in rows))
+        return format_html("<table><tr>{}</tr>{}</table>", head, body)

@@ -266,33 +266,3 @@ class ComplaintSummary(ChoiceLabels, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("complaints:summary", kwargs={"pk": self.pk})
-
-
-class SummaryDelivery(models.Model):
-    """The summary's email to one recipient: queued once, claimed by compare-and-set, sent once."""
-
-    summary = models.ForeignKey(
-        ComplaintSummary,
-        verbose_name=_("summary"),
-        on_delete=models.CASCADE,
-        related_name="deliveries",
-    )
-    recipient = models.EmailField(_("recipient"))
-    created_at = models.DateTimeField(_("queued"))
-    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-
-    class Meta:
-        ordering = ["pk"]
-        verbose_name = _("summary email")
-        verbose_name_plural = _("summary emails")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["summary", "recipient"], name="one_email_per_recipient"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.summary} → {self.recipient}"

@@ -19,9 +19,10 @@ from complaints.models import (
     Complaint,
     ComplaintSummary,
 )
+from complaints.summary_format import summary_email_key
 from grid.models import Customer, Premise
 from grid.selectors import premise_get_by_meter
-from tickets.models import TimelineEvent
+from tickets.models import OutboxMessage, TimelineEvent
 
 
 def calendar_load(*, years: Iterable[int]) -> Calendar:
@@ -139,6 +140,17 @@ def summary_get(*, pk: int) -> ComplaintSummary:
         return ComplaintSummary.objects.get(pk=pk)
     except (ComplaintSummary.DoesNotExist, ValueError, TypeError):
         raise Http404(_("No such summary.")) from None
+
+
+def summary_email_list(*, summary_id: int) -> QuerySet[OutboxMessage]:
+    """The summary's emails in the outbox, one per recipient, by recipient."""
+    # On PostgreSQL Django gives the unique dedup_key a varchar_pattern_ops index too,
+    # so the prefix match is an index scan however many messages the outbox keeps.
+    return (
+        OutboxMessage.objects.filter(dedup_key__startswith=summary_email_key(summary_id=summary_id))
+        .defer("body", "html_body", "attachments")
+        .order_by("recipient")
+    )
 
 
 def complaint_fallback_years_open() -> list[int]:

@@ -7,12 +7,12 @@ period's; the deadlines that fell due in it and were not kept; and the issues th
 repeat (the same category at the same station, or the same customer, more than once).
 
 Exactly one summary exists per period: building it again rewrites the same row. Its
-email goes to each recipient once: a SummaryDelivery row per recipient, claimed by
-compare-and-set, is sent once and never queued twice.
+email goes to each recipient once, through the outbox (tickets.outbox): one message per
+summary and recipient, queued in the transaction that stores the summary, claimed by
+compare-and-set and retried with backoff.
 """
 
 import calendar as month_calendar
-import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -24,18 +24,17 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Role, User
-from complaints.models import Category, Complaint, ComplaintSummary, SummaryDelivery
-from complaints.summary_format import DIMENSIONS, summary_email
+from complaints.models import Category, Complaint, ComplaintSummary
+from complaints.selectors import summary_email_list
+from complaints.summary_format import DIMENSIONS, summary_email, summary_email_key
 from grid.phones import mask_phone
-from tickets.models import Channel, Deadline, Kind
-
-logger = logging.getLogger("gridline.complaints")
+from tickets.models import Channel, Deadline, Kind, OutboxMessage
+from tickets.outbox import Message, outbox_enqueue, outbox_send_pending
 
 Period = ComplaintSummary.Period
 # "Repeated" means more than once in the period; the most repeated are listed first.
 REPEATED_AT_LEAST = 2
 REPEATED_LISTED = 10
-SEND_BATCH = 200
 
 
 # --- Periods (pure) ---------------------------------------------------------------------------
@@ -257,7 +256,7 @@ def complaint_summary_build(
     *, period: str, on: date, now: datetime | None = None
 ) -> ComplaintSummary:
     """Build (or rebuild, in place) the summary of the period containing `on`, and queue its
-    email to each recipient not queued yet. Safe to run any number of times."""
+    email to each recipient not sent it yet. Safe to run any number of times."""
     now = now or timezone.now()
     starts_on, ends_on = period_bounds(period, on)
     data = summary_numbers(period=period, starts_on=starts_on, ends_on=ends_on, now=now)
@@ -266,12 +265,24 @@ def complaint_summary_build(
         summary.data = data
         summary.built_at = now
         summary.save(update_fields=["data", "built_at"])
-        SummaryDelivery.objects.bulk_create(
+        email = summary_email(summary)
+        # A rebuild sends nobody the summary twice; an email still waiting goes out
+        # with the numbers as rebuilt.
+        outbox_enqueue(
             [
-                SummaryDelivery(summary=summary, recipient=r, created_at=now)
-                for r in summary_recipients()
+                Message(
+                    channel=OutboxMessage.Channel.EMAIL,
+                    recipient=recipient,
+                    subject=email.subject,
+                    body=email.text,
+                    html_body=email.html,
+                    attachments=(email.csv,),
+                    dedup_key=summary_email_key(summary_id=summary.pk, recipient=recipient),
+                )
+                for recipient in summary_recipients()
             ],
-            ignore_conflicts=True,
+            now=now,
+            replace_unsent=True,
         )
     return summary
 
@@ -295,59 +306,35 @@ def _summary_for_update(
         return existing.get()
 
 
-def complaint_summary_send(*, now: datetime | None = None, limit: int = SEND_BATCH) -> int:
-    """Send the summary emails not sent yet (any summary); returns how many went out.
-
-    Runs outside any transaction: each row is claimed by compare-and-set, so two
-    workers never send one email twice; a row whose worker died is claimed again
-    after GRIDLINE_OUTBOX_RECLAIM_MINUTES.
-    """
-    now = now or timezone.now()
-    stale = now - timedelta(minutes=settings.GRIDLINE_OUTBOX_RECLAIM_MINUTES)
-    due = Q(sent_at__isnull=True, attempts__lt=settings.GRIDLINE_OUTBOX_MAX_ATTEMPTS) & (
-        Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale)
-    )
-    sent = 0
-    emails: dict[int, Any] = {}
-    for pk, summary_id in SummaryDelivery.objects.filter(due).values_list("pk", "summary_id")[
-        :limit
-    ]:
-        claimed = SummaryDelivery.objects.filter(due, pk=pk).update(
-            claimed_at=now, attempts=F("attempts") + 1
-        )
-        if not claimed:
-            continue  # another worker got there first
-        delivery = SummaryDelivery.objects.get(pk=pk)
-        try:
-            if summary_id not in emails:
-                emails[summary_id] = summary_email(ComplaintSummary.objects.get(pk=summary_id))
-            message = emails[summary_id]
-            message.to = [delivery.recipient]
-            message.send(fail_silently=False)
-        except Exception as exc:  # any failure: keep the row, a later run retries it
-            logger.warning("summary email %s to %s failed: %s", pk, delivery.recipient, exc)
-            SummaryDelivery.objects.filter(pk=pk).update(
-                claimed_at=None, last_error=str(exc)[:2000]
-            )
-            continue
-        SummaryDelivery.objects.filter(pk=pk).update(sent_at=timezone.now(), last_error="")
-        sent += 1
-    return sent
-
-
 @dataclass(frozen=True)
 class SummaryRun:
     summary: ComplaintSummary
-    sent: int
+    sent: int  # the summary's emails that went out during the run
 
 
 def complaint_summary_run(
     *, period: str, on: date | None = None, now: datetime | None = None
 ) -> SummaryRun:
     """What beat and the command do: build the period's summary (by default the last complete
-    one), then send what is unsent. Running it again sends nothing twice."""
+    one), then send what the outbox holds. Running it again sends nothing twice."""
     now = now or timezone.now()
     if on is None:
         on = last_complete_bounds(period, timezone.localdate(now))[0]
+    starts_on = period_bounds(period, on)[0]
+    sent_before = _emails_sent(period=period, starts_on=starts_on)
     summary = complaint_summary_build(period=period, on=on, now=now)
-    return SummaryRun(summary=summary, sent=complaint_summary_send(now=now))
+    # The commit already kicked the outbox's sender; this pass sends without a worker too.
+    outbox_send_pending(now=now)
+    sent = _emails_sent(period=period, starts_on=starts_on) - sent_before
+    return SummaryRun(summary=summary, sent=sent)
+
+
+def _emails_sent(*, period: str, starts_on: date) -> int:
+    summary_id = (
+        ComplaintSummary.objects.filter(period=period, starts_on=starts_on)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if summary_id is None:
+        return 0
+    return summary_email_list(summary_id=summary_id).filter(sent_at__isnull=False).count()

@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from complaints.models import Complaint, ComplaintSummary
 from config.spreadsheet import SafeCsvWriter
 from tickets.models import Channel, Deadline
+from tickets.outbox import Attachment
 
 DIMENSIONS = ("category", "department", "station", "validity", "channel")
 
@@ -187,8 +187,16 @@ def summary_csv_filename(summary: ComplaintSummary) -> str:
     return f"complaint-summary-{summary.period}-{summary.starts_on.isoformat()}.csv"
 
 
-def summary_email(summary: ComplaintSummary) -> EmailMultiAlternatives:
-    """The HTML email with a plain-text part and the CSV attached, in LANGUAGE_CODE."""
+@dataclass(frozen=True)
+class SummaryEmail:
+    subject: str
+    text: str
+    html: str
+    csv: Attachment
+
+
+def summary_email(summary: ComplaintSummary) -> SummaryEmail:
+    """The HTML email with a plain-text part and the CSV to attach, in LANGUAGE_CODE."""
     with translation.override(settings.LANGUAGE_CODE):
         report = summary_report(summary)
         total = report.totals["complaints"]
@@ -198,13 +206,17 @@ def summary_email(summary: ComplaintSummary) -> EmailMultiAlternatives:
             "change": total.change_text,
         }
         context = {"report": report, "sections": summary_sections(report)}
-        text = render_to_string("complaints/email/summary.txt", context)
-        html = render_to_string("complaints/email/summary.html", context)
-        attachment = summary_csv(summary)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [])
-    message.attach_alternative(html, "text/html")
-    message.attach(summary_csv_filename(summary), attachment, "text/csv")
-    return message
+        return SummaryEmail(
+            subject=subject,
+            text=render_to_string("complaints/email/summary.txt", context),
+            html=render_to_string("complaints/email/summary.html", context),
+            csv=Attachment(summary_csv_filename(summary), summary_csv(summary), "text/csv"),
+        )
+
+
+def summary_email_key(*, summary_id: int, recipient: str = "") -> str:
+    """The outbox dedup key of a summary's email to one recipient; with none, their prefix."""
+    return f"summary:{summary_id}:email:{recipient}"
 
 
 def summary_sections(report: Report) -> list[dict[str, Any]]:

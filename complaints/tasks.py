@@ -4,8 +4,8 @@ from complaints.models import ComplaintSummary
 from complaints.summaries import complaint_summary_run
 
 
-# Idempotent: the period's one summary is rebuilt in place and each email is claimed once,
-# so a task lost with its worker may run again.
+# Idempotent: the period's one summary is rebuilt in place and each email is queued once
+# in the outbox and claimed once, so a task lost with its worker may run again.
 @shared_task(ignore_result=True, acks_late=True)
 def complaint_summary_weekly() -> int:
     """Beat, Monday 08:00: the week just ended, built, stored and emailed; returns emails sent."""

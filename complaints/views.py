@@ -350,7 +350,7 @@ def summary_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sections": summary_format.summary_sections(report),
         "charts": charts,
         "chart_legend": {"current": _("This period"), "previous": _("Previous period")},
-        "deliveries": list(summary.deliveries.order_by("recipient")),
+        "deliveries": list(selectors.summary_email_list(summary_id=summary.pk)),
     }
     return render(request, "complaints/summary_detail.html", context)
 

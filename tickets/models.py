@@ -312,6 +312,10 @@ class OutboxMessage(ChoiceLabels, models.Model):
     recipient = models.CharField(_("recipient"), max_length=254)
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     body = models.TextField(_("body"))
+    # Email only: an HTML alternative to the body, and text files attached as
+    # [filename, content, mimetype] (the complaint summary's CSV).
+    html_body = models.TextField(_("HTML body"), blank=True)
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
     # e.g. "notice:12:published:13800001234" — event × recipient × channel.
     dedup_key = models.CharField(_("deduplication key"), max_length=200, unique=True)
     ticket = models.ForeignKey(

@@ -10,9 +10,10 @@ worker died is claimed again after GRIDLINE_OUTBOX_RECLAIM_MINUTES.
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -26,6 +27,14 @@ logger = logging.getLogger("gridline.outbox")
 SEND_BATCH = 200
 
 
+class Attachment(NamedTuple):
+    """A text file attached to an email (stored as JSON, so text only)."""
+
+    filename: str
+    content: str
+    mimetype: str
+
+
 @dataclass(frozen=True)
 class Message:
     channel: str
@@ -34,10 +43,19 @@ class Message:
     dedup_key: str
     subject: str = ""
     ticket_id: int | None = None
+    html_body: str = ""
+    attachments: tuple[Attachment, ...] = ()
 
 
-def outbox_enqueue(messages: list[Message], *, now: datetime | None = None) -> None:
-    """Queue the messages in the current transaction; the sender runs after commit."""
+def outbox_enqueue(
+    messages: list[Message], *, now: datetime | None = None, replace_unsent: bool = False
+) -> None:
+    """Queue the messages in the current transaction; the sender runs after commit.
+
+    With `replace_unsent`, a message already queued under the same key that no worker
+    holds and none has sent takes the new content (a rebuilt report goes out as it now
+    stands); its attempts and backoff are kept, and a sent one is never queued again.
+    """
     if not messages:
         return
     now = now or timezone.now()
@@ -46,17 +64,21 @@ def outbox_enqueue(messages: list[Message], *, now: datetime | None = None) -> N
             OutboxMessage(
                 channel=m.channel,
                 recipient=m.recipient,
-                subject=m.subject[:255],
-                body=m.body,
                 dedup_key=m.dedup_key[:200],
                 ticket_id=m.ticket_id,
                 created_at=now,
+                **_content(m),
             )
             for m in messages
         ],
         ignore_conflicts=True,
         batch_size=1000,
     )
+    if replace_unsent:
+        for m in messages:
+            OutboxMessage.objects.filter(
+                dedup_key=m.dedup_key[:200], sent_at__isnull=True, claimed_at__isnull=True
+            ).update(**_content(m))
     from tickets.tasks import outbox_send  # tasks imports this module
 
     transaction.on_commit(outbox_send.delay)
@@ -98,6 +120,15 @@ def outbox_send_pending(*, now: datetime | None = None, limit: int = SEND_BATCH)
     return sent
 
 
+def _content(message: Message) -> dict:
+    return {
+        "subject": message.subject[:255],
+        "body": message.body,
+        "html_body": message.html_body,
+        "attachments": [list(a) for a in message.attachments],
+    }
+
+
 def backoff(attempts: int) -> timedelta:
     """1, 2, 4 … minutes after the first, second, third … failure; at most an hour."""
     return timedelta(minutes=min(2 ** (attempts - 1), 60))
@@ -107,10 +138,11 @@ def _deliver(message: OutboxMessage) -> None:
     if message.channel == OutboxMessage.Channel.SMS:
         sms_backend().send(phone=message.recipient, text=message.body)
     else:
-        send_mail(
-            message.subject,
-            message.body,
-            settings.DEFAULT_FROM_EMAIL,
-            [message.recipient],
-            fail_silently=False,
+        email = EmailMultiAlternatives(
+            message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.recipient]
         )
+        if message.html_body:
+            email.attach_alternative(message.html_body, "text/html")
+        for filename, content, mimetype in message.attachments:
+            email.attach(filename, content, mimetype)
+        email.send(fail_silently=False)

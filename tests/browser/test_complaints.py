@@ -231,7 +231,7 @@ def test_the_summary_page_with_its_charts(
     assert errors == []
 
     # The email management receives, as a mail client would show its HTML part.
-    html, _mimetype = summary_email(summary).alternatives[0]
+    html = summary_email(summary).html
     page.set_content(html)
     expect(page.get_by_text("Most repeated issues")).to_be_visible()
     shoot(page, "complaint-summary-email-1280")

@@ -1,10 +1,16 @@
-"""The admin keeps categories and the calendar, and warns about a year without a calendar."""
+"""The admin keeps categories and the calendar, warns about a year without a calendar, and
+shows each summary's emails."""
+
+from datetime import date
 
 import time_machine
+from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
+from complaints.summaries import complaint_summary_build
 from tests.complaints.conftest import at, record
 from tests.factories import UserFactory
+from tickets.outbox import outbox_send_pending
 
 
 def superuser():
@@ -49,3 +55,27 @@ def _year_2026_pk() -> int:
     from complaints.models import CalendarYear
 
     return CalendarYear.objects.get(year=2026).pk
+
+
+def test_a_summary_shows_its_emails_from_the_outbox(client, db, settings, monkeypatch):
+    settings.GRIDLINE_MANAGEMENT_EMAILS = ["board@utility.example", "ceo@utility.example"]
+    summary = complaint_summary_build(period="weekly", on=date(2026, 11, 18), now=at(2026, 11, 23))
+    failed = {"ceo@utility.example"}
+    real_send = EmailMultiAlternatives.send
+
+    def send(self, fail_silently=False):
+        if set(self.to) & failed:
+            raise OSError("mailbox full")
+        return real_send(self, fail_silently=fail_silently)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", send)
+    outbox_send_pending(now=at(2026, 11, 23))
+    client.force_login(superuser())
+
+    html = client.get(reverse("admin:complaints_complaintsummary_change", args=[summary.pk]))
+
+    text = html.content.decode()
+    assert "board@utility.example" in text
+    assert "ceo@utility.example" in text
+    assert "mailbox full" in text  # the failed one, with its error
+    assert text.count("<td>1</td>") == 2  # one attempt each

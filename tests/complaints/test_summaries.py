@@ -1,20 +1,25 @@
 """Summaries to management (DESIGN §3.5) against a hand-built week: the numbers, the change
 against the week before, missed deadlines, repeated issues, the CSV, the email, and
-idempotency (one summary per period, each email sent once)."""
+idempotency (one summary per period, each email sent once, through the outbox)."""
 
 import csv
 import io
-from datetime import date
+import threading
+from datetime import date, timedelta
 
 import pytest
 import time_machine
 from celery.schedules import crontab
 from django.conf import settings as django_settings
+from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 from django.urls import reverse
 
 from complaints import summary_format, tasks
-from complaints.models import ComplaintSummary, SummaryDelivery
+from complaints.models import ComplaintSummary
+from complaints.selectors import summary_email_list
 from complaints.summaries import (
     complaint_summary_build,
     complaint_summary_run,
@@ -22,7 +27,10 @@ from complaints.summaries import (
     period_bounds,
 )
 from tests.complaints.conftest import PATH_TO, at, record, walk
+from tests.conftest import requires_postgres
 from tests.factories import PremiseFactory
+from tickets.models import OutboxMessage
+from tickets.outbox import outbox_send_pending
 
 BUILT = at(2026, 11, 23, 8, 0)  # Monday 08:00: the week of Nov 16–22 has just ended
 PHONE = "13900000001"
@@ -84,6 +92,9 @@ def week(db, people, other_department, station_north, station_south, settings):
     p3 = record(channel="regulator_12398", category_code="billing_metering",
                 now=at(2026, 11, 13, 10))  # fmt: skip
     walk(p3, ["contact"], people=people, now=at(2026, 11, 14, 12))
+    # What the week queued besides the summary (c4's major-complaint email) went out then.
+    outbox_send_pending(now=BUILT)
+    mail.outbox.clear()
     return {"c1": c1, "c2": c2, "c3": c3, "c4": c4, "c5": c5, "p1": p1, "p2": p2, "p3": p3}
 
 
@@ -93,6 +104,25 @@ def number(complaint) -> str:
 
 def rows(data, dimension) -> dict[str, tuple[int, int]]:
     return {r["key"]: (r["count"], r["previous"]) for r in data["breakdowns"][dimension]}
+
+
+def emails(summary) -> list[tuple[str, bool]]:
+    """(recipient, sent) for each of the summary's emails in the outbox."""
+    return [(m.recipient, m.sent_at is not None) for m in summary_email_list(summary_id=summary.pk)]
+
+
+def smtp_down_once(monkeypatch) -> None:
+    """The mail server refuses the first email, then takes every one."""
+    calls = {"n": 0}
+    real_send = EmailMultiAlternatives.send
+
+    def flaky(self, fail_silently=False):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OSError("SMTP down")
+        return real_send(self, fail_silently=fail_silently)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", flaky)
 
 
 # --- Periods ----------------------------------------------------------------------------------
@@ -248,7 +278,36 @@ def test_run_twice_keeps_one_summary_and_sends_each_email_once(week, manager, ma
     ]
     second.summary.refresh_from_db()
     assert second.summary.data["totals"]["complaints"]["count"] == 6  # rebuilt in place
-    assert SummaryDelivery.objects.filter(sent_at__isnull=True).count() == 0
+    assert emails(second.summary) == [
+        ("board@utility.example", True),
+        ("manager@utility.example", True),
+    ]
+
+
+def test_building_queues_one_email_per_recipient_that_the_commit_sends(
+    week, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = complaint_summary_build(period="weekly", on=date(2026, 11, 18), now=BUILT)
+        assert emails(summary) == [("board@utility.example", False)]  # queued in the transaction
+        assert mailoutbox == []
+
+    assert emails(summary) == [("board@utility.example", True)]
+    assert [m.to for m in mailoutbox] == [["board@utility.example"]]
+
+
+def test_a_summary_rolled_back_queues_no_email(db, settings):
+    settings.GRIDLINE_MANAGEMENT_EMAILS = ["board@utility.example"]
+
+    def build_then_fail():
+        with transaction.atomic():
+            complaint_summary_build(period="weekly", on=date(2026, 11, 18), now=BUILT)
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        build_then_fail()
+
+    assert (ComplaintSummary.objects.count(), OutboxMessage.objects.count()) == (0, 0)
 
 
 def test_a_recipient_added_later_gets_it_once(week, mailoutbox, settings):
@@ -261,30 +320,43 @@ def test_a_recipient_added_later_gets_it_once(week, mailoutbox, settings):
     assert [m.to[0] for m in mailoutbox] == ["board@utility.example", "ceo@utility.example"]
 
 
-def test_a_failed_send_is_retried_and_then_sent_once(week, mailoutbox, monkeypatch):
-    calls = {"n": 0}
-    real_send = summary_format.EmailMultiAlternatives.send
+def test_a_failed_send_is_retried_after_the_backoff_and_then_sent_once(
+    week, mailoutbox, monkeypatch
+):
+    smtp_down_once(monkeypatch)
 
-    def flaky(self, fail_silently=False):
-        calls["n"] += 1
-        if calls["n"] == 1:
-            raise OSError("SMTP down")
-        return real_send(self, fail_silently=fail_silently)
+    run = complaint_summary_run(period="weekly", now=BUILT)
 
-    monkeypatch.setattr(summary_format.EmailMultiAlternatives, "send", flaky)
-
-    assert complaint_summary_run(period="weekly", now=BUILT).sent == 0
-    delivery = SummaryDelivery.objects.get()
-    assert (delivery.sent_at, delivery.attempts, delivery.last_error) == (None, 1, "SMTP down")
-    assert complaint_summary_run(period="weekly", now=BUILT).sent == 1
-    assert complaint_summary_run(period="weekly", now=BUILT).sent == 0
+    assert run.sent == 0
+    (message,) = summary_email_list(summary_id=run.summary.pk)
+    assert (message.sent_at, message.attempts, message.last_error) == (None, 1, "SMTP down")
+    assert message.retry_at == BUILT + timedelta(minutes=1)
+    assert complaint_summary_run(period="weekly", now=BUILT + timedelta(seconds=59)).sent == 0
+    assert complaint_summary_run(period="weekly", now=BUILT + timedelta(minutes=1)).sent == 1
+    assert complaint_summary_run(period="weekly", now=BUILT + timedelta(minutes=2)).sent == 0
     assert len(mailoutbox) == 1
+    message.refresh_from_db()
+    assert (message.attempts, message.last_error) == (2, "")
+
+
+def test_an_email_still_waiting_goes_out_with_the_numbers_rebuilt(week, mailoutbox, monkeypatch):
+    smtp_down_once(monkeypatch)
+    complaint_summary_run(period="weekly", now=BUILT)
+    record(channel="web", now=at(2026, 11, 20, 9))
+
+    complaint_summary_run(period="weekly", now=BUILT + timedelta(minutes=5))
+
+    (message,) = mailoutbox
+    assert "6 complaints" in message.subject
+    assert "All complaints: 6 (previous 3" in message.body
+    assert "All complaints,6,3,3" in message.attachments[0].content
 
 
 def test_the_email_is_html_with_the_csv_attached(week, mailoutbox):
     complaint_summary_run(period="weekly", now=BUILT)
 
-    message = mailoutbox[0]
+    (message,) = mailoutbox
+    assert message.to == ["board@utility.example"]
     assert message.subject == (
         "Gridline: Weekly complaint summary, 2026-11-16 – 2026-11-22: 5 complaints (+2 (+67%))"
     )
@@ -338,6 +410,34 @@ def test_the_weekly_task_summarises_the_week_just_ended(week, mailoutbox):
     assert len(mailoutbox) == 2
 
 
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_keep_one_summary_and_send_each_email_once(settings, mailoutbox):
+    settings.GRIDLINE_MANAGEMENT_EMAILS = [f"board{n}@utility.example" for n in range(6)]
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def run():
+        try:
+            barrier.wait()
+            complaint_summary_run(period="weekly", now=BUILT)
+        except Exception as exc:  # the assertion below names it
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert ComplaintSummary.objects.count() == 1
+    assert sorted(m.to[0] for m in mailoutbox) == settings.GRIDLINE_MANAGEMENT_EMAILS
+    assert set(OutboxMessage.objects.values_list("attempts", flat=True)) == {1}
+
+
 # --- Pages --------------------------------------------------------------------------------------
 
 
@@ -353,6 +453,16 @@ def test_the_summary_page_has_charts_tables_and_the_csv_link(client, week, manag
     assert reverse("complaints:summary_csv", kwargs={"pk": summary.pk}) in html
     assert number(week["c3"]) in html  # a missed deadline, linked
     assert "+2 (+67%)" in html
+    assert "Emailed to: board@utility.example (waiting)" in html
+
+
+def test_the_summary_page_shows_which_emails_went_out(client, week, manager):
+    summary = complaint_summary_run(period="weekly", now=BUILT).summary
+    client.force_login(manager)
+
+    html = client.get(summary.get_absolute_url()).content.decode()
+
+    assert "Emailed to: board@utility.example ✓" in html
 
 
 def test_csv_download(client, week, supervisor):

@@ -7,7 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from tickets.models import OutboxMessage
-from tickets.outbox import Message, outbox_enqueue, outbox_send_pending
+from tickets.outbox import Attachment, Message, outbox_enqueue, outbox_send_pending
 
 NOW = timezone.now()
 
@@ -47,6 +47,61 @@ def test_email_goes_through_django_mail(db):
     )
     outbox_send_pending(now=NOW)
     assert [(m.subject, m.to) for m in mail.outbox] == [("Major complaint", ["boss@example.com"])]
+
+
+def test_an_email_carries_its_html_part_and_attachments(db):
+    outbox_enqueue(
+        [
+            Message(
+                channel="email",
+                recipient="boss@example.com",
+                subject="Weekly summary",
+                body="5 complaints",
+                html_body="<p>5 complaints</p>",
+                attachments=(Attachment("summary.csv", "total,5\n", "text/csv"),),
+                dedup_key="e1",
+            )
+        ],
+        now=NOW,
+    )
+
+    outbox_send_pending(now=NOW)
+
+    (message,) = mail.outbox
+    assert message.body == "5 complaints"
+    assert message.alternatives == [("<p>5 complaints</p>", "text/html")]
+    assert message.attachments == [("summary.csv", "total,5\n", "text/csv")]
+
+
+def email(key="e1", body="First draft"):
+    return Message(
+        channel="email", recipient="boss@example.com", subject=body, body=body, dedup_key=key
+    )
+
+
+def test_replace_unsent_rewrites_only_what_no_worker_holds_or_sent(db):
+    outbox_enqueue([email("waiting"), email("claimed"), email("sent")], now=NOW)
+    OutboxMessage.objects.filter(dedup_key="claimed").update(claimed_at=NOW)
+    OutboxMessage.objects.filter(dedup_key="sent").update(sent_at=NOW)
+
+    keys = ["waiting", "claimed", "sent", "new"]
+    outbox_enqueue([email(key, "Final") for key in keys], now=NOW, replace_unsent=True)
+
+    bodies = dict(OutboxMessage.objects.values_list("dedup_key", "body"))
+    assert bodies == {
+        "waiting": "Final",
+        "claimed": "First draft",
+        "sent": "First draft",
+        "new": "Final",
+    }
+
+
+def test_without_replace_unsent_a_queued_message_keeps_its_content(db):
+    outbox_enqueue([email()], now=NOW)
+
+    outbox_enqueue([email(body="Final")], now=NOW)
+
+    assert OutboxMessage.objects.get().body == "First draft"
 
 
 class Broken:

@@ -5,6 +5,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from complaints.models import ComplaintSummary
+from complaints.selectors import summary_email_list
 from complaints.summaries import complaint_summary_run
 
 
@@ -30,8 +31,9 @@ class Command(BaseCommand):
         run = complaint_summary_run(period=period, on=on)
         summary = run.summary
         total = summary.data["totals"]["complaints"]
-        sent = summary.deliveries.filter(sent_at__isnull=False).count()
-        waiting = summary.deliveries.filter(sent_at__isnull=True).count()
+        emails = list(summary_email_list(summary_id=summary.pk))
+        sent = sum(email.sent_at is not None for email in emails)
+        waiting = len(emails) - sent
         self.stdout.write(
             f"{summary.period} summary {summary.starts_on}..{summary.ends_on}: "
             f"{total['count']} complaints (previous period {total['previous']}). "
