@@ -7,7 +7,8 @@ tickets of every kind and status dated over the last seven days, the calls
 they were recorded on, the repairs' work orders, complaints in every state,
 an incident and outage notices.
 
-It lives in dashboards, the top app, because it may import every other app.
+It lives in demo, an app of its own on top of the others, because it drives
+every app's services.
 Writes go through the apps' services, so the demo exercises the real importer,
 ticket numbering, triage, dispatch, correlation, deadlines and timeline:
 grid_import, staff_create_or_update, crew_get_or_create and crew_member_set
@@ -21,8 +22,8 @@ back-office steps and the repairs' callbacks; notice_input_parse and
 notice_publish for the notices. The week is replayed in time order, so each
 call is triaged against the notices and incidents of its moment.
 
-One seeded random generator makes the data (dashboards/demo.py, from the tables
-in dashboards/demo_data.py): every run gives the same stations, people, tickets
+One seeded random generator makes the data (demo/plans.py, from the tables in
+demo/data.py): every run gives the same stations, people, tickets
 and notices; only the dates follow the clock. It is all one transaction: a
 failure part-way leaves the database as it was.
 
@@ -57,7 +58,18 @@ from complaints.services import (
     complaint_rectify,
     complaint_reply,
 )
-from dashboards.demo import (
+from demo.data import (
+    CASES,
+    CREWS,
+    DEMO_DAYS,
+    DEMO_LANGUAGE,
+    DEPARTMENTS,
+    PASSWORD,
+    STAFF,
+    STATIONS,
+    PremisePlan,
+)
+from demo.plans import (
     SEED,
     CallPlan,
     Cast,
@@ -70,17 +82,6 @@ from dashboards.demo import (
     csv_lines,
     outage_plan,
     ticket_plans,
-)
-from dashboards.demo_data import (
-    CASES,
-    CREWS,
-    DEMO_DAYS,
-    DEMO_LANGUAGE,
-    DEPARTMENTS,
-    PASSWORD,
-    STAFF,
-    STATIONS,
-    PremisePlan,
 )
 from dispatch.models import Crew, WorkOrder
 from dispatch.services import crew_get_or_create, crew_member_set, work_order_act

@@ -1,4 +1,4 @@
-"""Plans the demo from the tables in dashboards/demo_data.py (DESIGN.md §5.1).
+"""Plans the demo from the tables in demo/data.py (DESIGN.md §5.1).
 
 One seeded random generator makes the data: the same premises, customers, callers, calls
 and outage notices on every run; only the dates follow the clock. Nothing here writes to
@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from django.utils import timezone
 
 from accounts.models import Role, User
-from dashboards.demo_data import (
+from demo.data import (
     AREA_CODE,
     ARRIVAL_SHARE,
     CALL_MINUTES,

@@ -1,7 +1,7 @@
 """The demo's fixed tables: places, names, staff, ticket cases, calls and outage notices
 (DESIGN.md §5.1).
 
-Plain data and the small records it is made of; dashboards/demo.py turns it into premises,
+Plain data and the small records it is made of; demo/plans.py turns it into premises,
 customers, calls, tickets and notices with a seeded random generator, and the seed_demo
 command writes them.
 """
