@@ -22,10 +22,10 @@ back-office steps and the repairs' callbacks; notice_input_parse and
 notice_publish for the notices. The week is replayed in time order, so each
 call is triaged against the notices and incidents of its moment.
 
-One seeded random generator makes the data (demo/plans.py, from the tables in
-demo/data.py): every run gives the same stations, people, tickets
-and notices; only the dates follow the clock. It is all one transaction: a
-failure part-way leaves the database as it was.
+One seeded random generator makes the data (demo/grid.py, outages.py,
+tickets.py, calls.py, from the tables in demo/data/): every run gives the same
+stations, people, tickets and notices; only the dates follow the clock. It is
+all one transaction: a failure part-way leaves the database as it was.
 
 The deadline watch is not replayed: the first scan after seeding escalates what
 is overdue (a repair crew not on site, a web complaint nobody has called back).
@@ -58,31 +58,15 @@ from complaints.services import (
     complaint_rectify,
     complaint_reply,
 )
-from demo.data import (
-    CASES,
-    CREWS,
-    DEMO_DAYS,
-    DEMO_LANGUAGE,
-    DEPARTMENTS,
-    PASSWORD,
-    STAFF,
-    STATIONS,
-    PremisePlan,
-)
-from demo.plans import (
-    SEED,
-    CallPlan,
-    Cast,
-    CrewCast,
-    GridPlan,
-    NoticePlan,
-    TicketPlan,
-    calls_plan,
-    complaint_action,
-    csv_lines,
-    outage_plan,
-    ticket_plans,
-)
+from demo.calls import CallPlan, calls_plan
+from demo.cast import Cast, CrewCast
+from demo.data.cases import CASES, complaint_action
+from demo.data.grid import STATIONS, PremisePlan
+from demo.data.staff import CREWS, DEMO_LANGUAGE, DEPARTMENTS, PASSWORD, STAFF
+from demo.data.week import DEMO_DAYS
+from demo.grid import GridPlan, csv_lines
+from demo.outages import NoticePlan, outage_plan
+from demo.tickets import TicketPlan, ticket_plans
 from dispatch.models import Crew, WorkOrder
 from dispatch.services import crew_get_or_create, crew_member_set, work_order_act
 from grid.models import Department, Premise, Station
@@ -107,6 +91,8 @@ from repairs.services import (
 from repairs.triage import Outcome
 from tickets.models import Channel, Kind, Ticket
 from tickets.services import ticket_transition
+
+SEED = 2026
 
 
 @dataclass
