@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "complaints",
     "hotline",
     "dashboards",
+    "demo",
 ]
 
 MIDDLEWARE = [

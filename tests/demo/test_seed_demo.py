@@ -205,7 +205,7 @@ def test_a_failure_part_way_leaves_nothing_written(monkeypatch):
         raise RuntimeError("the crews' app is down")
 
     # The first crew step fails after the grid, the staff and the first tickets are written.
-    monkeypatch.setattr("dashboards.management.commands.seed_demo.work_order_step", work_order_step)
+    monkeypatch.setattr("demo.replay.work_order_step", work_order_step)
 
     with pytest.raises(RuntimeError, match="the crews' app is down"):
         seed()
