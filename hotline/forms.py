@@ -48,10 +48,6 @@ class CallFinishForm(forms.Form):
     )
 
 
-class UrgeForm(forms.Form):
-    note = forms.CharField(label=_("What the caller said"), required=False, max_length=500)
-
-
 class _CallTicketForm(forms.Form):
     """A ticket recorded on a call: the premise, when the caller has any, is one of theirs."""
 

@@ -1,3 +1,5 @@
+from collections.abc import Mapping
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -6,8 +8,11 @@ from rest_framework.response import Response
 from accounts.access import role_permission, sees_phones
 from accounts.models import Role
 from config.api import api_datetime
+from config.errors import FieldErrors
+from config.formschema import form_serializer
 from grid.phones import mask_phone
 from tickets import selectors, services
+from tickets.forms import UrgeForm
 from tickets.models import Deadline, Ticket, TimelineEvent
 
 
@@ -119,10 +124,6 @@ def ticket_detail_data(ticket: Ticket, *, phones_in_full: bool) -> dict:
     }
 
 
-class UrgeInput(serializers.Serializer):
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-
-
 class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Tickets within the caller's scope; transitions are actions, never a PATCH."""
 
@@ -146,13 +147,16 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         ticket = selectors.ticket_record_get_for_user(user=request.user, number=kwargs["number"])
         return Response(ticket_detail_data(ticket, phones_in_full=sees_phones(request.user)))
 
-    @extend_schema(request=UrgeInput, responses={200: TicketDetailOutput, 404: None, 409: None})
+    @extend_schema(
+        request=form_serializer(UrgeForm), responses={200: TicketDetailOutput, 404: None, 409: None}
+    )
     @action(detail=True, methods=["post"])
     def urge(self, request, number=None):
         """A repeat call about an open ticket (DESIGN §3.7); 409 once it is resolved or closed."""
         ticket = selectors.ticket_get_for_user(user=request.user, number=number)
-        body = UrgeInput(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.ticket_urge(ticket=ticket, actor=request.user, note=body.validated_data["note"])
+        form = UrgeForm(data=request.data if isinstance(request.data, Mapping) else {})
+        if not form.is_valid():
+            raise FieldErrors.from_form(form)
+        services.ticket_urge(ticket=ticket, actor=request.user, note=form.cleaned_data["note"])
         ticket = selectors.ticket_record_get_for_user(user=request.user, number=number)
         return Response(ticket_detail_data(ticket, phones_in_full=sees_phones(request.user)))

@@ -9,9 +9,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import has_role, role_required
 from accounts.models import Role
-from config.errors import TransitionNotAllowed
+from config.errors import FieldErrors, GridlineError
 from config.paging import CappedPaginator
 from tickets import selectors
+from tickets.forms import UrgeForm
 from tickets.models import Kind, Ticket
 from tickets.panels import panels_for
 from tickets.services import notifications_mark_read, ticket_urge
@@ -60,9 +61,12 @@ def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
 def ticket_urge_view(request: HttpRequest, number: str) -> HttpResponse:
     """The caller asks after this ticket again (DESIGN §3.7)."""
     ticket = selectors.ticket_get_for_user(user=request.user, number=number)
+    form = UrgeForm(request.POST)
     try:
-        ticket = ticket_urge(ticket=ticket, actor=request.user, note=request.POST.get("note", ""))
-    except TransitionNotAllowed as exc:
+        if not form.is_valid():
+            raise FieldErrors.from_form(form)
+        ticket = ticket_urge(ticket=ticket, actor=request.user, note=form.cleaned_data["note"])
+    except GridlineError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(

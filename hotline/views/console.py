@@ -12,10 +12,11 @@ from config.errors import TransitionNotAllowed
 from config.formatting import duration_text
 from config.htmx import is_htmx_partial
 from hotline import selectors, services
-from hotline.forms import CallFinishForm, CallStartForm, UrgeForm
+from hotline.forms import CallFinishForm, CallStartForm
 from hotline.lookup import phone_for_call, phone_in_query
 from hotline.models import Call
 from hotline.views.common import CONSOLE_ROLES, call_context
+from tickets.forms import UrgeForm
 from tickets.selectors import ticket_get_for_user
 
 
