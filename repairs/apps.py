@@ -9,7 +9,7 @@ class RepairsConfig(AppConfig):
     def ready(self) -> None:
         from dispatch.signals import work_order_transitioned
         from repairs.panels import repair_panel
-        from repairs.services import on_work_order_transitioned
+        from repairs.services.incidents import on_work_order_transitioned
         from tickets.panels import panel_register
 
         panel_register(repair_panel)

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from dispatch.services import work_order_act
-from repairs.services import repair_create
+from repairs.services.intake import repair_create
 from repairs.triage import Answers
 from tests.factories import PremiseFactory, TransformerFactory
 from tickets.models import Deadline

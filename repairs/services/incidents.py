@@ -1,0 +1,192 @@
+"""Writes for incidents (DESIGN §3.3, §3.10): acknowledge, ETR, restore, their SMS, and
+the incident following its work order."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from config.errors import TransitionNotAllowed
+from dispatch.models import CauseCode, WorkOrder
+from dispatch.services import work_order_cancel
+from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident
+from tickets.models import OPEN_STATUSES, Deadline, OutboxMessage, Ticket
+from tickets.outbox import Message, outbox_enqueue
+from tickets.services import (
+    deadline_meet,
+    deadline_open_many,
+    ticket_resolve_many,
+    timeline_record_many,
+)
+
+
+def incident_attached_ticket_ids(incident: Incident) -> list[int]:
+    return list(
+        Ticket.objects.filter(repair__incident=incident, status__in=OPEN_STATUSES).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+@transaction.atomic
+def incident_restore(
+    *,
+    incident: Incident,
+    cause: CauseCode,
+    note: str,
+    actor: User | None,
+    now: datetime | None = None,
+) -> Incident:
+    """Power is back: the incident is restored and every attached ticket resolved with its cause.
+
+    An open work order of the incident is cancelled (its crew's job is done).
+    Raises TransitionNotAllowed when the incident is no longer active.
+    """
+    now = now or timezone.now()
+    # Its work order first, then the incident: the order a crew's completion locks them in.
+    if incident.work_order_id is not None:
+        WorkOrder.objects.select_for_update().filter(pk=incident.work_order_id).exists()
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.status not in ACTIVE_INCIDENT_STATUSES:
+        raise TransitionNotAllowed(
+            _("Incident %(id)s is %(status)s: it cannot be restored.")
+            % {"id": incident.pk, "status": incident.get_status_display()},
+            field="action",
+        )
+    incident.status = Incident.Status.RESTORED
+    incident.restored_at = now
+    incident.cause = cause
+    incident.cause_note = note
+    incident.save(update_fields=["status", "restored_at", "cause", "cause_note"])
+    text = f"{cause.label}: {note}" if note else cause.label
+    _incident_sms(incident, event="restored", now=now)
+    deadline_meet(
+        ticket_ids=incident_attached_ticket_ids(incident), name=Deadline.Name.RESTORE_BY, at=now
+    )
+    ticket_resolve_many(
+        tickets=Ticket.objects.filter(repair__incident=incident),
+        actor=actor,
+        note=_("Power restored (incident #%(id)s). %(cause)s") % {"id": incident.pk, "cause": text},
+        data={"incident": incident.pk, "cause": cause.code},
+        now=now,
+    )
+    if incident.work_order_id is not None:
+        work_order_cancel(
+            order=incident.work_order,
+            actor=actor,
+            note=_("Incident #%(id)s restored.") % {"id": incident.pk},
+            now=now,
+        )
+    return incident
+
+
+@transaction.atomic
+def incident_acknowledge(
+    *, incident: Incident, actor: User | None, now: datetime | None = None
+) -> Incident:
+    """A crew has taken the incident's work order; callers may be told (idempotent)."""
+    now = now or timezone.now()
+    updated = Incident.objects.filter(pk=incident.pk, status=Incident.Status.DETECTED).update(
+        status=Incident.Status.ACKNOWLEDGED, acknowledged_at=now
+    )
+    incident.refresh_from_db()
+    if updated:
+        _incident_sms(incident, event="acknowledged", now=now)
+        timeline_record_many(
+            ticket_ids=incident_attached_ticket_ids(incident),
+            kind="incident_acknowledged",
+            actor=actor,
+            at=now,
+            data={"incident": incident.pk},
+        )
+    return incident
+
+
+@transaction.atomic
+def incident_etr_set(
+    *, incident: Incident, etr: datetime, actor: User | None, now: datetime | None = None
+) -> Incident:
+    """The crew or dispatcher's estimate of when power is back; every attached caller hears it."""
+    now = now or timezone.now()
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.status not in ACTIVE_INCIDENT_STATUSES:
+        raise TransitionNotAllowed(
+            _("Incident %(id)s is no longer active.") % {"id": incident.pk}, field="etr"
+        )
+    incident.etr = etr
+    incident.save(update_fields=["etr"])
+    _incident_sms(incident, event=f"etr:{etr.timestamp():.0f}", now=now)
+    timeline_record_many(
+        ticket_ids=incident_attached_ticket_ids(incident),
+        kind="incident_etr",
+        actor=actor,
+        at=now,
+        note=timezone.localtime(etr).strftime("%Y-%m-%d %H:%M"),
+        data={"incident": incident.pk, "etr": etr.isoformat()},
+    )
+    return incident
+
+
+def _incident_sms(incident: Incident, *, event: str, now: datetime) -> None:
+    """Tell every caller attached to the incident (DESIGN §3.3), once per event and phone."""
+    phones = (
+        Ticket.objects.filter(repair__incident=incident, status__in=OPEN_STATUSES)
+        .exclude(caller_phone="")
+        .values_list("pk", "caller_phone")
+    )
+    with translation.override(settings.GRIDLINE_CUSTOMER_LANGUAGE):
+        etr = timezone.localtime(incident.etr).strftime("%m-%d %H:%M") if incident.etr else ""
+        if event == "restored":
+            body = _("Power is restored. Thank you for your patience.")
+        elif event == "acknowledged":
+            body = _("A repair crew has taken on the outage you reported.")
+        else:
+            body = _("Estimated restoration of the outage you reported: %(etr)s.") % {"etr": etr}
+    seen: dict[str, int] = {}
+    for ticket_id, phone in phones:
+        seen.setdefault(phone, ticket_id)
+    outbox_enqueue(
+        [
+            Message(
+                channel=OutboxMessage.Channel.SMS,
+                recipient=phone,
+                body=body,
+                dedup_key=f"incident:{incident.pk}:{event}:{phone}",
+                ticket_id=ticket_id,
+            )
+            for phone, ticket_id in seen.items()
+        ],
+        now=now,
+    )
+
+
+def on_work_order_transitioned(sender, *, order: WorkOrder, action: str, actor, now, **kwargs):
+    """The incident follows its work order: accepted → acknowledged, on site → its callers'
+    arrival promise met and restoration promise started, completed → restored."""
+    if action not in ("accept", "arrive", "complete"):
+        return
+    incident = Incident.objects.filter(
+        Q(work_order=order), status__in=ACTIVE_INCIDENT_STATUSES
+    ).first()
+    if incident is None:
+        return
+    if action == "accept":
+        incident_acknowledge(incident=incident, actor=actor, now=now)
+    elif action == "arrive":
+        callers = incident_attached_ticket_ids(incident)
+        deadline_meet(ticket_ids=callers, name=Deadline.Name.ARRIVE_BY, at=now)
+        deadline_open_many(
+            ticket_ids=callers,
+            name=Deadline.Name.RESTORE_BY,
+            starts_at=now,
+            due_at=order.restore_by,
+            station_id=order.station_id,
+        )
+    else:
+        incident_restore(
+            incident=incident, cause=order.cause, note=order.actions, actor=actor, now=now
+        )
