@@ -17,8 +17,9 @@ from dispatch.models import OPEN_WORK_ORDER_STATUSES, WorkOrder
 from dispatch.services import work_order_merge
 from grid.models import Feeder, Transformer
 from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident, Repair
-from repairs.services.incidents import incident_acknowledge
+from repairs.services.incidents import incident_absorb, incident_acknowledge
 from repairs.triage import Outcome, Scope
+from tickets.locks import rows_for_update
 from tickets.models import OPEN_STATUSES
 from tickets.services import timeline_record_many
 
@@ -67,41 +68,41 @@ def incident_correlate(
         "code": transformer.code,
         "feeder": feeder.code,
     }
-    _gather(incident=incident, ticket_ids=ticket_ids, location=location, actor=actor, now=now)
+    incident = _gather(
+        incident=incident, ticket_ids=ticket_ids, location=location, actor=actor, now=now
+    )
     return _correlate_feeder(feeder=feeder, actor=actor, now=now) or incident
 
 
 def _correlate_feeder(*, feeder: Feeder, actor: User | None, now: datetime) -> Incident | None:
     """Transformer incidents on enough of a feeder's transformers become one feeder incident."""
     window = timedelta(minutes=settings.GRIDLINE_FEEDER_INCIDENT_WINDOW_MINUTES)
-    absorbed = list(
+    parts = list(
         Incident.objects.filter(
             feeder=feeder,
             level=Incident.Level.TRANSFORMER,
             status__in=ACTIVE_INCIDENT_STATUSES,
             created_at__gte=now - window,
-        )
+        ).order_by("pk")
     )
-    if len(absorbed) < settings.GRIDLINE_FEEDER_INCIDENT_MIN_TRANSFORMERS:
+    if len(parts) < settings.GRIDLINE_FEEDER_INCIDENT_MIN_TRANSFORMERS:
         return None
     incident = Incident.objects.create(
         level=Incident.Level.FEEDER,
         station_id=feeder.station_id,
         feeder=feeder,
         created_at=now,
-        etr=max((i.etr for i in absorbed if i.etr), default=None),
+        etr=max((part.etr for part in parts if part.etr), default=None),
     )
-    ticket_ids = list(
-        Repair.objects.filter(incident__in=absorbed).values_list("ticket_id", flat=True)
-    )
-    order_ids = [i.work_order_id for i in absorbed if i.work_order_id]
+    ticket_ids = list(Repair.objects.filter(incident__in=parts).values_list("ticket_id", flat=True))
+    order_ids = [part.work_order_id for part in parts if part.work_order_id]
     # Work orders before incidents, the order a crew's completion locks them in.
-    list(WorkOrder.objects.select_for_update().filter(pk__in=order_ids).values_list("pk"))
-    Incident.objects.filter(pk__in=[i.pk for i in absorbed]).update(
-        status=Incident.Status.ABSORBED, absorbed_into=incident, work_order=None
-    )
+    list(rows_for_update(WorkOrder.objects.filter(pk__in=order_ids)).values_list("pk"))
+    # One at a time in pk order: still the order every other transaction locks them in.
+    for part in parts:
+        incident_absorb(incident=part, into=incident, now=now)
     location = _("Feeder %(code)s") % {"code": feeder.code}
-    _gather(
+    return _gather(
         incident=incident,
         ticket_ids=ticket_ids,
         order_ids=order_ids,
@@ -109,7 +110,6 @@ def _correlate_feeder(*, feeder: Feeder, actor: User | None, now: datetime) -> I
         actor=actor,
         now=now,
     )
-    return incident
 
 
 def _gather(
@@ -120,7 +120,7 @@ def _gather(
     actor: User | None,
     now: datetime,
     order_ids: list[int] | None = None,
-) -> None:
+) -> Incident:
     """Attach the reports to the incident and fold their work orders into one."""
     if order_ids is None:
         order_ids = list(
@@ -153,4 +153,5 @@ def _gather(
     )
     if order is not None and order.status in CREW_HAS_TAKEN:
         # The kept order's crew accepted it before the merge: it will not accept again.
-        incident_acknowledge(incident=incident, actor=actor, now=now)
+        return incident_acknowledge(incident=incident, actor=actor, now=now)
+    return incident

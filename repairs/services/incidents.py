@@ -1,19 +1,26 @@
-"""Writes for incidents (DESIGN §3.3, §3.10): acknowledge, ETR, restore, their SMS, and
-the incident following its work order."""
+"""Writes for incidents (DESIGN §3.3, §3.10): acknowledge, ETR, restore, absorb, their SMS.
 
+Every status change goes through `_apply_transition` and INCIDENT_TRANSITIONS. Where a
+work order is locked too, it is locked first: a crew's completion locks its order, then
+the incident, and any other order would deadlock against it.
+"""
+
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from config.errors import TransitionNotAllowed
+from config.transitions import transition_check
 from dispatch.models import CauseCode, WorkOrder
 from dispatch.services import work_order_cancel
-from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident
+from repairs.models import ACTIVE_INCIDENT_STATUSES, INCIDENT_TRANSITIONS, Incident
+from tickets.locks import row_for_update, rows_for_update
 from tickets.models import OPEN_STATUSES, Deadline, OutboxMessage, Ticket
 from tickets.outbox import Message, outbox_enqueue
 from tickets.services import (
@@ -22,6 +29,42 @@ from tickets.services import (
     ticket_resolve_many,
     timeline_record_many,
 )
+
+
+def _apply_transition(
+    *, incident: Incident, action: str, now: datetime, fields: Mapping[str, Any] | None = None
+) -> Incident:
+    """Lock, guard, mutate and stamp one INCIDENT_TRANSITIONS action, with the extra
+    `fields` the step writes. Call inside a transaction; raises TransitionNotAllowed."""
+    # Re-read under the row lock: the caller's copy may be stale, and a crew, a
+    # dispatcher and correlation may all act on this incident at the same moment.
+    incident = row_for_update(Incident.objects, incident.pk)
+    locked = incident
+    transition = transition_check(
+        INCIDENT_TRANSITIONS,
+        action=action,
+        status=incident.status,
+        refusal=lambda: _refusal(locked, action),
+    )
+    incident.status = transition.target
+    changed = ["status"]
+    if transition.stamp:
+        setattr(incident, transition.stamp, now)
+        changed.append(transition.stamp)
+    for name, value in (fields or {}).items():
+        setattr(incident, name, value)
+        changed.append(name)
+    incident.save(update_fields=changed)
+    return incident
+
+
+def _refusal(incident: Incident, action: str) -> str:
+    if action == "restore":
+        return _("Incident %(id)s is %(status)s: it cannot be restored.") % {
+            "id": incident.pk,
+            "status": incident.get_status_display(),
+        }
+    return _("Incident %(id)s is no longer active.") % {"id": incident.pk}
 
 
 def incident_attached_ticket_ids(incident: Incident) -> list[int]:
@@ -49,19 +92,10 @@ def incident_restore(
     now = now or timezone.now()
     # Its work order first, then the incident: the order a crew's completion locks them in.
     if incident.work_order_id is not None:
-        WorkOrder.objects.select_for_update().filter(pk=incident.work_order_id).exists()
-    incident = Incident.objects.select_for_update().get(pk=incident.pk)
-    if incident.status not in ACTIVE_INCIDENT_STATUSES:
-        raise TransitionNotAllowed(
-            _("Incident %(id)s is %(status)s: it cannot be restored.")
-            % {"id": incident.pk, "status": incident.get_status_display()},
-            field="action",
-        )
-    incident.status = Incident.Status.RESTORED
-    incident.restored_at = now
-    incident.cause = cause
-    incident.cause_note = note
-    incident.save(update_fields=["status", "restored_at", "cause", "cause_note"])
+        rows_for_update(WorkOrder.objects.filter(pk=incident.work_order_id)).exists()
+    incident = _apply_transition(
+        incident=incident, action="restore", now=now, fields={"cause": cause, "cause_note": note}
+    )
     text = f"{cause.label}: {note}" if note else cause.label
     _incident_sms(incident, event="restored", now=now)
     deadline_meet(
@@ -88,22 +122,34 @@ def incident_restore(
 def incident_acknowledge(
     *, incident: Incident, actor: User | None, now: datetime | None = None
 ) -> Incident:
-    """A crew has taken the incident's work order; callers may be told (idempotent)."""
+    """A crew has taken the incident's work order; its callers are told once (safe to repeat)."""
     now = now or timezone.now()
-    updated = Incident.objects.filter(pk=incident.pk, status=Incident.Status.DETECTED).update(
-        status=Incident.Status.ACKNOWLEDGED, acknowledged_at=now
+    current = row_for_update(Incident.objects, incident.pk)
+    if "acknowledge" not in current.allowed_actions():
+        # Taken already (a merge around an accepted order, then that crew's next step),
+        # or over: there is nothing new to tell anyone.
+        return current
+    incident = _apply_transition(incident=current, action="acknowledge", now=now)
+    _incident_sms(incident, event="acknowledged", now=now)
+    timeline_record_many(
+        ticket_ids=incident_attached_ticket_ids(incident),
+        kind="incident_acknowledged",
+        actor=actor,
+        at=now,
+        data={"incident": incident.pk},
     )
-    incident.refresh_from_db()
-    if updated:
-        _incident_sms(incident, event="acknowledged", now=now)
-        timeline_record_many(
-            ticket_ids=incident_attached_ticket_ids(incident),
-            kind="incident_acknowledged",
-            actor=actor,
-            at=now,
-            data={"incident": incident.pk},
-        )
     return incident
+
+
+def incident_absorb(*, incident: Incident, into: Incident, now: datetime) -> Incident:
+    """The transformer incident becomes part of a feeder incident, which takes over its
+    work order. Call inside a transaction with that order locked; raises TransitionNotAllowed."""
+    return _apply_transition(
+        incident=incident,
+        action="absorb",
+        now=now,
+        fields={"absorbed_into": into, "work_order": None},
+    )
 
 
 @transaction.atomic
@@ -112,7 +158,7 @@ def incident_etr_set(
 ) -> Incident:
     """The crew or dispatcher's estimate of when power is back; every attached caller hears it."""
     now = now or timezone.now()
-    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    incident = row_for_update(Incident.objects, incident.pk)
     if incident.status not in ACTIVE_INCIDENT_STATUSES:
         raise TransitionNotAllowed(
             _("Incident %(id)s is no longer active.") % {"id": incident.pk}, field="etr"
@@ -164,13 +210,21 @@ def _incident_sms(incident: Incident, *, event: str, now: datetime) -> None:
     )
 
 
-def on_work_order_transitioned(sender, *, order: WorkOrder, action: str, actor, now, **kwargs):
+def on_work_order_transitioned(
+    sender: Any,
+    *,
+    order: WorkOrder,
+    action: str,
+    actor: User | None,
+    now: datetime,
+    **kwargs: Any,
+) -> None:
     """The incident follows its work order: accepted → acknowledged, on site → its callers'
     arrival promise met and restoration promise started, completed → restored."""
     if action not in ("accept", "arrive", "complete"):
         return
     incident = Incident.objects.filter(
-        Q(work_order=order), status__in=ACTIVE_INCIDENT_STATUSES
+        work_order=order, status__in=ACTIVE_INCIDENT_STATUSES
     ).first()
     if incident is None:
         return
