@@ -10,17 +10,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from config.errors import FieldErrors, TransitionNotAllowed
-from dispatch.services import work_order_create
-from repairs import deadlines
+from repairs.deadlines import repair_promise
 from repairs.models import CallbackResult, Repair
-from tickets.models import Deadline, Ticket
+from repairs.services.intake import dispatch_to_station
+from repairs.triage import Outcome
+from tickets.models import Ticket
 from tickets.notify import Notice, notify
-from tickets.services import (
-    deadline_open,
-    ticket_holders,
-    ticket_transition,
-    timeline_record,
-)
+from tickets.services import ticket_holders, ticket_transition, timeline_record
 
 
 def repair_callback_record(
@@ -104,25 +100,20 @@ def _reopen_to_station(
     premise = ticket.premise
     if premise is None or ticket.station_id is None:
         return
-    arrive_by = deadlines.arrive_by(
-        now, premise.area_type, important=premise.important, emergency=False
-    )
-    work_order_create(
-        station=ticket.station,
-        ticket=ticket,
-        location=premise.address,
-        brief=_("Callback: the customer is not satisfied: %(reason)s") % {"reason": note},
-        hazards=repair.hazards,
+    # The customer is unhappy with the work, whatever the call was triaged as: a plain
+    # dispatch, which an important premise still raises to the urban limits.
+    promise = repair_promise(
+        outcome=Outcome.DISPATCH,
+        area_type=premise.area_type,
         important=premise.important,
-        arrive_by=arrive_by,
-        restore_within=deadlines.restore_within(premise.area_type, important=premise.important),
-        actor=actor,
         now=now,
     )
-    deadline_open(
+    dispatch_to_station(
         ticket=ticket,
-        name=Deadline.Name.ARRIVE_BY,
-        starts_at=now,
-        due_at=arrive_by,
-        station_id=ticket.station_id,
+        premise=premise,
+        promise=promise,
+        brief=_("Callback: the customer is not satisfied: %(reason)s") % {"reason": note},
+        hazards=repair.hazards,
+        actor=actor,
+        now=now,
     )

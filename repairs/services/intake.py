@@ -1,4 +1,9 @@
-"""Recording a repair call (DESIGN §3.1–3.2): triage, the ticket, its work order."""
+"""Recording a repair call (DESIGN §3.1–3.2): decide first, then write, in one direction.
+
+The triage outcome and the repair's promise (priority, arrival, restoration) are settled
+before anything is written; then come the ticket, the repair, its timeline, the work order
+with its arrival deadline, and correlation into an incident.
+"""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,7 +16,7 @@ from accounts.models import User
 from dispatch.models import WorkOrder
 from dispatch.services import work_order_create
 from grid.models import Feeder, Premise
-from repairs import deadlines
+from repairs.deadlines import Promise, repair_promise
 from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident, Repair
 from repairs.selectors import premise_facts
 from repairs.services.correlation import CORRELATED_SCOPES, incident_correlate
@@ -54,7 +59,12 @@ def repair_create(
         if decision.incident is not None and not _incident_still_active(decision.incident.id):
             # Restored while we waited for its lock: decide again without it.
             decision = decide(answers, premise_facts(premise=premise, now=now))
-        emergency = decision.outcome == Outcome.EMERGENCY_DISPATCH
+        promise = repair_promise(
+            outcome=decision.outcome,
+            area_type=premise.area_type,
+            important=premise.important,
+            now=now,
+        )
         ticket = ticket_create(
             kind=Kind.REPAIR,
             actor=actor,
@@ -62,9 +72,7 @@ def repair_create(
             caller_phone=caller_phone,
             channel=channel,
             description=description,
-            priority=deadlines.repair_priority(
-                outcome=decision.outcome, important=premise.important
-            ),
+            priority=promise.priority,
             now=now,
         )
         repair = Repair.objects.create(
@@ -80,13 +88,7 @@ def repair_create(
             likely_cause="overload" if answers.likely_overload else "",
             notice_id=decision.notice.id if decision.notice else None,
             incident_id=decision.incident.id if decision.incident else None,
-            arrive_by=(
-                deadlines.arrive_by(
-                    now, premise.area_type, important=premise.important, emergency=emergency
-                )
-                if decision.dispatches
-                else None
-            ),
+            arrive_by=promise.arrive_by,
         )
         timeline_record(
             ticket=ticket,
@@ -104,26 +106,14 @@ def repair_create(
         work_order = incident = None
         if decision.dispatches:
             ticket = ticket_transition(ticket=ticket, action="start", actor=actor, now=now)
-            work_order = work_order_create(
-                station=ticket.station,
+            work_order = dispatch_to_station(
                 ticket=ticket,
-                location=premise.address,
+                premise=premise,
+                promise=promise,
                 brief=repair_brief(repair),
                 hazards=repair.hazards,
-                important=premise.important or emergency,
-                arrive_by=repair.arrive_by,
-                restore_within=deadlines.restore_within(
-                    premise.area_type, important=premise.important or emergency
-                ),
                 actor=actor,
                 now=now,
-            )
-            deadline_open(
-                ticket=ticket,
-                name=Deadline.Name.ARRIVE_BY,
-                starts_at=now,
-                due_at=repair.arrive_by,
-                station_id=ticket.station_id,
             )
             # An emergency is a danger at one address: it keeps its own crew.
             if decision.outcome == Outcome.DISPATCH and answers.scope in CORRELATED_SCOPES:
@@ -159,6 +149,42 @@ def _incident_still_active(pk: int) -> bool:
     """Lock the incident a call attaches to, so a restore cannot slip between the two."""
     incident = Incident.objects.select_for_update().filter(pk=pk).values("status").first()
     return incident is not None and incident["status"] in ACTIVE_INCIDENT_STATUSES
+
+
+def dispatch_to_station(
+    *,
+    ticket: Ticket,
+    premise: Premise,
+    promise: Promise,
+    brief: str,
+    hazards: list[str],
+    actor: User | None,
+    now: datetime,
+) -> WorkOrder:
+    """A work order in the queue of the ticket's station and the ticket's arrival deadline,
+    both held to the one promise. Call inside a transaction, with a dispatching promise."""
+    if promise.arrive_by is None:
+        raise ValueError("Only a dispatching promise sends a crew.")
+    order = work_order_create(
+        station=ticket.station,
+        ticket=ticket,
+        location=premise.address,
+        brief=brief,
+        hazards=hazards,
+        important=promise.urgent,
+        arrive_by=promise.arrive_by,
+        restore_within=promise.restore_within,
+        actor=actor,
+        now=now,
+    )
+    deadline_open(
+        ticket=ticket,
+        name=Deadline.Name.ARRIVE_BY,
+        starts_at=now,
+        due_at=promise.arrive_by,
+        station_id=ticket.station_id,
+    )
+    return order
 
 
 def repair_brief(repair: Repair) -> str:
