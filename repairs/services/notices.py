@@ -175,7 +175,18 @@ def notice_update(
     notice.ends_at = data.ends_at
     notice.station_id = _notice_station(data)
     notice.updated_at = now
-    notice.save()
+    notice.save(
+        update_fields=[
+            "late_notice",
+            "reminder_sent_at",
+            "kind",
+            "reason",
+            "starts_at",
+            "ends_at",
+            "station",
+            "updated_at",
+        ]
+    )
     notice.feeders.set(data.feeders)
     notice.transformers.set(data.transformers)
     _notice_sms(notice, event=f"changed:{now.timestamp():.0f}", now=now)
