@@ -41,12 +41,8 @@ from hotline.services import (
     service_request_record,
 )
 from repairs.models import Incident
-from repairs.services import (
-    notice_input_parse,
-    notice_publish,
-    notice_reminders_send,
-    repair_create,
-)
+from repairs.services.intake import repair_create
+from repairs.services.notices import notice_input_parse, notice_publish, notice_reminders_send
 from tickets.models import Channel, Kind, Ticket
 from tickets.services import ticket_transition
 

@@ -1,6 +1,6 @@
 """Every write the console makes: calls, and the ticket kinds recorded on them.
 
-Repairs are recorded by repairs.services.repair_create (the triage wizard) and
+Repairs are recorded by repairs.services.intake.repair_create (the triage wizard) and
 complaints by the complaints app; a call picks up the tickets its agent recorded
 or urged while it was open (`call_collect`), so those apps need not know calls.
 """

@@ -23,14 +23,9 @@ from repairs.selectors import (
     notice_list,
     premise_facts,
 )
-from repairs.services import (
-    incident_etr_set,
-    incident_restore,
-    notice_cancel,
-    notice_input_parse,
-    notice_publish,
-    repair_create,
-)
+from repairs.services.incidents import incident_etr_set, incident_restore
+from repairs.services.intake import repair_create
+from repairs.services.notices import notice_cancel, notice_input_parse, notice_publish
 from repairs.triage import (
     EQUIPMENT_IN_USE_MAX_LENGTH,
     Answers,

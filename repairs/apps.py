@@ -9,7 +9,7 @@ class RepairsConfig(AppConfig):
     def ready(self) -> None:
         from dispatch.hooks import work_order_step_hooks
         from repairs.panels import repair_panel
-        from repairs.services import on_work_order_transitioned
+        from repairs.services.incidents import on_work_order_transitioned
         from tickets.panels import ticket_panels
 
         ticket_panels.register(repair_panel)

@@ -4,13 +4,14 @@ The clock is wall time (repairs run 24/7): a deadline is a fixed number of minut
 after its start, with no working hours or holidays.
 """
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
 from grid.models import AreaType
-from repairs.triage import Outcome
+from repairs.triage import DISPATCHING_OUTCOMES, Outcome
 from tickets.models import Priority
 
 
@@ -42,6 +43,37 @@ def repair_priority(*, outcome: str, important: bool) -> str:
     if outcome == Outcome.DISPATCH:
         return Priority.HIGH
     return Priority.NORMAL
+
+
+@dataclass(frozen=True)
+class Promise:
+    """What a repair is promised when it is recorded: its priority and its crew's limits."""
+
+    priority: str
+    # None when no crew is sent.
+    arrive_by: datetime | None
+    # Counted from the crew's arrival.
+    restore_within: timedelta
+
+    @property
+    def urgent(self) -> bool:
+        """An emergency or an important customer: the station sees it flagged."""
+        return self.priority == Priority.URGENT
+
+
+def repair_promise(*, outcome: str, area_type: str, important: bool, now: datetime) -> Promise:
+    """DESIGN §3.2 for one triage outcome: an emergency or an important premise gets the
+    urban limits and top priority; only a dispatching outcome has an arrival time."""
+    emergency = outcome == Outcome.EMERGENCY_DISPATCH
+    return Promise(
+        priority=repair_priority(outcome=outcome, important=important),
+        arrive_by=(
+            arrive_by(now, area_type, important=important, emergency=emergency)
+            if outcome in DISPATCHING_OUTCOMES
+            else None
+        ),
+        restore_within=restore_within(area_type, important=important or emergency),
+    )
 
 
 def _after(start: datetime, minutes: int) -> datetime:

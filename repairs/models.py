@@ -1,3 +1,5 @@
+from typing import Final
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -5,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from config.models import ChoiceLabels
+from config.transitions import Transition, TransitionTable, allowed_actions
 from dispatch.models import CauseCode, WorkOrder
 from grid.models import Feeder, Station, Transformer
 from repairs.triage import Breaker, FaultSide, Hazard, Outcome, Scope
@@ -175,8 +178,21 @@ class Incident(ChoiceLabels, models.Model):
     def is_active(self) -> bool:
         return self.status in ACTIVE_INCIDENT_STATUSES
 
+    def allowed_actions(self) -> list[str]:
+        """Actions the state allows now; services re-check under the row lock."""
+        return allowed_actions(INCIDENT_TRANSITIONS, self.status)
 
-ACTIVE_INCIDENT_STATUSES = frozenset({Incident.Status.DETECTED, Incident.Status.ACKNOWLEDGED})
+
+_I = Incident.Status
+ACTIVE_INCIDENT_STATUSES: Final[frozenset[str]] = frozenset({_I.DETECTED, _I.ACKNOWLEDGED})
+INCIDENT_TRANSITIONS: Final[TransitionTable] = {
+    # action         allowed from                  to               stamps
+    # A crew has taken the incident's work order.
+    "acknowledge": Transition(frozenset({_I.DETECTED}), _I.ACKNOWLEDGED, "acknowledged_at"),
+    "restore":     Transition(ACTIVE_INCIDENT_STATUSES, _I.RESTORED,     "restored_at"),
+    # A transformer incident becomes part of its feeder's incident (DESIGN §3.3).
+    "absorb":      Transition(ACTIVE_INCIDENT_STATUSES, _I.ABSORBED),
+}  # fmt: skip
 
 
 class CallbackResult(models.TextChoices):

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from repairs.services import notice_reminders_send as remind
+from repairs.services.notices import notice_reminders_send as remind
 
 
 @shared_task(ignore_result=True)

@@ -1,7 +1,7 @@
 """Fault-repair triage (DESIGN.md §3.1): the caller's answers plus the facts looked up
 for the premise decide what happens to a repair call.
 
-Pure rules: no queries. `repairs.services` gathers the facts through selectors,
+Pure rules: no queries. `repairs.services.intake` gathers the facts through selectors,
 calls `decide`, and writes; the triage API is selectors + `decide` and saves nothing.
 """
 

@@ -27,12 +27,12 @@ from repairs.forms import (
 from repairs.inputs import repair_input_parse, triage_input_parse
 from repairs.models import Incident, OutageNotice
 from repairs.selectors import premise_facts
-from repairs.services import (
+from repairs.services.intake import repair_create
+from repairs.services.notices import (
     notice_cancel,
     notice_input_parse,
     notice_publish,
     notice_update,
-    repair_create,
 )
 from repairs.triage import (
     Breaker,
@@ -153,7 +153,7 @@ def _outcome_context(values: dict) -> tuple[dict, int]:
 
 
 def _next_step(decision: Decision, *, station: str) -> str:
-    """What recording the ticket will do, as repairs.services.repair_create does it."""
+    """What recording the ticket will do, as repairs.services.intake.repair_create does it."""
     if decision.dispatches:
         return _("Recording the ticket sends a work order to %(station)s.") % {"station": station}
     if decision.outcome == Outcome.KNOWN_INCIDENT:

@@ -14,7 +14,7 @@ from config.errors import FieldErrors, GridlineError
 from hotline import selectors
 from hotline.views.common import CONSOLE_ROLES
 from repairs.models import CallbackResult
-from repairs.services import repair_callback_record
+from repairs.services.callbacks import repair_callback_record
 from tickets.models import Kind, Ticket
 
 PAGE_SIZE = 30

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from repairs.services import repair_create
+from repairs.services.intake import repair_create
 from repairs.triage import Answers
 from tests.factories import PASSWORD, PremiseFactory
 from tickets.models import Ticket

@@ -7,7 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from repairs.models import OutageNotice
-from repairs.services import repair_create
+from repairs.services.intake import repair_create
 from repairs.triage import Answers
 from tests.factories import PASSWORD, FeederFactory, PremiseFactory
 

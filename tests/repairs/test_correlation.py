@@ -12,12 +12,8 @@ from config.errors import NotPermitted, TransitionNotAllowed
 from dispatch.models import OPEN_WORK_ORDER_STATUSES, CauseCode, WorkOrder
 from dispatch.services import crew_member_set, crew_of
 from repairs.models import Incident, Repair
-from repairs.services import (
-    incident_acknowledge,
-    incident_etr_set,
-    incident_restore,
-    repair_create,
-)
+from repairs.services.incidents import incident_acknowledge, incident_etr_set, incident_restore
+from repairs.services.intake import repair_create
 from repairs.triage import Answers, Breaker, FaultSide, Hazard, Outcome, Scope
 from tests.dispatch.steps import take_step
 from tests.factories import (
@@ -727,7 +723,7 @@ def test_completion_and_the_tickets_resolution_are_one_transaction(
     def broken(**kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("repairs.services.ticket_resolve_many", broken)
+    monkeypatch.setattr("repairs.services.incidents.ticket_resolve_many", broken)
 
     with pytest.raises(RuntimeError):
         take_step(

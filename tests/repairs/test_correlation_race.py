@@ -12,9 +12,10 @@ from django.db import connection
 from django.utils import timezone
 
 from dispatch.models import OPEN_WORK_ORDER_STATUSES, CauseCode, WorkOrder
-from repairs import services
 from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident, Repair
-from repairs.services import incident_restore, repair_create
+from repairs.services import correlation, intake
+from repairs.services.incidents import incident_restore
+from repairs.services.intake import repair_create
 from repairs.triage import Answers, Outcome, Scope
 from tests.conftest import requires_postgres
 from tests.factories import FeederFactory, PremiseFactory, StationFactory, TransformerFactory
@@ -154,14 +155,14 @@ def test_feeder_lock_alone_keeps_feeder_incidents_single(monkeypatch):
     orders the two transactions (on one day the counter row would order them too).
     Each call lingers after its feeder check, so unordered calls would both miss the other's
     transformer incident."""
-    correlate_feeder = services._correlate_feeder
+    correlate_feeder = correlation._correlate_feeder
 
     def correlate_feeder_slowly(**kwargs):
         incident = correlate_feeder(**kwargs)
         time.sleep(0.3)
         return incident
 
-    monkeypatch.setattr("repairs.services._correlate_feeder", correlate_feeder_slowly)
+    monkeypatch.setattr("repairs.services.correlation._correlate_feeder", correlate_feeder_slowly)
     for round_ in range(ROUNDS):
         station = StationFactory(code=f"M{round_:02d}")
         feeder = FeederFactory(station=station)
@@ -209,7 +210,7 @@ def test_call_attached_while_the_incident_is_restored_is_not_left_open(monkeypat
     # Hold the late call between its decision ("known incident") and its commit until
     # the restore has committed, or for a few seconds if the restore waits for it.
     decided, restored = threading.Event(), threading.Event()
-    record = services.timeline_record
+    record = intake.timeline_record
 
     def record_slowly(**kwargs):
         if kwargs.get("kind") == "triaged":
@@ -217,7 +218,7 @@ def test_call_attached_while_the_incident_is_restored_is_not_left_open(monkeypat
             restored.wait(timeout=3)
         return record(**kwargs)
 
-    monkeypatch.setattr("repairs.services.timeline_record", record_slowly)
+    monkeypatch.setattr("repairs.services.intake.timeline_record", record_slowly)
 
     def restore():
         decided.wait(timeout=TIMEOUT_SECONDS)

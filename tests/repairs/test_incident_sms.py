@@ -5,7 +5,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from dispatch.models import CauseCode
-from repairs.services import incident_acknowledge, incident_etr_set, incident_restore, repair_create
+from repairs.services.incidents import incident_acknowledge, incident_etr_set, incident_restore
+from repairs.services.intake import repair_create
 from repairs.triage import Answers
 from tests.factories import PremiseFactory, TransformerFactory
 from tickets.models import OutboxMessage

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from config.errors import FieldErrors, TransitionNotAllowed
 from repairs.models import OutageNotice
-from repairs.services import (
+from repairs.services.notices import (
     notice_cancel,
     notice_input_parse,
     notice_is_late,

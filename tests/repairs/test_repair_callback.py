@@ -5,7 +5,8 @@ import pytest
 
 from config.errors import FieldErrors, TransitionNotAllowed
 from dispatch.models import WorkOrder
-from repairs.services import repair_callback_record, repair_create
+from repairs.services.callbacks import repair_callback_record
+from repairs.services.intake import repair_create
 from repairs.triage import Answers
 from tests.factories import PremiseFactory, UserFactory
 from tickets.models import Deadline, Notification, Ticket

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from dispatch.models import WorkOrder
 from repairs.models import Incident, OutageNotice, Repair
-from repairs.services import repair_create
+from repairs.services.intake import repair_create
 from repairs.triage import Answers, Breaker, FaultSide, Hazard, Outcome, Scope
 from tests.factories import PremiseFactory
 from tests.factories import work_order_create as make_work_order
@@ -441,7 +441,7 @@ def test_failure_after_the_ticket_is_written_leaves_nothing(premise, monkeypatch
     def broken(**kwargs):
         raise RuntimeError("station queue unavailable")
 
-    monkeypatch.setattr("repairs.services.work_order_create", broken)
+    monkeypatch.setattr("repairs.services.intake.work_order_create", broken)
 
     with pytest.raises(RuntimeError):
         report(premise)

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from repairs.services import repair_create
+from repairs.services.intake import repair_create
 from repairs.triage import Answers
 from tests.dispatch.steps import take_step
 from tests.factories import PremiseFactory, TransformerFactory

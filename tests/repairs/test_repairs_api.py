@@ -9,7 +9,8 @@ from accounts.models import Role
 from dispatch.models import OPEN_WORK_ORDER_STATUSES, CauseCode, WorkOrder
 from dispatch.services import crew_member_set
 from repairs.models import Incident, OutageNotice, Repair
-from repairs.services import incident_restore, repair_create
+from repairs.services.incidents import incident_restore
+from repairs.services.intake import repair_create
 from repairs.triage import Answers, Scope
 from tests.factories import (
     CrewFactory,

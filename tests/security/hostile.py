@@ -22,7 +22,8 @@ from grid.models import Customer, Premise
 from grid.services import grid_import
 from hotline.models import Call
 from hotline.services import call_finish, call_start, consultation_record
-from repairs.services import notice_input_parse, notice_publish, repair_create
+from repairs.services.intake import repair_create
+from repairs.services.notices import notice_input_parse, notice_publish
 from repairs.triage import Answers
 from tests.dispatch.steps import take_step
 from tests.factories import CrewFactory, DepartmentFactory, UserFactory

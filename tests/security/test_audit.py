@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from grid.models import Station
-from repairs.services import repair_create
+from repairs.services.intake import repair_create
 from repairs.triage import Answers
 from tests.factories import PASSWORD, PremiseFactory, StationFactory, UserFactory
 from tickets.models import Kind, Ticket, TimelineAppendOnly, TimelineEvent

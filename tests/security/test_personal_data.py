@@ -11,7 +11,7 @@ from django.utils import timezone
 from dispatch.models import CauseCode
 from dispatch.services import crew_member_set
 from grid.phones import mask_phone
-from repairs.services import repair_create
+from repairs.services.intake import repair_create
 from repairs.triage import Answers
 from tests.dispatch.steps import take_step
 from tests.factories import (

@@ -15,7 +15,8 @@ from complaints.summaries import complaint_summary_build
 from dispatch.services import crew_member_set
 from hotline.models import Article
 from hotline.services import call_start
-from repairs.services import notice_input_parse, notice_publish, repair_create
+from repairs.services.intake import repair_create
+from repairs.services.notices import notice_input_parse, notice_publish
 from repairs.triage import Answers
 from tests.dispatch.steps import take_step
 from tests.factories import (

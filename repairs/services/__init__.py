@@ -1,0 +1,9 @@
+"""Writes for repairs, by sub-domain; import each name from the module that owns it.
+
+- intake: recording a repair call (repair_create, dispatch_to_station, repair_brief).
+- correlation: transformer and feeder incidents from the reports (DESIGN §3.3).
+- incidents: acknowledge, ETR, restore, absorb, the incident SMS, and the incident
+  following its work order (on_work_order_transitioned).
+- notices: planned outages and supply restrictions (DESIGN §3.4).
+- callbacks: the callback after a resolved repair, and reopening it to the station.
+"""

@@ -1,0 +1,240 @@
+"""Writes for incidents (DESIGN §3.3, §3.10): acknowledge, ETR, restore, absorb, their SMS.
+
+Every status change goes through `_apply_transition` and INCIDENT_TRANSITIONS. Where a
+work order is locked too, it is locked first: a crew's completion locks its order, then
+the incident, and any other order would deadlock against it.
+"""
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from config.errors import TransitionNotAllowed
+from config.transitions import transition_check
+from dispatch.models import CauseCode, WorkOrder
+from dispatch.services import work_order_withdraw
+from repairs.models import ACTIVE_INCIDENT_STATUSES, INCIDENT_TRANSITIONS, Incident
+from tickets.locks import row_for_update, rows_for_update
+from tickets.models import OPEN_STATUSES, Deadline, OutboxMessage, Ticket
+from tickets.outbox import Message, outbox_enqueue
+from tickets.services import (
+    deadline_meet,
+    deadline_open_many,
+    ticket_resolve_many,
+    timeline_record_many,
+)
+
+
+def _apply_transition(
+    *, incident: Incident, action: str, now: datetime, fields: Mapping[str, Any] | None = None
+) -> Incident:
+    """Lock, guard, mutate and stamp one INCIDENT_TRANSITIONS action, with the extra
+    `fields` the step writes. Call inside a transaction; raises TransitionNotAllowed."""
+    # Re-read under the row lock: the caller's copy may be stale, and a crew, a
+    # dispatcher and correlation may all act on this incident at the same moment.
+    incident = row_for_update(Incident.objects, incident.pk)
+    locked = incident
+    transition = transition_check(
+        INCIDENT_TRANSITIONS,
+        action=action,
+        status=incident.status,
+        refusal=lambda: _refusal(locked, action),
+    )
+    incident.status = transition.target
+    changed = ["status"]
+    if transition.stamp:
+        setattr(incident, transition.stamp, now)
+        changed.append(transition.stamp)
+    for name, value in (fields or {}).items():
+        setattr(incident, name, value)
+        changed.append(name)
+    incident.save(update_fields=changed)
+    return incident
+
+
+def _refusal(incident: Incident, action: str) -> str:
+    if action == "restore":
+        return _("Incident %(id)s is %(status)s: it cannot be restored.") % {
+            "id": incident.pk,
+            "status": incident.get_status_display(),
+        }
+    return _("Incident %(id)s is no longer active.") % {"id": incident.pk}
+
+
+def incident_attached_ticket_ids(incident: Incident) -> list[int]:
+    return list(
+        Ticket.objects.filter(repair__incident=incident, status__in=OPEN_STATUSES).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+@transaction.atomic
+def incident_restore(
+    *,
+    incident: Incident,
+    cause: CauseCode,
+    note: str,
+    actor: User | None,
+    now: datetime | None = None,
+) -> Incident:
+    """Power is back: the incident is restored and every attached ticket resolved with its cause.
+
+    An open work order of the incident is cancelled (its crew's job is done).
+    Raises TransitionNotAllowed when the incident is no longer active.
+    """
+    now = now or timezone.now()
+    # Its work order first, then the incident: the order a crew's completion locks them in.
+    if incident.work_order_id is not None:
+        rows_for_update(WorkOrder.objects.filter(pk=incident.work_order_id)).exists()
+    incident = _apply_transition(
+        incident=incident, action="restore", now=now, fields={"cause": cause, "cause_note": note}
+    )
+    text = f"{cause.label}: {note}" if note else cause.label
+    _incident_sms(incident, event="restored", now=now)
+    deadline_meet(
+        ticket_ids=incident_attached_ticket_ids(incident), name=Deadline.Name.RESTORE_BY, at=now
+    )
+    ticket_resolve_many(
+        tickets=Ticket.objects.filter(repair__incident=incident),
+        actor=actor,
+        note=_("Power restored (incident #%(id)s). %(cause)s") % {"id": incident.pk, "cause": text},
+        data={"incident": incident.pk, "cause": cause.code},
+        now=now,
+    )
+    if incident.work_order_id is not None:
+        work_order_withdraw(
+            order=incident.work_order,
+            actor=actor,
+            note=_("Incident #%(id)s restored.") % {"id": incident.pk},
+            now=now,
+        )
+    return incident
+
+
+@transaction.atomic
+def incident_acknowledge(
+    *, incident: Incident, actor: User | None, now: datetime | None = None
+) -> Incident:
+    """A crew has taken the incident's work order; its callers are told once (safe to repeat)."""
+    now = now or timezone.now()
+    current = row_for_update(Incident.objects, incident.pk)
+    if "acknowledge" not in current.allowed_actions():
+        # Taken already (a merge around an accepted order, then that crew's next step),
+        # or over: there is nothing new to tell anyone.
+        return current
+    incident = _apply_transition(incident=current, action="acknowledge", now=now)
+    _incident_sms(incident, event="acknowledged", now=now)
+    timeline_record_many(
+        ticket_ids=incident_attached_ticket_ids(incident),
+        kind="incident_acknowledged",
+        actor=actor,
+        at=now,
+        data={"incident": incident.pk},
+    )
+    return incident
+
+
+def incident_absorb(*, incident: Incident, into: Incident, now: datetime) -> Incident:
+    """The transformer incident becomes part of a feeder incident, which takes over its
+    work order. Call inside a transaction with that order locked; raises TransitionNotAllowed."""
+    return _apply_transition(
+        incident=incident,
+        action="absorb",
+        now=now,
+        fields={"absorbed_into": into, "work_order": None},
+    )
+
+
+@transaction.atomic
+def incident_etr_set(
+    *, incident: Incident, etr: datetime, actor: User | None, now: datetime | None = None
+) -> Incident:
+    """The crew or dispatcher's estimate of when power is back; every attached caller hears it."""
+    now = now or timezone.now()
+    incident = row_for_update(Incident.objects, incident.pk)
+    if incident.status not in ACTIVE_INCIDENT_STATUSES:
+        raise TransitionNotAllowed(
+            _("Incident %(id)s is no longer active.") % {"id": incident.pk}, field="etr"
+        )
+    incident.etr = etr
+    incident.save(update_fields=["etr"])
+    _incident_sms(incident, event=f"etr:{etr.timestamp():.0f}", now=now)
+    timeline_record_many(
+        ticket_ids=incident_attached_ticket_ids(incident),
+        kind="incident_etr",
+        actor=actor,
+        at=now,
+        note=timezone.localtime(etr).strftime("%Y-%m-%d %H:%M"),
+        data={"incident": incident.pk, "etr": etr.isoformat()},
+    )
+    return incident
+
+
+def _incident_sms(incident: Incident, *, event: str, now: datetime) -> None:
+    """Tell every caller attached to the incident (DESIGN §3.3), once per event and phone."""
+    phones = (
+        Ticket.objects.filter(repair__incident=incident, status__in=OPEN_STATUSES)
+        .exclude(caller_phone="")
+        .values_list("pk", "caller_phone")
+    )
+    with translation.override(settings.GRIDLINE_CUSTOMER_LANGUAGE):
+        etr = timezone.localtime(incident.etr).strftime("%m-%d %H:%M") if incident.etr else ""
+        if event == "restored":
+            body = _("Power is restored. Thank you for your patience.")
+        elif event == "acknowledged":
+            body = _("A repair crew has taken on the outage you reported.")
+        else:
+            body = _("Estimated restoration of the outage you reported: %(etr)s.") % {"etr": etr}
+    seen: dict[str, int] = {}
+    for ticket_id, phone in phones:
+        seen.setdefault(phone, ticket_id)
+    outbox_enqueue(
+        [
+            Message(
+                channel=OutboxMessage.Channel.SMS,
+                recipient=phone,
+                body=body,
+                dedup_key=f"incident:{incident.pk}:{event}:{phone}",
+                ticket_id=ticket_id,
+            )
+            for phone, ticket_id in seen.items()
+        ],
+        now=now,
+    )
+
+
+def on_work_order_transitioned(
+    *, order: WorkOrder, action: str, actor: User | None, note: str, now: datetime
+) -> None:
+    """The incident follows its work order: accepted → acknowledged, on site → its callers'
+    arrival promise met and restoration promise started, completed → restored."""
+    if action not in ("accept", "arrive", "complete"):
+        return
+    incident = Incident.objects.filter(
+        work_order=order, status__in=ACTIVE_INCIDENT_STATUSES
+    ).first()
+    if incident is None:
+        return
+    if action == "accept":
+        incident_acknowledge(incident=incident, actor=actor, now=now)
+    elif action == "arrive":
+        callers = incident_attached_ticket_ids(incident)
+        deadline_meet(ticket_ids=callers, name=Deadline.Name.ARRIVE_BY, at=now)
+        deadline_open_many(
+            ticket_ids=callers,
+            name=Deadline.Name.RESTORE_BY,
+            starts_at=now,
+            due_at=order.restore_by,
+            station_id=order.station_id,
+        )
+    else:
+        incident_restore(
+            incident=incident, cause=order.cause, note=order.actions, actor=actor, now=now
+        )

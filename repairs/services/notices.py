@@ -1,0 +1,279 @@
+"""Planned outages and supply restrictions (DESIGN §3.4): the notice's input, publishing,
+changing and cancelling it, the reminder before it starts, and the customers' SMS."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from config.errors import FieldErrors, TransitionNotAllowed
+from grid.models import CustomerPhone, Feeder, Premise, Transformer
+from repairs.models import OutageNotice
+from tickets.models import OutboxMessage
+from tickets.outbox import Message, outbox_enqueue
+
+
+@dataclass(frozen=True)
+class NoticeInput:
+    kind: str
+    feeders: list[Feeder]
+    transformers: list[Transformer]
+    starts_at: datetime
+    ends_at: datetime
+    reason: str
+
+
+def notice_is_late(*, kind: str, starts_at: datetime, published_at: datetime) -> bool:
+    """Published with less notice than the rules ask: 7 days planned, 24 hours temporary."""
+    if kind == OutageNotice.Kind.PLANNED:
+        required = timedelta(days=settings.GRIDLINE_PLANNED_NOTICE_DAYS)
+    elif kind == OutageNotice.Kind.TEMPORARY:
+        required = timedelta(hours=settings.GRIDLINE_TEMPORARY_NOTICE_HOURS)
+    else:
+        return False  # a restriction follows the grid's shortage: no notice period applies
+    return starts_at - published_at < required
+
+
+def notice_input_parse(data: Mapping[str, Any], *, user: User, now: datetime) -> NoticeInput:
+    """Validate a notice from the API or the page; NoticeInputInvalid names every bad field."""
+    errors: dict[str, list[str]] = {}
+    kind = data.get("kind")
+    if kind not in OutageNotice.Kind.values:
+        errors["kind"] = [_("Choose planned, temporary or restriction.")]
+    feeders = _devices(Feeder, data.get("feeder_codes"), "feeder_codes", errors)
+    transformers = _devices(Transformer, data.get("transformer_codes"), "transformer_codes", errors)
+    if not errors.get("feeder_codes") and not errors.get("transformer_codes"):
+        if not feeders and not transformers:
+            errors["feeder_codes"] = [_("Name at least one feeder or transformer.")]
+        elif user.role == Role.DISPATCHER and not user.is_superuser:
+            foreign = [f.code for f in feeders if f.station_id != user.station_id] + [
+                t.code for t in transformers if t.feeder.station_id != user.station_id
+            ]
+            if foreign:
+                errors["feeder_codes"] = [
+                    _("Not in your station: %(codes)s.") % {"codes": ", ".join(foreign)}
+                ]
+    starts_at = _moment(data.get("starts_at"), "starts_at", errors)
+    ends_at = _moment(data.get("ends_at"), "ends_at", errors)
+    if starts_at and ends_at:
+        if ends_at <= starts_at:
+            errors["ends_at"] = [_("The end must come after the start.")]
+        elif ends_at <= now:
+            errors["ends_at"] = [_("This window is already over.")]
+    reason = data.get("reason")
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if not reason or "\x00" in reason:
+        errors["reason"] = [_("Give the reason the customers will read.")]
+    elif len(reason) > 255:
+        errors["reason"] = [_("Keep the reason under 255 characters.")]
+    if errors:
+        raise FieldErrors(errors)
+    return NoticeInput(kind, feeders, transformers, starts_at, ends_at, reason)
+
+
+def _devices(model, codes: Any, field: str, errors: dict[str, list[str]]) -> list:
+    if codes in (None, ""):
+        return []
+    if isinstance(codes, str):
+        codes = [c for c in codes.replace(",", " ").split() if c]
+    if not isinstance(codes, list | tuple) or not all(isinstance(c, str) for c in codes):
+        errors[field] = [_("Give a list of codes.")]
+        return []
+    codes = list(dict.fromkeys(c.strip() for c in codes if c.strip()))
+    if any("\x00" in c for c in codes):
+        errors[field] = [_("Give a list of codes.")]
+        return []
+    devices = model.objects.select_related(*_DEVICE_RELATED[model]).filter(code__in=codes)
+    found = {device.code: device for device in devices}
+    missing = [c for c in codes if c not in found]
+    if missing:
+        errors[field] = [_("Unknown: %(codes)s.") % {"codes": ", ".join(missing)}]
+    return [found[c] for c in codes if c in found]
+
+
+_DEVICE_RELATED = {Feeder: ("station",), Transformer: ("feeder__station",)}
+
+
+def _moment(value: Any, field: str, errors: dict[str, list[str]]) -> datetime | None:
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and value.strip():
+        moment = parse_datetime(value.strip())
+        if moment is None:
+            errors[field] = [_("Give a date and time, e.g. 2026-12-01T08:00+08:00.")]
+            return None
+    else:
+        errors[field] = [_("This field is required.")]
+        return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def _notice_station(data: NoticeInput) -> int | None:
+    stations = {f.station_id for f in data.feeders} | {
+        t.feeder.station_id for t in data.transformers
+    }
+    return stations.pop() if len(stations) == 1 else None
+
+
+@transaction.atomic
+def notice_publish(
+    *, data: NoticeInput, actor: User | None, now: datetime | None = None
+) -> OutageNotice:
+    """Publish a notice: flagged late if short of the notice period; affected customers get an SMS.
+
+    A notice that starts within the reminder period counts its publication SMS as the reminder.
+    """
+    now = now or timezone.now()
+    notice = OutageNotice.objects.create(
+        kind=data.kind,
+        reason=data.reason,
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+        published_at=now,
+        published_by=actor,
+        updated_at=now,
+        station_id=_notice_station(data),
+        late_notice=notice_is_late(kind=data.kind, starts_at=data.starts_at, published_at=now),
+        reminder_sent_at=now if _reminder_due(data.starts_at, now) else None,
+    )
+    notice.feeders.set(data.feeders)
+    notice.transformers.set(data.transformers)
+    _notice_sms(notice, event="published", now=now)
+    return notice
+
+
+@transaction.atomic
+def notice_update(
+    *, notice: OutageNotice, data: NoticeInput, actor: User | None, now: datetime | None = None
+) -> OutageNotice:
+    """Change a notice that has not ended; customers get the new window. A moved start is
+    judged for lateness afresh, from now."""
+    now = now or timezone.now()
+    notice = OutageNotice.objects.select_for_update().get(pk=notice.pk)
+    if notice.cancelled_at is not None or notice.ends_at <= now:
+        raise TransitionNotAllowed(
+            _("This notice is cancelled or over: publish a new one."), field="action"
+        )
+    if data.starts_at != notice.starts_at:
+        notice.late_notice = notice_is_late(
+            kind=data.kind, starts_at=data.starts_at, published_at=now
+        )
+        notice.reminder_sent_at = now if _reminder_due(data.starts_at, now) else None
+    notice.kind = data.kind
+    notice.reason = data.reason
+    notice.starts_at = data.starts_at
+    notice.ends_at = data.ends_at
+    notice.station_id = _notice_station(data)
+    notice.updated_at = now
+    notice.save(
+        update_fields=[
+            "late_notice",
+            "reminder_sent_at",
+            "kind",
+            "reason",
+            "starts_at",
+            "ends_at",
+            "station",
+            "updated_at",
+        ]
+    )
+    notice.feeders.set(data.feeders)
+    notice.transformers.set(data.transformers)
+    _notice_sms(notice, event=f"changed:{now.timestamp():.0f}", now=now)
+    return notice
+
+
+@transaction.atomic
+def notice_cancel(
+    *, notice: OutageNotice, actor: User | None, now: datetime | None = None
+) -> OutageNotice:
+    """Withdraw a notice; customers are told the outage will not happen."""
+    now = now or timezone.now()
+    notice = OutageNotice.objects.select_for_update().get(pk=notice.pk)
+    if notice.cancelled_at is not None:
+        raise TransitionNotAllowed(_("This notice is already cancelled."), field="action")
+    notice.cancelled_at = now
+    notice.updated_at = now
+    notice.save(update_fields=["cancelled_at", "updated_at"])
+    _notice_sms(notice, event="cancelled", now=now)
+    return notice
+
+
+def notice_reminders_send(*, now: datetime | None = None) -> int:
+    """Remind the customers of notices starting within the reminder period (once each)."""
+    now = now or timezone.now()
+    due = OutageNotice.objects.filter(
+        cancelled_at__isnull=True,
+        reminder_sent_at__isnull=True,
+        starts_at__gt=now,
+        starts_at__lte=now + timedelta(minutes=settings.GRIDLINE_NOTICE_REMINDER_MINUTES),
+    )
+    reminded = 0
+    for pk in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            # Compare-and-set: a second worker's update matches nothing.
+            if OutageNotice.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(
+                reminder_sent_at=now
+            ):
+                _notice_sms(OutageNotice.objects.get(pk=pk), event="reminder", now=now)
+                reminded += 1
+    return reminded
+
+
+def _reminder_due(starts_at: datetime, now: datetime) -> bool:
+    return starts_at - now <= timedelta(minutes=settings.GRIDLINE_NOTICE_REMINDER_MINUTES)
+
+
+def notice_recipient_phones(notice: OutageNotice) -> list[str]:
+    """Every phone of every customer with a premise under the notice's devices, once each."""
+    premises = Premise.objects.filter(
+        Q(transformer__in=notice.transformers.all())
+        | Q(transformer__feeder__in=notice.feeders.all())
+    )
+    return list(
+        CustomerPhone.objects.filter(customer__premises__in=premises)
+        .values_list("number", flat=True)
+        .distinct()
+        .order_by("number")
+    )
+
+
+def _notice_sms(notice: OutageNotice, *, event: str, now: datetime) -> None:
+    with translation.override(settings.GRIDLINE_CUSTOMER_LANGUAGE):
+        params = {
+            "kind": notice.get_kind_display(),
+            "starts": timezone.localtime(notice.starts_at).strftime("%m-%d %H:%M"),
+            "ends": timezone.localtime(notice.ends_at).strftime("%m-%d %H:%M"),
+            "reason": notice.reason,
+        }
+        if event == "cancelled":
+            text = _("Cancelled: the %(kind)s from %(starts)s to %(ends)s will not take place.")
+        elif event == "reminder":
+            text = _("Reminder: %(kind)s from %(starts)s to %(ends)s (%(reason)s).")
+        elif event.startswith("changed"):
+            text = _("Changed: %(kind)s now from %(starts)s to %(ends)s (%(reason)s).")
+        else:
+            text = _("%(kind)s from %(starts)s to %(ends)s (%(reason)s).")
+        body = text % params
+    outbox_enqueue(
+        [
+            Message(
+                channel=OutboxMessage.Channel.SMS,
+                recipient=phone,
+                body=body,
+                dedup_key=f"notice:{notice.pk}:{event}:{phone}",
+            )
+            for phone in notice_recipient_phones(notice)
+        ],
+        now=now,
+    )
