@@ -179,7 +179,8 @@ def _name(rng: random.Random) -> str:
 def _phone(rng: random.Random) -> str:
     if rng.random() < 0.2:
         return f"0763-{rng.randint(2000000, 8999999)}"
-    mobile = f"1{rng.choice('356789')}{rng.randint(0, 999999999):09d}"
+    # 13x and 18x only: every number there is a valid mobile (grid.phones rejects 154, 174…).
+    mobile = f"1{rng.choice('38')}{rng.randint(0, 999999999):09d}"
     style = rng.random()
     if style < 0.6:
         return mobile

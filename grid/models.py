@@ -90,7 +90,7 @@ class Customer(models.Model):
 
 
 class CustomerPhone(models.Model):
-    """One of a customer's phone numbers, digits only, indexed for caller lookup."""
+    """One of a customer's phone numbers in the form of grid.phones (DESIGN §3.8), indexed."""
 
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="phones"

@@ -12,7 +12,7 @@ from accounts.access import role_permission
 from accounts.models import Role
 from config.api import api_datetime
 from hotline import selectors
-from hotline.lookup import phone_candidates
+from hotline.lookup import phone_for_call
 from tickets.models import Deadline, Ticket
 
 LOOKUP_KEYS = ("phone", "account_no", "meter_no")
@@ -127,7 +127,7 @@ class CustomerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         given = {key: value for key, value in given.items() if value}
         if not given:
             raise ValidationError({"detail": [_("Give one of phone, account_no or meter_no.")]})
-        if "phone" in given and not phone_candidates(given["phone"]):
+        if "phone" in given and not phone_for_call(given["phone"]):
             raise ValidationError(
                 {"phone": [_("%(phone)s is not a phone number.") % {"phone": given["phone"]}]}
             )

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from grid.models import Customer, CustomerPhone, Premise
-from hotline.lookup import query_parse
+from hotline.lookup import phone_for_call, query_parse
 from hotline.selectors.card import open_deadlines_prefetch
 from tickets.models import OPEN_STATUSES, Ticket
 
@@ -53,13 +53,15 @@ def caller_search(*, text: str, limit: int = SEARCH_LIMIT) -> list[CallerMatch]:
 
     prefix = query.is_prefix_long_enough
     cased = list(dict.fromkeys([query.text, query.text.upper()]))
-    if query.phones or (prefix and query.digits):
-        condition = Q(number__in=query.phones)
-        if prefix and query.digits:
-            condition |= Q(number__startswith=query.digits)
+    if query.phone or (prefix and query.phone_start):
+        # Only the start of a number typed: nothing is an exact match.
+        exact = Q(number=query.phone) if query.phone else Q(pk__in=[])
+        condition = exact
+        if prefix and query.phone_start:
+            condition |= Q(number__startswith=query.phone_start)
         rows = (
             CustomerPhone.objects.filter(condition)
-            .annotate(exact=_exact(Q(number__in=query.phones)))
+            .annotate(exact=_exact(exact))
             .order_by("-exact", "number")
             .values_list("customer_id", "exact")[:limit]
         )
@@ -133,18 +135,18 @@ def _customers_with_premises(qs: QuerySet[Customer]) -> list[Customer]:
 
 
 def customer_list_by_phone(*, phone: str) -> list[Customer]:
-    """Customers with this phone in any dialled form (a screen pop); usually one."""
-    phones = query_parse(phone).phones
-    if not phones:
+    """Customers with this phone, given in any dialled form (a screen pop); usually one."""
+    number = phone_for_call(phone)
+    if not number:
         return []
-    return list(Customer.objects.filter(phones__number__in=phones).distinct().order_by("pk"))
+    return list(Customer.objects.filter(phones__number=number).distinct().order_by("pk"))
 
 
 def customer_list_for_api(*, phone: str = "", account_no: str = "", meter_no: str = ""):
     """GET /api/v1/customers/: customers by one key, with premises and open tickets."""
     qs = Customer.objects.all()
     if phone:
-        numbers = CustomerPhone.objects.filter(number__in=query_parse(phone).phones)
+        numbers = CustomerPhone.objects.filter(number=phone_for_call(phone))
         qs = qs.filter(pk__in=numbers.values("customer_id"))
     if account_no:
         qs = qs.filter(account_no=account_no.strip())

@@ -8,7 +8,7 @@ from rest_framework.authtoken.models import Token
 
 from complaints.models import Complaint
 from tests.complaints.conftest import PATH_TO, STEP_DATA, record, walk
-from tests.factories import PremiseFactory
+from tests.factories import CustomerPhoneFactory, PremiseFactory
 from tickets.models import Deadline, OutboxMessage, Ticket, TicketCounter, TimelineEvent
 
 URL = "/api/v1/complaints/"
@@ -63,8 +63,20 @@ def test_post_records_the_complaint_and_answers_201_with_its_deadlines(api, agen
         "service_attitude",
         False,
     )
-    assert body["caller_phone"] == "13800138000"  # stored as digits
+    assert body["caller_phone"] == "13800138000"  # stored in the canonical form
     assert complaint.ticket.created_by == agent
+
+
+@pytest.mark.parametrize("typed", ["+86 138 0013 8000", "0086 13800138000", "138-0013-8000"])
+def test_the_callers_phone_in_any_form_is_stored_once_and_finds_the_customer(api, agent, typed):
+    customer = CustomerPhoneFactory(number="13800138000").customer
+    api.force_authenticate(agent)
+
+    response = api.post(URL, {**BODY, "caller_phone": typed}, format="json")
+
+    assert response.status_code == 201
+    ticket = Ticket.objects.get()
+    assert (ticket.caller_phone, ticket.customer) == ("13800138000", customer)
 
 
 def test_only_what_the_complaint_is_is_needed(api, agent):

@@ -215,15 +215,32 @@ def test_import_stores_every_field_and_links_each_level_to_its_parent(tmp_path):
 
 
 @pytest.mark.django_db
-def test_import_stores_phones_as_digits_only_and_keeps_each_of_a_customers_numbers(tmp_path):
+def test_import_stores_phones_in_the_canonical_form_and_keeps_each_of_a_customers_numbers(
+    tmp_path,
+):
     import_grid(write_csv(tmp_path / "grid.csv", grid_rows()))
 
     assert sorted(CustomerPhone.objects.values_list("customer__account_no", "number")) == [
         ("A0001", "07632281234"),
         ("A0002", "07632285678"),
-        ("A0002", "8613800138000"),
+        ("A0002", "13800138000"),
         ("A0003", "07632290001"),
     ]
+
+
+@pytest.mark.django_db
+def test_one_number_in_any_dialled_form_is_one_phone_of_the_customer(tmp_path):
+    rows = grid_rows()
+    rows[1]["phone"] = "0086 13800138000"  # rows[2] has "+86 138 0013 8000"
+    rows.append({**rows[2], "meter_no": "M0005", "phone": "138-0013-8000"})
+    import_grid(write_csv(tmp_path / "grid.csv", rows))
+    rows[2]["phone"] = "8613800138000"
+
+    out, _ = import_grid(write_csv(tmp_path / "again.csv", rows))
+
+    phones = CustomerPhone.objects.filter(customer__account_no="A0002")
+    assert list(phones.values_list("number", flat=True)) == ["13800138000"]
+    assert "phones: 0 added" in out
 
 
 @pytest.mark.django_db

@@ -76,11 +76,21 @@ def test_the_output_is_what_the_serializer_documents(api, agent, customer, home,
     [
         {"phone": "138 0013 8000"},
         {"phone": "+86-138-0013-8000"},
+        {"phone": "0086 13800138000"},
         {"phone": "0763-228 1234"},
+        {"phone": "+86 763 228 1234"},
         {"account_no": "0318000001"},
         {"meter_no": "441800000123"},
     ],
-    ids=["phone-spaces", "phone-plus-86", "landline", "account", "meter"],
+    ids=[
+        "phone-spaces",
+        "phone-plus-86",
+        "phone-0086",
+        "landline",
+        "landline-86",
+        "account",
+        "meter",
+    ],
 )
 def test_each_key_finds_the_customer(api, agent, customer, home, query):
     api.force_authenticate(agent)

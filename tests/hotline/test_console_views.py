@@ -33,10 +33,11 @@ def test_only_agents_and_supervisors_use_the_console(client, persona, request):
     assert client.get(CONSOLE).status_code == 403
 
 
-def test_screen_pop_opens_the_call_on_the_caller(client, agent, customer, home):
+@pytest.mark.parametrize("popped", ["+86 138 0013 8000", "0086 13800138000", "138-0013-8000"])
+def test_screen_pop_opens_the_call_on_the_caller(client, agent, customer, home, popped):
     client.force_login(agent)
 
-    response = client.get(CONSOLE, {"phone": "+86 138 0013 8000"})
+    response = client.get(CONSOLE, {"phone": popped})
 
     call = Call.objects.get()
     assert response.status_code == 302
@@ -234,3 +235,21 @@ def test_the_call_page_lists_what_the_agent_recorded_elsewhere_during_the_call(
     assert (link.call, link.ticket, link.action) == (call, repair, "created")
     call.refresh_from_db()
     assert (call.reason, call.outcome) == ("repair", "recorded")
+
+
+def test_a_complaint_given_as_plus_86_shows_when_the_number_pops_as_0086(client, api, agent):
+    api.force_authenticate(agent)
+    body = {
+        "caller_phone": "+86 139 1111 2222",
+        "channel": "hotline",
+        "category": "service_attitude",
+        "description": "Nobody called me back.",
+    }
+    number = api.post("/api/v1/complaints/", body, format="json").json()["number"]
+    client.force_login(agent)
+
+    response = client.get(CONSOLE, {"phone": "0086 139-1111-2222"}, follow=True)
+
+    call = Call.objects.get()
+    assert (call.customer, call.caller_phone) == (None, "13911112222")
+    assert number in response.content.decode()

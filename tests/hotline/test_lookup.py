@@ -2,7 +2,7 @@
 
 import pytest
 
-from hotline.lookup import phone_candidates, phone_in_query
+from hotline.lookup import phone_in_query, query_parse
 from hotline.selectors import caller_search
 from tests.factories import CustomerFactory, CustomerPhoneFactory, PremiseFactory
 
@@ -10,21 +10,21 @@ from .conftest import PHONE
 
 
 @pytest.mark.parametrize(
-    ("raw", "expected"),
+    ("raw", "phone"),
     [
-        ("13800138000", ("13800138000",)),
-        ("138 0013 8000", ("13800138000",)),
-        ("138-0013-8000", ("13800138000",)),
-        ("+86 138 0013 8000", ("8613800138000", "13800138000")),
-        ("0086 13800138000", ("008613800138000", "13800138000")),
-        ("0763-228 1234", ("07632281234",)),
-        ("+86 763 228 1234", ("867632281234", "07632281234", "7632281234")),
-        ("call me", ()),
+        ("13800138000", "13800138000"),
+        ("138 0013 8000", "13800138000"),
+        ("138-0013-8000", "13800138000"),
+        ("+86 138 0013 8000", "13800138000"),
+        ("0086 13800138000", "13800138000"),
+        ("0763-228 1234", "07632281234"),
+        ("+86 763 228 1234", "07632281234"),
+        ("call me", ""),
     ],
     ids=["plain", "spaces", "dashes", "plus-86", "0086", "landline", "plus-86-landline", "words"],
 )
-def test_phone_candidates_cover_the_dialled_forms(raw, expected):
-    assert phone_candidates(raw) == expected
+def test_every_dialled_form_reads_as_the_one_stored_number(raw, phone):
+    assert query_parse(raw).phone == phone
 
 
 @pytest.mark.parametrize(
@@ -32,8 +32,10 @@ def test_phone_candidates_cover_the_dialled_forms(raw, expected):
     [
         ("+86 138 0013 8000", "13800138000"),
         ("0763-2281234", "07632281234"),
+        ("0086 20 8888 1234", "02088881234"),
         ("441800000123", ""),  # a meter number
         ("0318000001", ""),  # an account number
+        ("7632281234", ""),  # a landline without its 0 reads as a meter number just as well
         ("和平北路", ""),
     ],
 )
@@ -43,8 +45,16 @@ def test_only_a_real_phone_in_the_query_fills_the_callers_number(raw, phone):
 
 @pytest.mark.parametrize(
     "typed",
-    ["13800138000", "138 0013 8000", "138-0013-8000", "+86 138 0013 8000", "+8613800138000"],
-    ids=["plain", "spaces", "dashes", "plus-86-spaced", "plus-86"],
+    [
+        "13800138000",
+        "138 0013 8000",
+        "138-0013-8000",
+        "+86 138 0013 8000",
+        "+8613800138000",
+        "0086 13800138000",
+        "8613800138000",
+    ],
+    ids=["plain", "spaces", "dashes", "plus-86-spaced", "plus-86", "0086", "86"],
 )
 def test_a_phone_in_any_dialled_form_finds_the_customer(typed, customer):
     (match,) = caller_search(text=typed)
@@ -94,6 +104,22 @@ def test_the_start_of_a_number_finds_as_you_type(customer, home):
     found = caller_search(text="1380013")
 
     assert [m.customer for m in found] == [customer]
+
+
+@pytest.mark.parametrize("typed", ["+86 138 0013", "0086 1380013", "138-0013"])
+def test_the_start_of_a_number_with_the_country_code_finds_as_you_type(typed, customer, home):
+    other = CustomerFactory(account_no="0318999999")
+    CustomerPhoneFactory(customer=other, number="13912345678")
+
+    (match,) = caller_search(text=typed)
+
+    assert (match.customer, match.matched_by, match.exact) == (customer, "phone", False)
+
+
+def test_the_start_of_a_landline_with_the_country_code_finds_as_you_type(customer, home):
+    (match,) = caller_search(text="+86 763 228")
+
+    assert match.customer == customer
 
 
 def test_too_short_a_start_matches_nothing_but_exact_numbers(customer, home):

@@ -116,6 +116,14 @@ def test_dispatch_answers_201_with_the_ticket_and_its_work_order(api, agent, pre
     assert ticket.status == Ticket.Status.IN_PROGRESS
 
 
+@pytest.mark.parametrize("typed", ["+86 138 0013 8000", "0086 13800138000", "138-0013-8000"])
+def test_the_callers_phone_is_stored_in_one_form_however_it_is_typed(api, agent, premise, typed):
+    response = post(api, agent, {"meter_no": "M1", "caller_phone": typed, **NEIGHBOURS})
+
+    assert response.status_code == 201
+    assert Ticket.objects.get().caller_phone == "13800138000"
+
+
 def test_emergency_is_urgent_with_the_urban_arrival_limit(api, agent, premise):
     before = timezone.now()
 
