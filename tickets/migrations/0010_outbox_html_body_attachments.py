@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0008_ticket_list_status_index'),
+        ('tickets', '0009_canonical_phones'),
     ]
 
     operations = [
