@@ -15,7 +15,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -26,6 +25,7 @@ from accounts.models import Role, User
 from config.errors import FieldErrors, GridlineError, NotPermitted, TransitionNotAllowed
 from config.formatting import duration_text
 from config.htmx import is_htmx_partial
+from config.redirects import next_url
 from dispatch import selectors, services
 from dispatch.forms import STEP_FORMS, QueueFilterForm
 from dispatch.models import WORK_ORDER_TRANSITIONS, Crew, WorkOrder
@@ -149,21 +149,21 @@ def queue(request: HttpRequest) -> HttpResponse:
 def work_order_assign(request: HttpRequest, pk: int) -> HttpResponse:
     """Assign or reassign; htmx gets the queue row back, a plain form a redirect."""
     order = selectors.work_order_get_for_user(user=request.user, pk=pk)
-    next_url = _next_url(request, default=reverse("dispatch:queue"))
+    back = next_url(request, default=reverse("dispatch:queue"))
     try:
         _act(request, order, "assign")
     except GridlineError as exc:
         if is_htmx_partial(request):
-            return _queue_row_response(request, order, next_url, error=exc.message, status=422)
+            return _queue_row_response(request, order, back, error=exc.message, status=422)
         messages.error(request, exc.message)
-        return redirect(next_url)
+        return redirect(back)
     # Re-read: the service's copy lacks the related rows the row shows.
     order = selectors.work_order_get_for_user(user=request.user, pk=pk)
     done = STEP_DONE_MESSAGES["assign"] % {"id": order.pk, "crew": order.crew}
     if is_htmx_partial(request):
-        return _queue_row_response(request, order, next_url, notice=done)
+        return _queue_row_response(request, order, back, notice=done)
     messages.success(request, done)
-    return redirect(next_url)
+    return redirect(back)
 
 
 @role_required(Role.CREW)
@@ -274,12 +274,3 @@ def _detail_response(
         "posted": request.POST if failed else {},
     }
     return render(request, "dispatch/work_order_detail.html", context, status=status)
-
-
-def _next_url(request: HttpRequest, *, default: str) -> str:
-    """Where a plain form goes back to: the posted `next`, if it is on this site."""
-    url = request.POST.get("next", "")
-    safe = url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return url if url and safe else default

@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,6 +14,7 @@ from accounts.access import has_role, role_required
 from accounts.models import Role
 from config.errors import FieldErrors, TransitionNotAllowed
 from config.htmx import is_htmx_partial
+from config.redirects import next_url
 from grid.selectors import premise_get_by_meter
 from repairs import deadlines, selectors
 from repairs.forms import (
@@ -76,17 +76,7 @@ def repair_new(request: HttpRequest) -> HttpResponse:
         _("Repair ticket %(number)s recorded: %(outcome)s.")
         % {"number": created.ticket.number, "outcome": created.decision.outcome.label},
     )
-    return redirect(_next_url(request) or created.ticket)
-
-
-def _next_url(request: HttpRequest) -> str:
-    """Where to go once the ticket is recorded, when the wizard was opened from elsewhere
-    (the agent console returns to its call); only a URL of this site."""
-    url = request.POST.get("next") or request.GET.get("next", "")
-    safe = url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return url if safe else ""
+    return redirect(next_url(request) or created.ticket)
 
 
 @require_POST
@@ -118,7 +108,7 @@ def _wizard_render(
         "errors": errors,
         # Before a premise is found (and nothing was posted) the page asks only for the meter.
         "lookup": premise is None and request.method == "GET",
-        "next": _next_url(request),
+        "next": next_url(request),
         "hazard_choices": Hazard.choices,
         "scope_choices": Scope.choices,
         "breaker_choices": Breaker.choices,
