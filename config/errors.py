@@ -37,5 +37,5 @@ class FieldErrors(GridlineError):
         super().__init__(message or "; ".join(m for ms in errors.values() for m in ms))
         self.errors = errors
 
-    def as_dict(self) -> dict[str, list[str]]:
+    def as_dict(self) -> dict[str, list[str] | str]:
         return {name: [str(m) for m in messages] for name, messages in self.errors.items()}
