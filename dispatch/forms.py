@@ -1,6 +1,6 @@
 """The station queue's filters. Step inputs need no form: work_order_act validates them."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -8,8 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from dispatch.models import OPEN_WORK_ORDER_STATUSES, WorkOrder
 from grid.models import Station
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def open_status_choices() -> list[tuple[str, str]]:
+
+def open_status_choices() -> list[tuple[str, "StrOrPromise"]]:
     """The open statuses in the table's own order, for the status filter."""
     return [(v, label) for v, label in WorkOrder.Status.choices if v in OPEN_WORK_ORDER_STATUSES]
 
@@ -28,7 +31,10 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, all_stations: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("All open")), *open_status_choices()]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
+            ("", _("All open")),
+            *open_status_choices(),
+        ]
         # A dispatcher's queue is its own station: the selector scopes it, no select needed.
         if not all_stations:
             del self.fields["station"]
