@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.access import has_role, role_permission
+from accounts.http import AuthenticatedRequest
 from accounts.models import Role
 from complaints import selectors, services
 from complaints.forms import STEP_FORMS, ComplaintForm
@@ -181,6 +182,7 @@ class ComplaintViewSet(viewsets.GenericViewSet):
     lookup_value_regex = "[A-Z][0-9]{8}-[0-9]{6}"
     permission_classes = [role_permission(Role.AGENT, Role.SUPERVISOR, Role.HANDLER)]
     serializer_class = ComplaintOutput
+    request: AuthenticatedRequest
 
     def get_queryset(self) -> QuerySet[Complaint]:
         return selectors.complaint_list_for_user(user=self.request.user)
@@ -206,7 +208,7 @@ class ComplaintViewSet(viewsets.GenericViewSet):
         ],
     )
     @idempotent
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         if not has_role(request.user, *services.RECORD_ROLES):
             raise PermissionDenied(_("Your role cannot record complaints."))
         form = ComplaintForm(data=self._body(request))
@@ -217,7 +219,7 @@ class ComplaintViewSet(viewsets.GenericViewSet):
 
     @_step_schema(_("Agent: the first contact with the customer; meets contact_by"), ContactInput)
     @action(detail=True, methods=["post"])
-    def contact(self, request: Request, number: str) -> Response:
+    def contact(self, request: AuthenticatedRequest, number: str) -> Response:
         return self._step(request, number, "contact")
 
     @_step_schema(
@@ -236,17 +238,17 @@ class ComplaintViewSet(viewsets.GenericViewSet):
         ],
     )
     @action(detail=True, methods=["post"])
-    def judge(self, request: Request, number: str) -> Response:
+    def judge(self, request: AuthenticatedRequest, number: str) -> Response:
         return self._step(request, number, "judge")
 
     @_step_schema(_("Handler of the department: cause and rectification"), RectifyInput)
     @action(detail=True, methods=["post"])
-    def rectify(self, request: Request, number: str) -> Response:
+    def rectify(self, request: AuthenticatedRequest, number: str) -> Response:
         return self._step(request, number, "rectify")
 
     @_step_schema(_("Handler of the department, supervisor: the reply; meets reply_by"), ReplyInput)
     @action(detail=True, methods=["post"])
-    def reply(self, request: Request, number: str) -> Response:
+    def reply(self, request: AuthenticatedRequest, number: str) -> Response:
         return self._step(request, number, "reply")
 
     @_step_schema(
@@ -254,10 +256,10 @@ class ComplaintViewSet(viewsets.GenericViewSet):
         CallbackInput,
     )
     @action(detail=True, methods=["post"])
-    def callback(self, request: Request, number: str) -> Response:
+    def callback(self, request: AuthenticatedRequest, number: str) -> Response:
         return self._step(request, number, "callback")
 
-    def _step(self, request: Request, number: str, name: str) -> Response:
+    def _step(self, request: AuthenticatedRequest, number: str, name: str) -> Response:
         # Scope first (404), then the role (403), then the body (400), then the state (409).
         complaint = selectors.complaint_get_for_user(user=request.user, number=number)
         services.complaint_action_check(user=request.user, complaint=complaint, action=name)
