@@ -47,6 +47,7 @@ DEPLOY_CHECK_ENV := DJANGO_DEBUG=false \
 lint: $(VENV)/.deps-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/mypy .
 	DJANGO_SECRET_KEY=lint $(BIN)/python manage.py check
 	DJANGO_SECRET_KEY=lint $(BIN)/python manage.py makemigrations --check --dry-run
 	env $(DEPLOY_CHECK_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING

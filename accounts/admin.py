@@ -15,6 +15,6 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "station", "department", "is_active"]
     list_select_related = ["station", "department"]
     fieldsets = [
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Gridline"), {"fields": ["role", "station", "department"]}),
     ]

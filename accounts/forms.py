@@ -1,6 +1,7 @@
 """Sign-in forms that tell a locked-out user why, and for how long."""
 
 import math
+from typing import Any
 
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
@@ -21,10 +22,13 @@ def lockout_message(*, seconds_left: int) -> str:
     ) % {"minutes": minutes}
 
 
-class ThrottledLoginMixin:
-    """Refuse a locked (username, address) pair with the lockout message, not the usual one."""
+class ThrottledLoginMixin(AuthenticationForm):
+    """Refuse a locked (username, address) pair with the lockout message, not the usual one.
 
-    def clean(self):
+    A subclass of the form it extends, so that the admin's form can put it first in its bases.
+    """
+
+    def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
         address = client_address(self.request)
         if username and login_locked(username=username, address=address):
@@ -42,7 +46,7 @@ class ThrottledLoginMixin:
         raise ValidationError(lockout_message(seconds_left=seconds_left), code="locked")
 
 
-class LoginForm(ThrottledLoginMixin, AuthenticationForm):
+class LoginForm(ThrottledLoginMixin):
     pass
 
 

@@ -37,6 +37,9 @@ class User(ChoiceLabels, AbstractUser):
         on_delete=models.PROTECT,
         related_name="staff",
     )
+    # Not a field: accounts.signals notes between pre_save and post_save that this save
+    # switches is_active off.
+    _gridline_deactivating: bool
 
     class Meta:
         verbose_name = _("user")

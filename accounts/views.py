@@ -1,9 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from accounts.forms import LoginForm
+from accounts.http import AuthenticatedHttpRequest
 
 
 class LoginView(auth_views.LoginView):
@@ -17,6 +18,6 @@ class LogoutView(auth_views.LogoutView):
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Each role's start page: its own pages, as the navigation lists them."""
     return render(request, "accounts/home.html")

@@ -83,7 +83,7 @@ def load_grid(premises: int, rng: random.Random) -> Grid:
     station_rows, feeder_rows, transformer_rows, customer_rows = [], [], [], []
     phone_rows: list[tuple] = []
     phones_seen: set[tuple[int, str]] = set()
-    premise_rows = []
+    premise_rows: list[tuple] = []
     for row in rows:
         code = row["station_code"]
         if code not in stations:
@@ -205,7 +205,7 @@ def load_staff(grid: Grid) -> None:
             grid.agents.append(u.pk)
         elif u.role == Role.SUPERVISOR:
             grid.supervisors.append(u.pk)
-        elif u.role == Role.DISPATCHER:
+        elif u.role == Role.DISPATCHER and u.station_id is not None:  # each has its station
             grid.dispatcher_of[u.station_id] = u.pk
     for crew in crews:
         grid.crews_of.setdefault(crew.station_id, []).append(crew.pk)

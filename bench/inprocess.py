@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import connection, transaction
 from django.test import Client
@@ -85,15 +86,19 @@ def probe_fixtures(grid: Grid, storm_feeders: set[int]) -> Fixtures:
     )
     meter = next(p.meter_no for p in grid.premises if p.feeder_id not in storm_feeders)
     agent = grid.agents[0]
+    number = repair or Ticket.objects.values_list("number", flat=True).first()
+    if number is None:
+        raise RuntimeError("The data set has no tickets.")
+    phone = grid.phone_of.get(caller) if caller is not None else None
     return Fixtures(
         agent_tokens=[grid.tokens[agent]],
         dispatcher_tokens=[grid.tokens[dispatcher]],
         agent_cookies=sessions([agent]),
         dispatcher_cookies=sessions([dispatcher]),
         supervisor_cookies=sessions(grid.supervisors[:1]),
-        ticket_numbers=[repair or Ticket.objects.values_list("number", flat=True).first()],
+        ticket_numbers=[number],
         meters=[meter],
-        phones=[grid.phone_of.get(caller) or next(iter(grid.phone_of.values()))],
+        phones=[phone or next(iter(grid.phone_of.values()))],
     )
 
 
@@ -105,7 +110,7 @@ def _client_for(request: Request) -> Client:
 
 
 def _call(client: Client, request: Request):
-    extra = {}
+    extra: dict[str, Any] = {}
     if "Authorization" in request.headers:
         extra["HTTP_AUTHORIZATION"] = request.headers["Authorization"]
     if request.method == "POST":

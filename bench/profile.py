@@ -168,7 +168,8 @@ def profile_one(scenario, requests: list, args: argparse.Namespace) -> None:
     out.write("\n".join(tree.splitlines()[6 : 6 + args.depth]) + "\n")
     stats = pstats.Stats(by_function, stream=out)
     # Python calls per request: a noise-free measure of the work, where timings drift.
-    out.write(f"Python function calls per request: {stats.total_calls / args.requests:,.0f}\n")
+    calls = stats.total_calls  # type: ignore[attr-defined]  # set by pstats, missing from typeshed
+    out.write(f"Python function calls per request: {calls / args.requests:,.0f}\n")
     stats.sort_stats("tottime").print_stats(args.depth)
     sys.stdout.write(out.getvalue())
     if args.html:

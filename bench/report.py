@@ -148,7 +148,7 @@ def summarise(facts: Facts, median: Callable) -> dict[str, dict]:
 
 def targets(facts: Facts, rows: dict[str, dict]) -> list[tuple[str, str, str, bool | None]]:
     """(target, scenario, measured, met) for each line of the issue's table."""
-    out = []
+    out: list[tuple[str, str, str, bool | None]] = []
 
     def ratio_line(key: str, target: str, extra: Callable[[dict], tuple[str, bool]] | None = None):
         if key not in rows:

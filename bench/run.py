@@ -222,7 +222,7 @@ def _run(args, name: str, env: dict[str, str], var_dir: Path, started_all: float
         scan_timing,
     )
     from bench.load import ensure_wrk, fixed_rate, median, run_wrk, start_gunicorn, write_lua
-    from bench.scenarios import FLOOR, SCENARIOS
+    from bench.scenarios import FLOOR, SCENARIOS, Request
     from bench.storm import run_storm, storm_feeders
     from bench.ticket_data import TicketGenerator
 
@@ -348,7 +348,7 @@ def _run(args, name: str, env: dict[str, str], var_dir: Path, started_all: float
         if any(s.key == "repair_create" for s in measured):
             say(f"Repair POSTs at {args.rate:g}/s for {args.rate_seconds:g}s:")
             build = next(s for s in measured if s.key == "repair_create").build
-            requests = []
+            requests: list[Request] = []
             while len(requests) < int(args.rate * args.rate_seconds):
                 requests += build(fx, rng)
             requests = requests[: int(args.rate * args.rate_seconds)]

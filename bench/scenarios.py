@@ -59,7 +59,11 @@ def cookie(session: str) -> dict[str, str]:
 def repair_body(meter: str, phone: str, rng: random.Random, *, storm: bool = False) -> str:
     """A repair call as agents record them: mostly neighbours out, some single houses."""
     roll = rng.random()
-    answers = {"scope": "neighbours", "breaker": "not_tripped", "fault_side": "unknown"}
+    answers: dict[str, object] = {
+        "scope": "neighbours",
+        "breaker": "not_tripped",
+        "fault_side": "unknown",
+    }
     if storm:
         if roll < 0.01:
             answers |= {"scope": "self_only", "hazards": ["wire_down"]}
@@ -77,7 +81,7 @@ def repair_body(meter: str, phone: str, rng: random.Random, *, storm: bool = Fal
         answers |= {"scope": "self_only", "fault_side": "utility"}
     elif roll < 0.72:
         answers |= {"hazards": ["wire_down"]}
-    body = {
+    body: dict[str, object] = {
         "meter_no": meter,
         "caller_phone": phone,
         "description": "整片停电" if storm else "家里停电了",

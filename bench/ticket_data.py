@@ -12,7 +12,7 @@ import json
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bench.bulk import Table, UnfillableColumn, reset_sequences
@@ -106,7 +106,7 @@ class Counters:
     work_order: int = 0
     incident: int = 0
     deadline: int = 0
-    numbers: dict[tuple[str, object], int] = field(default_factory=lambda: defaultdict(int))
+    numbers: dict[tuple[str, date], int] = field(default_factory=lambda: defaultdict(int))
 
 
 @dataclass
@@ -147,7 +147,9 @@ class TicketGenerator:
             ("overdue", settings.GRIDLINE_ESCALATION_OVERDUE_FRACTION),
             ("management", settings.GRIDLINE_ESCALATION_MANAGEMENT_FRACTION),
         )
-        self.causes = list(CauseCode.objects.values_list("pk", flat=True)) or [None]
+        self.causes: list[int | None] = list(CauseCode.objects.values_list("pk", flat=True)) or [
+            None
+        ]
         # History may use every premise; the open set keeps off the storm's feeders.
         self.quiet = [p for p in grid.premises if p.feeder_id not in storm_feeders] or grid.premises
         self.by_transformer: dict[int, list[PremiseRow]] = defaultdict(list)
@@ -403,7 +405,7 @@ class TicketGenerator:
             )
         )
 
-    def _caller(self, t: "_Ticket", premise: PremiseRow | None, rng) -> None:
+    def _caller(self, t: "_Ticket", premise: PremiseRow | None, rng) -> PremiseRow | None:
         if premise is None and rng.random() < 0.75:
             premise = rng.choice(self.grid.premises)
         if premise is not None:
@@ -540,7 +542,7 @@ class TicketGenerator:
             self._event(rows, t, "start", t.created, t.agent, old="open", new="in_progress")
             t.status = "in_progress"
             self._work_order(rows, t, premise, arrive_by, emergency, is_open, rng)
-        elif outcome == "known_incident":
+        elif outcome == "known_incident" and incident is not None:  # found or made above
             self._event(
                 rows,
                 t,

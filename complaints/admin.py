@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import display_for_value
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -115,8 +116,12 @@ class ComplaintSummaryAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("Emailed to"))
     def emails(self, summary: ComplaintSummary) -> SafeString:
         """The summary's emails as the outbox holds them, one row per recipient."""
-        fields = [OutboxMessage._meta.get_field(column) for column in EMAIL_COLUMNS]
-        head = format_html_join("", "<th>{}</th>", ((f.verbose_name,) for f in fields))
+        labels = [
+            field.verbose_name
+            for column in EMAIL_COLUMNS
+            if isinstance(field := OutboxMessage._meta.get_field(column), Field)
+        ]
+        head = format_html_join("", "<th>{}</th>", ((label,) for label in labels))
         empty = self.get_empty_value_display()
         rows = []
         for email in selectors.summary_email_list(summary_id=summary.pk):

@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.access import has_role, role_permission
+from accounts.http import AuthenticatedRequest
 from accounts.models import Role
 from complaints import selectors, services
 from complaints.forms import (
@@ -132,6 +133,7 @@ class ComplaintViewSet(viewsets.GenericViewSet):
     lookup_value_regex = "[A-Z][0-9]{8}-[0-9]{6}"
     permission_classes = [role_permission(Role.AGENT, Role.SUPERVISOR, Role.HANDLER)]
     serializer_class = ComplaintOutput
+    request: AuthenticatedRequest
 
     def get_queryset(self) -> QuerySet[Complaint]:
         return selectors.complaint_list_for_user(user=self.request.user)
@@ -157,7 +159,7 @@ class ComplaintViewSet(viewsets.GenericViewSet):
         ],
     )
     @idempotent
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         if not has_role(request.user, *services.RECORD_ROLES):
             raise PermissionDenied(_("Your role cannot record complaints."))
         form = ComplaintForm(data=self._body(request))
@@ -171,7 +173,7 @@ class ComplaintViewSet(viewsets.GenericViewSet):
         ContactForm,
     )
     @action(detail=True, methods=["post"])
-    def contact(self, request: Request, number: str) -> Response:
+    def contact(self, request: AuthenticatedRequest, number: str) -> Response:
         return self._step(request, number, "contact")
 
     @_step_schema(
@@ -190,12 +192,12 @@ class ComplaintViewSet(viewsets.GenericViewSet):
         ],
     )
     @action(detail=True, methods=["post"])
-    def judge(self, request: Request, number: str) -> Response:
+    def judge(self, request: AuthenticatedRequest, number: str) -> Response:
         return self._step(request, number, "judge")
 
     @_step_schema(_("Handler of the department: cause and rectification"), RectifyForm)
     @action(detail=True, methods=["post"])
-    def rectify(self, request: Request, number: str) -> Response:
+    def rectify(self, request: AuthenticatedRequest, number: str) -> Response:
         return self._step(request, number, "rectify")
 
     @_step_schema(
@@ -203,7 +205,7 @@ class ComplaintViewSet(viewsets.GenericViewSet):
         ReplyForm,
     )
     @action(detail=True, methods=["post"])
-    def reply(self, request: Request, number: str) -> Response:
+    def reply(self, request: AuthenticatedRequest, number: str) -> Response:
         return self._step(request, number, "reply")
 
     @_step_schema(
@@ -211,10 +213,10 @@ class ComplaintViewSet(viewsets.GenericViewSet):
         CallbackForm,
     )
     @action(detail=True, methods=["post"])
-    def callback(self, request: Request, number: str) -> Response:
+    def callback(self, request: AuthenticatedRequest, number: str) -> Response:
         return self._step(request, number, "callback")
 
-    def _step(self, request: Request, number: str, name: str) -> Response:
+    def _step(self, request: AuthenticatedRequest, number: str, name: str) -> Response:
         # Scope first (404), then the role (403), then the body (400), then the state (409).
         complaint = selectors.complaint_get_for_user(user=request.user, number=number)
         services.complaint_action_check(user=request.user, complaint=complaint, action=name)

@@ -4,7 +4,7 @@ A form only checks the shape of the input (required, choices, codes that exist, 
 format); the services decide what the state allows and who may act.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -158,12 +158,15 @@ class QueueFilterForm(_Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
             ("", _("All open")),
             *Complaint.Status.choices,
             ("all", _("All, closed too")),
         ]
-        self.fields["channel"].choices = [("", _("All channels")), *Channel.choices]
+        cast(forms.ChoiceField, self.fields["channel"]).choices = [
+            ("", _("All channels")),
+            *Channel.choices,
+        ]
 
     def value(self, name: str) -> Any:
         """The cleaned value, or None when it is missing or did not validate."""

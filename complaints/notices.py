@@ -24,6 +24,8 @@ logger = logging.getLogger("gridline.complaints")
 def department_notify(complaint: Complaint, event: TimelineEvent, *, now: datetime) -> None:
     """The responsible department's handlers: a complaint is theirs (again)."""
     ticket = complaint.ticket
+    if ticket.department_id is None:  # judging gives every complaint its department
+        return
     handlers = User.objects.filter(
         is_active=True, role=Role.HANDLER, department_id=ticket.department_id
     )

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -29,7 +29,8 @@ def calendar_load(*, years: Iterable[int]) -> Calendar:
     """The calendar's data for these years, in two queries."""
     years = set(years)
     known = set(CalendarYear.objects.filter(year__in=years).values_list("year", flat=True))
-    holidays, workdays = set(), set()
+    holidays: set[date] = set()
+    workdays: set[date] = set()
     for day, kind in CalendarDay.objects.filter(year__year__in=known).values_list("date", "kind"):
         (workdays if kind == CalendarDay.Kind.WORKDAY else holidays).add(day)
     return Calendar(

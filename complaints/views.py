@@ -6,12 +6,13 @@ Thin: selectors read, complaint_create and complaint_act write, these views pick
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import has_role, role_required
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Role
 from complaints import selectors, services, summary_format
 from complaints.deadlines import REPORT_CHANNELS
@@ -26,6 +28,9 @@ from complaints.forms import STEP_FORMS, ComplaintForm, QueueFilterForm
 from complaints.models import COMPLAINT_TRANSITIONS, Complaint, ComplaintSummary
 from config.errors import FieldErrors, NotPermitted, TransitionNotAllowed
 from tickets.models import Channel, Deadline
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 QUEUE_PAGE_SIZE = 50
 QUEUE_ROLES = (Role.AGENT, Role.SUPERVISOR, Role.HANDLER, Role.MANAGER)
@@ -84,7 +89,7 @@ def due_label(complaint: Complaint) -> str:
 
 
 @role_required(*QUEUE_ROLES)
-def complaint_queue(request: HttpRequest) -> HttpResponse:
+def complaint_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Open complaints by deadline, filtered; a handler sees only the department's."""
     now = timezone.now()
     filters = QueueFilterForm(request.GET)
@@ -113,7 +118,7 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*services.RECORD_ROLES)
-def complaint_new(request: HttpRequest) -> HttpResponse:
+def complaint_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The agent records a complaint; nothing but what it is, channel and category is needed."""
     if request.method == "GET":
         initial = {
@@ -142,19 +147,21 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     return redirect(complaint.get_absolute_url())
 
 
-def _new_form(request: HttpRequest, form: ComplaintForm, status: int = 200) -> HttpResponse:
+def _new_form(
+    request: AuthenticatedHttpRequest, form: ComplaintForm, status: int = 200
+) -> HttpResponse:
     context = {"form": form, "rules": channel_rules()}
     return render(request, "complaints/complaint_new.html", context, status=status)
 
 
-def channel_rules() -> list[dict[str, str]]:
+def channel_rules() -> list[dict[str, "StrOrPromise"]]:
     """DESIGN §3.5's channel table as the settings have it now, for the agent's form."""
     hours = settings.GRIDLINE_COMPLAINT_CONTACT_HOURS
     working = settings.GRIDLINE_COMPLAINT_REPLY_WORKING_DAYS
     calendar_days = settings.GRIDLINE_COMPLAINT_REPLY_CALENDAR_DAYS
     report_days = settings.GRIDLINE_REPORT_REPLY_WORKING_DAYS
     contact = ngettext("within %(n)d hour", "within %(n)d hours", hours) % {"n": hours}
-    rules = []
+    rules: list[dict[str, StrOrPromise]] = []
     for value, label in Channel.choices:
         if value in working:
             n = working[value]
@@ -170,14 +177,14 @@ def channel_rules() -> list[dict[str, str]]:
 
 
 @role_required(*QUEUE_ROLES)
-def complaint_detail(request: HttpRequest, number: str) -> HttpResponse:
+def complaint_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     complaint = selectors.complaint_get_for_user(user=request.user, number=number)
     return _detail_response(request, complaint)
 
 
 @require_POST
 @role_required(*QUEUE_ROLES)
-def complaint_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
+def complaint_action(request: AuthenticatedHttpRequest, number: str, action: str) -> HttpResponse:
     """One step from the complaint page; on an error the page comes back with the message."""
     if action not in COMPLAINT_TRANSITIONS:
         raise Http404(_("No such step."))
@@ -215,7 +222,7 @@ def _done_message(complaint: Complaint, action: str) -> str:
 
 
 def _detail_response(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     complaint: Complaint,
     *,
     failed: str = "",
@@ -286,9 +293,11 @@ def _step_initial(complaint: Complaint, action: str) -> dict:
         return {
             "validity": complaint.validity or None,
             "reason": complaint.judgement_reason,
-            "department": ticket.department.code if ticket.department_id else None,
+            "department": ticket.department.code if ticket.department is not None else None,
             # The premise's station is not at fault until a supervisor says so.
-            "station": ticket.station.code if complaint.judged_at and ticket.station_id else None,
+            "station": (
+                ticket.station.code if complaint.judged_at and ticket.station is not None else None
+            ),
             "major": complaint.major,
             "major_reason": complaint.major_reason,
         }
@@ -315,7 +324,7 @@ def _local(moment: datetime) -> str:
 
 
 @role_required(*SUMMARY_ROLES)
-def summary_list(request: HttpRequest) -> HttpResponse:
+def summary_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     period = request.GET.get("period", "")
     if period not in ComplaintSummary.Period.values:
         period = ""
@@ -333,7 +342,7 @@ def summary_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*SUMMARY_ROLES)
-def summary_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def summary_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     summary = selectors.summary_get(pk=pk)
     report = summary_format.summary_report(summary)
     charts = {
@@ -356,7 +365,7 @@ def summary_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*SUMMARY_ROLES)
-def summary_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def summary_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     summary = selectors.summary_get(pk=pk)
     response = HttpResponse(
         summary_format.summary_csv(summary), content_type="text/csv; charset=utf-8"

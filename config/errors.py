@@ -51,7 +51,7 @@ class FieldErrors(GridlineError):
         """A form's errors, field by field, as the API and the pages report them."""
         return cls({field: [str(m) for m in messages] for field, messages in form.errors.items()})
 
-    def as_dict(self) -> dict[str, list[str]]:
+    def as_dict(self) -> dict[str, list[str] | str]:
         return {name: [str(m) for m in messages] for name, messages in self.errors.items()}
 
     def message_by_field(self, *, default: str = "action") -> dict[str, str]:

@@ -12,7 +12,7 @@ class TextField(forms.CharField):
 
     default_error_messages = {"not_text": _("Give this as text.")}
 
-    def to_python(self, value: Any) -> str:
+    def to_python(self, value: Any) -> str | None:
         if value is not None and not isinstance(value, str):
             raise forms.ValidationError(self.error_messages["not_text"], code="not_text")
         return super().to_python(value)

@@ -9,7 +9,7 @@ mapping of field name to text for what an API client needs and a page does not s
 """
 
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from rest_framework import serializers
@@ -43,18 +43,19 @@ def _schema_field(field: forms.Field, *, help_text: str) -> serializers.Field:
     if isinstance(field, forms.DateTimeField):
         return serializers.DateTimeField(**common)
     if isinstance(field, forms.IntegerField):
-        return serializers.IntegerField(
-            min_value=field.min_value, max_value=field.max_value, **common
-        )
+        limits = {"min_value": field.min_value, "max_value": field.max_value}
+        return serializers.IntegerField(**_given(limits), **common)
     if isinstance(field, forms.CharField):
-        return serializers.CharField(
-            max_length=field.max_length,
-            min_length=field.min_length,
-            allow_blank=not field.required,
-            **common,
-        )
+        lengths = {"max_length": field.max_length, "min_length": field.min_length}
+        return serializers.CharField(allow_blank=not field.required, **_given(lengths), **common)
     raise TypeError(f"No schema for form field {type(field).__name__}: add it here.")
 
 
+def _given(limits: dict[str, int | None]) -> dict[str, Any]:
+    return {name: value for name, value in limits.items() if value is not None}
+
+
 def _choices(field: forms.ChoiceField) -> list[tuple[Any, str]]:
-    return [(value, str(label)) for value, label in field.choices if value != ""]
+    # Django normalises a field's choices to (value, label) pairs; the stubs allow more.
+    pairs = cast("list[tuple[Any, Any]]", field.choices)
+    return [(value, str(label)) for value, label in pairs if value != ""]

@@ -16,6 +16,6 @@ class ChoiceLabels:
     def _get_FIELD_display(self, field: models.Field):
         labels = field.__dict__.get("_labels_by_value")
         if labels is None:
-            labels = field._labels_by_value = dict(field.flatchoices)
+            labels = field.__dict__["_labels_by_value"] = dict(field.flatchoices)
         value = getattr(self, field.attname)
         return force_str(labels.get(value, value), strings_only=True)

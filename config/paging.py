@@ -1,8 +1,10 @@
 """Pagination for lists over big tables."""
 
 from functools import cached_property
+from typing import Any
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 
 
 class CappedPaginator(Paginator):
@@ -13,7 +15,10 @@ class CappedPaginator(Paginator):
     Pages beyond the cap are not served (`get_page` falls back to the last one).
     """
 
-    def __init__(self, object_list, per_page, *, cap: int, **kwargs) -> None:
+    # Only a queryset: the count is sliced in the database.
+    object_list: QuerySet[Any]
+
+    def __init__(self, object_list: QuerySet[Any], per_page: int, *, cap: int, **kwargs) -> None:
         super().__init__(object_list, per_page, **kwargs)
         self.cap = cap
 

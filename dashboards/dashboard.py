@@ -95,7 +95,7 @@ def report_build(*, scope: Scope, stations: list[Station]) -> tuple[Table, Chart
     names = Names(stations)
     numbers = DailyNumbers(scope)
     tickets = selectors.tickets_by_station(numbers=numbers)
-    work: dict[int, Counter] = {}
+    work: dict[int | None, Counter] = {}
     for (station_id, _area), counters in selectors.work_order_numbers(numbers=numbers).items():
         work.setdefault(station_id, Counter()).update(counters["period"])
     complaints = {

@@ -2,6 +2,7 @@
 it falls back to the default and says so."""
 
 from datetime import date, timedelta
+from typing import cast
 
 from django import forms
 from django.conf import settings
@@ -29,11 +30,11 @@ class DashboardFilterForm(forms.Form):
         # A dispatcher's dashboard is their own station: no choice to offer.
         if stations is None:
             del self.fields["station"]
-            self.stations = {}
+            self.stations: dict[str, Station] = {}
         else:
             # Choices from the stations the page has loaded anyway: no query of its own.
             self.stations = {station.code: station for station in stations}
-            self.fields["station"].choices = [
+            cast(forms.ChoiceField, self.fields["station"]).choices = [
                 ("", _("All stations")),
                 *[(station.code, station.name) for station in stations],
             ]
@@ -62,4 +63,5 @@ class DashboardFilterForm(forms.Form):
         if "station" not in self.fields:
             return None
         self.is_valid()  # an unknown station is dropped, the other filters still apply
-        return self.stations.get(getattr(self, "cleaned_data", {}).get("station"))
+        code = getattr(self, "cleaned_data", {}).get("station") or ""
+        return self.stations.get(code)

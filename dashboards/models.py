@@ -11,6 +11,8 @@ on Monday and completed on Tuesday counts for Monday. Later changes to it (arriv
 completion, a callback) change Monday's numbers, which the next refresh writes again.
 """
 
+from typing import TypeVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -134,3 +136,7 @@ class RollupState(models.Model):
 
     def __str__(self) -> str:
         return f"through {self.fresh_through}"
+
+
+# Any one of the three rollups, for code that treats them alike.
+RollupDay = TypeVar("RollupDay", TicketDay, WorkOrderDay, ComplaintDay)

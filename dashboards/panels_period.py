@@ -3,6 +3,7 @@ restoration times, callbacks, the complaint and ticket trends. Read from the rol
 the live days through selectors.DailyNumbers."""
 
 from collections import Counter
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -99,10 +100,10 @@ def compliance_panels(board: Dashboard, numbers: DailyNumbers, sums: dict, names
 
 
 def repair_times_panel(board: Dashboard, sums: dict, names: Names) -> None:
-    by_station: dict[int, Counter] = {}
+    by_station: dict[int | None, Counter] = {}
     for (station_id, _area), counters in sums.items():
         by_station.setdefault(station_id, Counter()).update(counters["period"])
-    rows = []
+    rows: list[list[Any]] = []
     for pk in names.order(by_station):
         c = by_station[pk]
         rows.append(
@@ -153,7 +154,7 @@ def repair_times_panel(board: Dashboard, sums: dict, names: Names) -> None:
 
 def callbacks_panel(board: Dashboard, numbers: DailyNumbers) -> Rate:
     """Satisfied or basically satisfied, out of the callbacks that reached the customer."""
-    totals = Counter()
+    totals: Counter[str] = Counter()
     for counters in selectors.complaint_numbers(numbers=numbers, group=()).values():
         totals.update(counters)
     results = Complaint.CallbackResult.choices
@@ -194,7 +195,7 @@ def complaint_trend_panels(board: Dashboard, numbers: DailyNumbers) -> None:
     categories = [
         code for code in [*labels, *sorted(set(by_category) - set(labels))] if code in by_category
     ]
-    rows = []
+    rows: list[list[Any]] = []
     for code in categories:
         c = by_category[code]
         judged = c["valid"] + c["partially_valid"] + c["not_valid"]
@@ -261,7 +262,9 @@ def ticket_trend_panel(board: Dashboard, numbers: DailyNumbers) -> None:
         if any(n for (_when, kind), n in counts.items() if kind == value)
     ]
     days = days_between(numbers.scope.first, numbers.scope.last)
-    matrix = [[day, *[counts.get((day, kind), 0) for kind, _label in kinds]] for day in days]
+    matrix: list[list[Any]] = [
+        [day, *[counts.get((day, kind), 0) for kind, _label in kinds]] for day in days
+    ]
     for row in matrix:
         row.append(sum(row[1:]))
     board.add(

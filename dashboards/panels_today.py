@@ -2,10 +2,12 @@
 today, open work orders, active incidents, outage notices, urges. Each adds its table (and
 chart) to the board and returns the figure its key-figure tile shows."""
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 
 from dashboards import selectors
-from dashboards.selectors import DailyNumbers, Scope
+from dashboards.selectors import DailyNumbers, OpenWork, Scope
 from dashboards.tables import Chart, Column, Dashboard, Names, Table, dataset
 from hotline.models import Call
 from tickets.models import Kind, Ticket
@@ -81,10 +83,11 @@ def calls_today_panel(board: Dashboard, scope: Scope) -> int | None:
 
 
 def open_work_orders_panel(board: Dashboard, scope: Scope, names: Names) -> tuple[int, int]:
-    rows_by_station = {
+    # Keyed like names.order(): every work order has a station, so no key is None.
+    rows_by_station: dict[int | None, OpenWork] = {
         row.station_id: row for row in selectors.work_orders_open_by_station(scope=scope)
     }
-    rows = []
+    rows: list[list[Any]] = []
     for pk in names.order(rows_by_station):
         work = rows_by_station[pk]
         rows.append(

@@ -29,21 +29,25 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
+from typing import TYPE_CHECKING, TypedDict
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Count, Model, Q, Sum
+from django.db.models import Count, Q, Sum
 
 from accounts.access import STATION_ROLES, has_role
 from accounts.models import Role, User
 from complaints.models import Category
 from dashboards import daily
-from dashboards.models import ComplaintDay, RollupState, TicketDay, WorkOrderDay
+from dashboards.models import ComplaintDay, RollupDay, RollupState, TicketDay, WorkOrderDay
 from dispatch.models import OPEN_WORK_ORDER_STATUSES, WorkOrder
 from grid.models import Station
 from hotline.models import Call
 from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident, OutageNotice
 from tickets.models import Ticket
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 DASHBOARD_ROLES = (Role.SUPERVISOR, Role.MANAGER, Role.DISPATCHER)
 # The fixed compliance windows of the issue, in days ending today.
@@ -100,7 +104,8 @@ def station_list_for_user(*, user: User) -> list[Station]:
     """Stations the user may pick (and name in tables)."""
     qs = Station.objects.order_by("code")
     if user.role in STATION_ROLES and not user.is_superuser:
-        qs = qs.filter(pk=user.station_id)
+        # A station role without a station may pick none.
+        qs = qs.filter(pk=user.station_id) if user.station_id is not None else qs.none()
     return list(qs)
 
 
@@ -138,8 +143,8 @@ class DailyNumbers:
 
     def sums(
         self,
-        model: type[Model],
-        live: Iterable[Model],
+        model: type[RollupDay],
+        live: Iterable[RollupDay],
         *,
         group: Sequence[str],
         fields: Sequence[str],
@@ -249,7 +254,11 @@ def work_orders_open_by_station(*, scope: Scope) -> list[OpenWork]:
     return [OpenWork(**row) for row in rows]
 
 
-def incidents_active(*, scope: Scope) -> list[Incident]:
+class ReportCount(TypedDict):
+    ticket_count: int
+
+
+def incidents_active(*, scope: Scope) -> "list[WithAnnotations[Incident, ReportCount]]":
     """Active incidents, oldest first, with their device and the number of reports."""
     qs = Incident.objects.filter(status__in=ACTIVE_INCIDENT_STATUSES)
     if scope.station_id is not None:

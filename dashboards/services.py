@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dashboards import daily
-from dashboards.models import ComplaintDay, RollupState, TicketDay, WorkOrderDay
+from dashboards.models import ComplaintDay, RollupDay, RollupState, TicketDay, WorkOrderDay
 
 # A rebuild writes this many days per transaction, so no transaction holds a year.
 REBUILD_CHUNK_DAYS = 31
@@ -90,11 +90,14 @@ def _write(*, first: date, last: date, now: datetime) -> None:
     if first > last:
         return
     start, end = daily.day_start(first), daily.day_start(last + timedelta(days=1))
-    counted = (
-        (TicketDay, daily.ticket_days(start=start, end=end)),
-        (WorkOrderDay, daily.work_order_days(start=start, end=end, now=now)),
-        (ComplaintDay, daily.complaint_days(start=start, end=end)),
-    )
-    for model, rows in counted:
-        model.objects.filter(day__gte=first, day__lte=last).delete()
-        model.objects.bulk_create(rows, batch_size=1000)
+    tickets = daily.ticket_days(start=start, end=end)
+    work_orders = daily.work_order_days(start=start, end=end, now=now)
+    complaints = daily.complaint_days(start=start, end=end)
+    _replace(TicketDay, tickets, first=first, last=last)
+    _replace(WorkOrderDay, work_orders, first=first, last=last)
+    _replace(ComplaintDay, complaints, first=first, last=last)
+
+
+def _replace(model: type[RollupDay], rows: list[RollupDay], *, first: date, last: date) -> None:
+    model.objects.filter(day__gte=first, day__lte=last).delete()
+    model.objects.bulk_create(rows, batch_size=1000)

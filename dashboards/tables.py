@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from config.spreadsheet import SafeCsvWriter
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from dashboards.selectors import Scope
     from grid.models import Station
 
@@ -39,7 +41,7 @@ class Rate:
 class Column:
     """A column's heading and how its cells read: text, int, rate, minutes or moment."""
 
-    label: str
+    label: "StrOrPromise"
     kind: str = "int"
 
     @property
@@ -80,8 +82,8 @@ class Table:
             cells.append(Cell(cell_text(value, column.kind), column.numeric, detail))
         return cells
 
-    def csv_header(self) -> list[str]:
-        header = []
+    def csv_header(self) -> list["StrOrPromise"]:
+        header: list[StrOrPromise] = []
         for column in self.columns:
             if column.kind == "rate":
                 # A rate is three numbers in a spreadsheet: what was met, what was due, the share.
@@ -150,7 +152,7 @@ class Chart:
         }
 
 
-def dataset(label: str, data: list, *, tone: str = "", **extra: Any) -> dict[str, Any]:
+def dataset(label: "StrOrPromise", data: list, *, tone: str = "", **extra: Any) -> dict[str, Any]:
     return {"label": str(label), "data": data, "tone": tone, **extra}
 
 

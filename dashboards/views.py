@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -17,6 +17,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.access import STATION_ROLES, role_required
+from accounts.http import AuthenticatedHttpRequest
 from config.htmx import is_htmx_partial
 from dashboards import daily, selectors
 from dashboards.dashboard import dashboard_build, report_build
@@ -38,7 +39,7 @@ class Filtered:
     query: str
 
 
-def _filtered(request: HttpRequest) -> Filtered:
+def _filtered(request: AuthenticatedHttpRequest) -> Filtered:
     now = timezone.now()
     user = request.user
     stations = selectors.station_list_for_user(user=user)
@@ -57,7 +58,7 @@ def _filtered(request: HttpRequest) -> Filtered:
 
 @vary_on_headers("HX-Request")
 @role_required(*DASHBOARD_ROLES)
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The live dashboard; its htmx refresh gets the panels alone."""
     filtered = _filtered(request)
     panels = _panels_html(request, filtered)
@@ -71,7 +72,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboards/dashboard.html", context)
 
 
-def _panels_html(request: HttpRequest, filtered: Filtered) -> str:
+def _panels_html(request: AuthenticatedHttpRequest, filtered: Filtered) -> str:
     """The panels, rendered at most once per GRIDLINE_DASHBOARD_CACHE_SECONDS for each
     station, period and language: every supervisor's screen polls, and they all look at
     the same numbers (building them costs tens of milliseconds, and the panels say when
@@ -97,7 +98,7 @@ def _panels_html(request: HttpRequest, filtered: Filtered) -> str:
 
 
 @role_required(*DASHBOARD_ROLES)
-def dashboard_csv(request: HttpRequest, slug: str) -> HttpResponse:
+def dashboard_csv(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """One table of the dashboard as CSV, with the page's filters."""
     filtered = _filtered(request)
     board = dashboard_build(scope=filtered.scope, stations=filtered.stations)
@@ -107,7 +108,7 @@ def dashboard_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @role_required(*DASHBOARD_ROLES)
-def station_report(request: HttpRequest) -> HttpResponse:
+def station_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     filtered = _filtered(request)
     table, chart = report_build(scope=filtered.scope, stations=filtered.stations)
     context = {"table": table, "chart": chart, "filtered": filtered}
@@ -115,7 +116,7 @@ def station_report(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*DASHBOARD_ROLES)
-def station_report_csv(request: HttpRequest) -> HttpResponse:
+def station_report_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     filtered = _filtered(request)
     table, _chart = report_build(scope=filtered.scope, stations=filtered.stations)
     return _csv_response(table, filtered.scope)
@@ -127,5 +128,6 @@ def _csv_response(table: Table, scope: Scope) -> HttpResponse:
     if scope.station is not None:
         parts.append(scope.station.code)
     filename = "-".join(["gridline", *parts]) + ".csv"
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    # The stubs say str | None; None is only for an inline response without a filename.
+    response["Content-Disposition"] = content_disposition_header(True, filename)  # type: ignore[assignment]
     return response

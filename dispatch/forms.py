@@ -1,16 +1,22 @@
 """The station queue's filters, and the input of each work-order step (pages and API alike)."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import TextField
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from dispatch.models import OPEN_WORK_ORDER_STATUSES, CauseCode, Crew, WorkOrder
 from grid.models import Station
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def open_status_choices() -> list[tuple[str, str]]:
+
+def open_status_choices() -> list[tuple[str, "StrOrPromise"]]:
     """The open statuses in the table's own order, for the status filter."""
     return [(v, label) for v, label in WorkOrder.Status.choices if v in OPEN_WORK_ORDER_STATUSES]
 
@@ -29,7 +35,10 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, all_stations: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("All open")), *open_status_choices()]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
+            ("", _("All open")),
+            *open_status_choices(),
+        ]
         # A dispatcher's queue is its own station: the selector scopes it, no select needed.
         if not all_stations:
             del self.fields["station"]
@@ -54,7 +63,7 @@ class _StepForm(forms.Form):
         self.order = order
 
 
-def _text(message: str) -> TextField:
+def _text(message: "StrOrPromise") -> TextField:
     return TextField(
         max_length=TEXT_MAX_LENGTH,
         error_messages={

@@ -192,7 +192,7 @@ def _add_phones(rows, customers, report) -> None:
     """Phones are added, never removed: a customer keeps the numbers they called from."""
     wanted = {(customers[r.account_no].pk, r.phone) for r in rows}
     customer_ids = sorted({pk for pk, _ in wanted})
-    have = set()
+    have: set[tuple[int, str]] = set()
     for start in range(0, len(customer_ids), _CHUNK):
         chunk = customer_ids[start : start + _CHUNK]
         have.update(

@@ -134,5 +134,8 @@ class CustomerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return selectors.customer_list_for_api(**given)
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        customers = self.get_queryset()
+        page = self.paginate_queryset(customers)
+        if page is None:  # as ListModelMixin answers when pagination is switched off
+            return Response([customer_data(c) for c in customers])
         return self.get_paginated_response([customer_data(c) for c in page])

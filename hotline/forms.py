@@ -1,5 +1,7 @@
 """The console's forms. Each kind's form has its own prefix: they share one page."""
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -59,7 +61,7 @@ class _CallTicketForm(forms.Form):
         if not premises:
             del self.fields["premise"]
             return
-        self.fields["premise"].choices = [
+        cast(forms.TypedChoiceField, self.fields["premise"]).choices = [
             ("", _("— none in particular —")),
             *((p.pk, f"{p.address} ({p.meter_no})") for p in premises),
         ]
@@ -102,8 +104,9 @@ class ConsultationForm(_CallTicketForm):
         except (TypeError, ValueError):
             return []
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not data.get("answer") and not data.get("article") and "article" not in self.errors:
             self.add_error(
                 "answer", _("Write the answer given, or choose the article it came from.")
@@ -121,8 +124,9 @@ class ServiceRequestForm(_CallTicketForm):
 
     field_order = ["request_type", "premise", "description"]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("request_type") == ServiceRequest.Type.RECONNECTION and not data.get("premise"):
             field = "premise" if "premise" in self.fields else "request_type"
             self.add_error(

@@ -113,7 +113,7 @@ class Call(ChoiceLabels, models.Model):
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
-    tickets = models.ManyToManyField(
+    tickets: "models.ManyToManyField[Ticket, CallTicket]" = models.ManyToManyField(
         Ticket, verbose_name=_("tickets"), through="CallTicket", related_name="calls"
     )
 

@@ -178,7 +178,9 @@ def consultation_record(
         ticket = _create(call, Kind.CONSULTATION, actor, question, premise, now)
         Consultation.objects.create(ticket=ticket, answer=answer, article=article)
         data = {"article": article.pk} if article is not None else {}
-        told = answer or (_("Answered with the article “%(title)s”.") % {"title": article.title})
+        told = answer
+        if not told and article is not None:
+            told = _("Answered with the article “%(title)s”.") % {"title": article.title}
         ticket = ticket_transition(
             ticket=ticket, action="resolve", actor=actor, note=told, data=data, now=now
         )

@@ -51,7 +51,7 @@ def repair_form_data(post: QueryDict) -> dict:
     the ones a browser sends is passed on as it is, so the parser reports it.
     """
     # Text is stripped, as a Django form field would (a phone of spaces is no phone).
-    data = {name: post.get(name, "").strip() for name in FIELD_LABELS}
+    data: dict[str, object] = {name: post.get(name, "").strip() for name in FIELD_LABELS}
     data["hazards"] = post.getlist("hazards")
     high_power_load = post.get("high_power_load", "")
     if high_power_load == "":

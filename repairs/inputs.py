@@ -28,7 +28,8 @@ def triage_input_parse(data: object) -> tuple[Premise, Answers]:
         premise = premise_get_by_meter(meter_no=meter_no.strip())
         if premise is None:
             errors["meter_no"] = [_("No premise has meter number %(meter)s.") % {"meter": meter_no}]
-    if errors:
+    # premise and answers are set exactly when their fields have no error.
+    if errors or premise is None or answers is None:
         raise TriageInputInvalid(errors)
     return premise, answers
 
@@ -59,6 +60,6 @@ def repair_input_parse(data: object) -> tuple[Premise, Answers, str, str]:
         errors["description"] = [
             _("Keep the description under %(n)d characters.") % {"n": DESCRIPTION_MAX_LENGTH}
         ]
-    if errors:
+    if errors or premise is None or answers is None:
         raise TriageInputInvalid(errors)
     return premise, answers, phone, description.strip()

@@ -8,7 +8,7 @@ calls `decide`, and writes; the triage API is selectors + `decide` and saves not
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from django.db import models
 from django.utils import timezone
@@ -189,7 +189,7 @@ def decide(answers: Answers, facts: Facts) -> Decision:
     )
 
 
-def parse_answers(data: Mapping[str, Any]) -> Answers:
+def parse_answers(data: object) -> Answers:
     """Validate raw answers from an API body or a form; raises TriageInputInvalid.
 
     Keys other than the answers (meter_no, caller_phone, ...) are ignored. A missing
@@ -199,15 +199,9 @@ def parse_answers(data: Mapping[str, Any]) -> Answers:
         raise TriageInputInvalid({"detail": [_("Expected an object with the triage answers.")]})
     errors: dict[str, list[str]] = {}
 
-    choices = {}
-    for name, enum in (("scope", Scope), ("breaker", Breaker), ("fault_side", FaultSide)):
-        value = data.get(name)
-        if value is None or value == "":
-            choices[name] = enum.UNKNOWN
-        elif isinstance(value, str) and value in enum.values:
-            choices[name] = enum(value)
-        else:
-            errors[name] = [_not_a_choice(value, enum.values)]
+    scope = _parse_choice(data, "scope", Scope, errors)
+    breaker = _parse_choice(data, "breaker", Breaker, errors)
+    fault_side = _parse_choice(data, "fault_side", FaultSide, errors)
 
     high_power_load = data.get("high_power_load")
     if high_power_load is None:
@@ -231,16 +225,33 @@ def parse_answers(data: Mapping[str, Any]) -> Answers:
 
     hazards = _parse_hazards(data.get("hazards"), errors)
 
-    if errors:
+    # A choice is None only when its error is recorded.
+    if errors or scope is None or breaker is None or fault_side is None:
         raise TriageInputInvalid(errors)
     return Answers(
-        scope=choices["scope"],
-        breaker=choices["breaker"],
+        scope=scope,
+        breaker=breaker,
         high_power_load=high_power_load,
         equipment_in_use=equipment_in_use,
-        fault_side=choices["fault_side"],
+        fault_side=fault_side,
         hazards=hazards,
     )
+
+
+_Choice = TypeVar("_Choice", Scope, Breaker, FaultSide)
+
+
+def _parse_choice(
+    data: Mapping[str, Any], name: str, enum: type[_Choice], errors: dict[str, list[str]]
+) -> _Choice | None:
+    """The answer to one question: missing or blank is unknown; None (and an error) if bad."""
+    value = data.get(name)
+    if value is None or value == "":
+        return enum.UNKNOWN
+    if isinstance(value, str) and value in enum.values:
+        return enum(value)
+    errors[name] = [_not_a_choice(value, enum.values)]
+    return None
 
 
 def _parse_hazards(value: object, errors: dict[str, list[str]]) -> frozenset[str]:

@@ -41,7 +41,7 @@ def _app_modules() -> list[Path]:
 
 def _imported_apps(source: str) -> set[str]:
     """The Gridline apps a module imports from, wherever in the module the import sits."""
-    apps = set()
+    apps: set[str] = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]

@@ -15,13 +15,14 @@ from pathlib import Path
 import dj_database_url
 import psycopg
 import pytest
+from dj_database_url import DBConfig
 
 pytestmark = pytest.mark.bench
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _bench_url() -> tuple[str, dict]:
+def _bench_url() -> tuple[str, DBConfig]:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         pytest.skip("the benchmark needs PostgreSQL (DATABASE_URL is not a postgres:// URL)")
@@ -33,7 +34,7 @@ def _bench_url() -> tuple[str, dict]:
     return f"{base}/{name}", config | {"NAME": name}
 
 
-def _drop(config: dict) -> None:
+def _drop(config: DBConfig) -> None:
     with psycopg.connect(
         dbname="postgres",
         user=config.get("USER") or None,

@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.access import role_permission, sees_phones
+from accounts.http import AuthenticatedRequest
 from accounts.models import Role
 from config.api import api_datetime
 from config.errors import FieldErrors
@@ -92,7 +93,7 @@ def ticket_detail_data(ticket: Ticket, *, phones_in_full: bool) -> dict:
         "priority": ticket.priority,
         "channel": ticket.channel,
         "urge_count": ticket.urge_count,
-        "station_code": ticket.station.code if ticket.station_id else None,
+        "station_code": ticket.station.code if ticket.station is not None else None,
         "caller_phone": phone if phones_in_full or not phone else mask_phone(phone),
         "description": ticket.description,
         "created_at": api_datetime(ticket.created_at),
@@ -130,6 +131,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     lookup_field = "number"
     lookup_value_regex = "[A-Z][0-9]{8}-[0-9]{6}"
     filterset_fields = ["status", "kind"]
+    request: AuthenticatedRequest
 
     def get_queryset(self):
         return selectors.ticket_list_for_user(user=self.request.user)

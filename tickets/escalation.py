@@ -23,22 +23,25 @@ from tickets.notify import Notice, notify
 
 Step = DeadlineStep.Step
 LADDER = (Step.WARNING, Step.OVERDUE, Step.MANAGEMENT)
-EVENT_KIND = {
+# Keyed by str: Deadline.next_step and DeadlineStep.step hold the plain value.
+EVENT_KIND: dict[str, str] = {
     Step.WARNING: "sla_warning",
     Step.OVERDUE: "sla_overdue",
     Step.MANAGEMENT: "sla_escalated",
 }
+# Who is told of the steps past the warning (the warning goes to the deadline's holder).
+STEP_ROLE: dict[str, str] = {Step.OVERDUE: Role.SUPERVISOR, Step.MANAGEMENT: Role.MANAGER}
 BATCH = 500
 
 
 def step_at(step: str, *, starts_at: datetime, due_at: datetime) -> datetime:
     """When a step falls due: its fraction of the time allowed, counted from the start."""
-    fraction = {
+    fractions: dict[str, float] = {
         Step.WARNING: settings.GRIDLINE_ESCALATION_WARNING_FRACTION,
         Step.OVERDUE: settings.GRIDLINE_ESCALATION_OVERDUE_FRACTION,
         Step.MANAGEMENT: settings.GRIDLINE_ESCALATION_MANAGEMENT_FRACTION,
-    }[step]
-    return starts_at + (due_at - starts_at) * fraction
+    }
+    return starts_at + (due_at - starts_at) * fractions[step]
 
 
 def first_step(*, starts_at: datetime, due_at: datetime) -> tuple[str, datetime]:
@@ -73,8 +76,13 @@ def _escalate(claimed: list[Deadline], *, now: datetime) -> int:
     """Steps, events and notifications for one claimed batch, in a fixed number of queries."""
     due: list[_Due] = []
     for deadline in claimed:
-        # A scan that was down catches up: every step already due, in order.
-        while deadline.next_step and deadline.next_step_at <= now:
+        # A scan that was down catches up: every step already due, in order. (_advance sets
+        # and clears next_step and next_step_at together.)
+        while (
+            deadline.next_step
+            and deadline.next_step_at is not None
+            and deadline.next_step_at <= now
+        ):
             due.append(_Due(deadline, deadline.next_step, deadline.next_step_at))
             _advance(deadline)
     new = _insert_steps(due, now=now)
@@ -130,8 +138,7 @@ def _notify(fresh: list[_Due], *, now: datetime) -> None:
         return
     stations = {d.deadline.station_id for d in fresh if d.step == Step.WARNING} - {None}
     departments = {d.deadline.department_id for d in fresh if d.step == Step.WARNING} - {None}
-    wanted_roles = {Step.OVERDUE: Role.SUPERVISOR, Step.MANAGEMENT: Role.MANAGER}
-    roles = {wanted_roles[d.step] for d in fresh if d.step in wanted_roles}
+    roles = {STEP_ROLE[d.step] for d in fresh if d.step in STEP_ROLE}
     staff = list(
         User.objects.filter(is_active=True).filter(
             _q_role(Role.DISPATCHER, station_id__in=stations)
@@ -187,7 +194,7 @@ def _concerns(user: User, d: _Due) -> bool:
             and deadline.department_id is not None
             and user.department_id == deadline.department_id
         )
-    return user.role == {Step.OVERDUE: Role.SUPERVISOR, Step.MANAGEMENT: Role.MANAGER}[d.step]
+    return user.role == STEP_ROLE[d.step]
 
 
 def _message(d: _Due) -> str:

@@ -16,7 +16,7 @@ response, so the answer is kept exactly when the work is. A failed request
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import wraps
 
 from django.conf import settings
@@ -27,6 +27,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import status
 from rest_framework.response import Response
 
+from accounts.models import User
 from tickets.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
@@ -56,9 +57,9 @@ def idempotent(post: Callable) -> Callable:
             )
         fingerprint = _fingerprint(request)
         now = timezone.now()
-        record, replay = _claim(user=request.user, key=key, fingerprint=fingerprint, now=now)
-        if replay is not None:
-            return replay
+        record = _claim(user=request.user, key=key, fingerprint=fingerprint, now=now)
+        if isinstance(record, Response):
+            return record
         try:
             with transaction.atomic():
                 response = post(view, request, *args, **kwargs)
@@ -73,9 +74,7 @@ def idempotent(post: Callable) -> Callable:
     return wrapped
 
 
-def _claim(
-    *, user, key: str, fingerprint: str, now
-) -> tuple[IdempotencyKey | None, Response | None]:
+def _claim(*, user: User, key: str, fingerprint: str, now: datetime) -> IdempotencyKey | Response:
     """Take the key, or the answer it already has (the first response, 422 or 409)."""
     kept_since = now - timedelta(hours=settings.GRIDLINE_IDEMPOTENCY_HOURS)
     IdempotencyKey.objects.filter(user=user, key=key, created_at__lt=kept_since).delete()
@@ -84,23 +83,23 @@ def _claim(
             record = IdempotencyKey.objects.create(
                 user=user, key=key, request_hash=fingerprint, created_at=now
             )
-        return record, None
+        return record
     except IntegrityError:
         pass
     first = IdempotencyKey.objects.filter(user=user, key=key).first()
     if first is None:  # freed by a failed first attempt a moment ago
         return _claim(user=user, key=key, fingerprint=fingerprint, now=now)
     if first.request_hash != fingerprint:
-        return None, Response(
+        return Response(
             {"detail": _("This Idempotency-Key was used with a different request.")},
             status=status.HTTP_422_UNPROCESSABLE_ENTITY,
         )
     if first.status_code is None:
-        return None, Response(
+        return Response(
             {"detail": _("A request with this Idempotency-Key is still being processed.")},
             status=status.HTTP_409_CONFLICT,
         )
-    return None, Response(first.response, status=first.status_code)
+    return Response(first.response, status=first.status_code)
 
 
 def _fingerprint(request) -> str:
@@ -112,7 +111,7 @@ def _fingerprint(request) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def idempotency_keys_expire(*, now) -> int:
+def idempotency_keys_expire(*, now: datetime) -> int:
     """Forget keys older than the keeping period."""
     kept_since = now - timedelta(hours=settings.GRIDLINE_IDEMPOTENCY_HOURS)
     deleted, _details = IdempotencyKey.objects.filter(created_at__lt=kept_since).delete()

@@ -12,11 +12,11 @@ from django.db import models
 M = TypeVar("M", bound=models.Model)
 
 
-def rows_for_update(queryset: "models.QuerySet[M]") -> "models.QuerySet[M]":
-    """The queryset's rows locked in pk order; joined tables are read, not locked."""
-    return queryset.order_by("pk").select_for_update(of=("self",))
+def rows_for_update(rows: "models.QuerySet[M] | models.Manager[M]") -> "models.QuerySet[M]":
+    """The rows locked in pk order; joined tables are read, not locked."""
+    return rows.order_by("pk").select_for_update(of=("self",))
 
 
-def row_for_update(queryset: "models.QuerySet[M]", pk: int) -> M:
+def row_for_update(rows: "models.QuerySet[M] | models.Manager[M]", pk: int) -> M:
     """Re-read one row under its lock: the caller's copy may be stale (DoesNotExist if gone)."""
-    return rows_for_update(queryset).get(pk=pk)
+    return rows_for_update(rows).get(pk=pk)

@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import has_role, role_required
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Role
 from config.errors import FieldErrors, GridlineError
 from config.paging import CappedPaginator
@@ -25,7 +26,7 @@ LIST_CAP = 1000
 
 
 @login_required
-def ticket_list(request: HttpRequest) -> HttpResponse:
+def ticket_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     tickets = selectors.ticket_list_for_user(user=request.user)
     status = request.GET.get("status", "")
     kind = request.GET.get("kind", "")
@@ -45,7 +46,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
+def ticket_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     ticket = selectors.ticket_get_for_user(user=request.user, number=number)
     context = {
         "ticket": ticket,
@@ -58,7 +59,7 @@ def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 @require_POST
 @role_required(*URGE_ROLES)
-def ticket_urge_view(request: HttpRequest, number: str) -> HttpResponse:
+def ticket_urge_view(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     """The caller asks after this ticket again (DESIGN §3.7)."""
     ticket = selectors.ticket_get_for_user(user=request.user, number=number)
     form = UrgeForm(request.POST)
@@ -78,7 +79,7 @@ def ticket_urge_view(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     notifications = selectors.notification_list_for_user(user=request.user)
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "tickets/notification_list.html", {"page": page})
@@ -86,6 +87,6 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def notifications_read(request: HttpRequest) -> HttpResponse:
+def notifications_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     notifications_mark_read(user=request.user)
     return redirect("tickets:notifications")

@@ -34,22 +34,31 @@ class CallerMatch:
         return sorted(self.customer.premises.all(), key=lambda p: p.pk not in self.premise_ids)
 
 
+@dataclass
+class _Hit:
+    """How the search found a customer, before the customer is loaded."""
+
+    matched_by: str
+    exact: bool
+    premise_ids: set[int] = field(default_factory=set)
+
+
 def caller_search(*, text: str, limit: int = SEARCH_LIMIT) -> list[CallerMatch]:
     """Customers by phone (any dialled form), account number, meter number or part of an
     address; exact matches first. At most five queries for the matches, three to load them."""
     query = query_parse(text)
     if not query.text:
         return []
-    hits: dict[int, CallerMatch] = {}
+    hits: dict[int, _Hit] = {}
 
     def add(customer_id: int, how: str, exact: bool, premise_id: int | None = None) -> None:
-        match = hits.get(customer_id)
-        if match is None:
-            match = hits[customer_id] = CallerMatch(customer=None, matched_by=how, exact=exact)
-        elif exact and not match.exact:
-            match.matched_by, match.exact = how, True
+        hit = hits.get(customer_id)
+        if hit is None:
+            hit = hits[customer_id] = _Hit(matched_by=how, exact=exact)
+        elif exact and not hit.exact:
+            hit.matched_by, hit.exact = how, True
         if premise_id is not None:
-            match.premise_ids.add(premise_id)
+            hit.premise_ids.add(premise_id)
 
     prefix = query.is_prefix_long_enough
     cased = list(dict.fromkeys([query.text, query.text.upper()]))
@@ -59,52 +68,58 @@ def caller_search(*, text: str, limit: int = SEARCH_LIMIT) -> list[CallerMatch]:
         condition = exact
         if prefix and query.phone_start:
             condition |= Q(number__startswith=query.phone_start)
-        rows = (
+        phone_rows = (
             CustomerPhone.objects.filter(condition)
             .annotate(exact=_exact(exact))
             .order_by("-exact", "number")
             .values_list("customer_id", "exact")[:limit]
         )
-        for customer_id, exact in rows:
+        for customer_id, exact in phone_rows:
             add(customer_id, MatchedBy.PHONE, bool(exact))
     condition = Q(account_no__in=cased)
     if prefix:
         condition |= _starts_with("account_no", cased)
-    rows = (
+    account_rows = (
         Customer.objects.filter(condition)
         .annotate(exact=_exact(Q(account_no__in=cased)))
         .order_by("-exact", "account_no")
         .values_list("pk", "exact")[:limit]
     )
-    for customer_id, exact in rows:
+    for customer_id, exact in account_rows:
         add(customer_id, MatchedBy.ACCOUNT, bool(exact))
     condition = Q(meter_no__in=cased)
     if prefix:
         condition |= _starts_with("meter_no", cased)
-    rows = (
+    meter_rows = (
         Premise.objects.filter(condition)
         .annotate(exact=_exact(Q(meter_no__in=cased)))
         .order_by("-exact", "meter_no")
         .values_list("customer_id", "pk", "exact")[:limit]
     )
-    for customer_id, premise_id, exact in rows:
+    for customer_id, premise_id, exact in meter_rows:
         add(customer_id, MatchedBy.METER, bool(exact), premise_id)
     if query.may_be_address:
-        rows = (
+        address_rows = (
             Premise.objects.filter(address__icontains=query.text)
             .order_by("address", "pk")
             .values_list("customer_id", "pk")[: limit * 3]
         )
-        for customer_id, premise_id in rows:
+        for customer_id, premise_id in address_rows:
             add(customer_id, MatchedBy.ADDRESS, False, premise_id)
     if not hits:
         return []
 
     customers = _customers_with_premises(Customer.objects.filter(pk__in=list(hits)))
-    for customer in customers:
-        hits[customer.pk].customer = customer
+    found = [
+        CallerMatch(
+            customer=customer,
+            matched_by=hits[customer.pk].matched_by,
+            exact=hits[customer.pk].exact,
+            premise_ids=hits[customer.pk].premise_ids,
+        )
+        for customer in customers
+    ]
     rank = {MatchedBy.PHONE: 0, MatchedBy.ACCOUNT: 1, MatchedBy.METER: 2, MatchedBy.ADDRESS: 3}
-    found = [m for m in hits.values() if m.customer is not None]
     found.sort(key=lambda m: (not m.exact, rank[m.matched_by], m.customer.name, m.customer.pk))
     return found[:limit]
 
@@ -142,7 +157,9 @@ def customer_list_by_phone(*, phone: str) -> list[Customer]:
     return list(Customer.objects.filter(phones__number=number).distinct().order_by("pk"))
 
 
-def customer_list_for_api(*, phone: str = "", account_no: str = "", meter_no: str = ""):
+def customer_list_for_api(
+    *, phone: str = "", account_no: str = "", meter_no: str = ""
+) -> QuerySet[Customer]:
     """GET /api/v1/customers/: customers by one key, with premises and open tickets."""
     qs = Customer.objects.all()
     if phone:
@@ -154,18 +171,24 @@ def customer_list_for_api(*, phone: str = "", account_no: str = "", meter_no: st
         qs = qs.filter(
             pk__in=Premise.objects.filter(meter_no=meter_no.strip()).values("customer_id")
         )
-    return qs.order_by("account_no").prefetch_related(
-        Prefetch(
-            "premises",
-            queryset=Premise.objects.select_related("transformer__feeder__station"),
-        ),
-        "phones",
-        Prefetch(
-            "tickets",
-            queryset=Ticket.objects.filter(status__in=OPEN_STATUSES)
-            .select_related("station")
-            .prefetch_related(open_deadlines_prefetch())
-            .order_by("-created_at", "-pk"),
-            to_attr="open_tickets",
-        ),
+    # Two calls, because the stubs type every Prefetch of one call alike.
+    return (
+        qs.order_by("account_no")
+        .prefetch_related(
+            Prefetch(
+                "premises",
+                queryset=Premise.objects.select_related("transformer__feeder__station"),
+            ),
+            "phones",
+        )
+        .prefetch_related(
+            Prefetch(
+                "tickets",
+                queryset=Ticket.objects.filter(status__in=OPEN_STATUSES)
+                .select_related("station")
+                .prefetch_related(open_deadlines_prefetch())
+                .order_by("-created_at", "-pk"),
+                to_attr="open_tickets",
+            ),
+        )
     )

@@ -88,6 +88,8 @@ def premise_list_for_call(*, call: Call) -> list[Premise]:
 
 def premise_get_for_call(*, call: Call, pk: int | str) -> Premise:
     """One of the calling customer's premises (the forms offer no others)."""
+    if call.customer_id is None:
+        raise Http404(_("No such premise."))
     try:
         return Premise.objects.select_related("transformer__feeder__station", "customer").get(
             pk=pk, customer_id=call.customer_id

@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal, TypeAlias
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,13 +34,33 @@ class Banner:
 
 
 @dataclass
+class OpenTicket:
+    """An open ticket on the card with its next deadline (the earliest open one)."""
+
+    ticket: Ticket
+    next_deadline: Deadline | None
+    overdue: bool  # the next deadline has passed
+    # The next deadline's time left, as hotline.views.common.countdown gives it to the page.
+    countdown: dict | None = None
+
+
+@dataclass(frozen=True)
+class CardPremise:
+    """One of the caller's premises, with its open repair ticket if it has one."""
+
+    premise: Premise
+    open_repair: Ticket | None
+
+
+@dataclass
 class CustomerCard:
     """Everything the console shows about a caller, open tickets first."""
 
     customer: Customer | None
     caller_phone: str
     premises: list[Premise]
-    open_tickets: list[Ticket]
+    premise_repairs: list[CardPremise]
+    open_tickets: list[OpenTicket]
     more_open_tickets: bool
     recent_tickets: list[Ticket]
     recent_calls: list[Call]
@@ -75,20 +96,19 @@ def customer_card_get(
         calls = Call.objects.none()
 
     tickets = Ticket.objects.filter(mine).select_related("premise").order_by("-created_at", "-pk")
-    open_tickets = list(
-        tickets.filter(status__in=OPEN_STATUSES).prefetch_related(open_deadlines_prefetch())[
-            : OPEN_TICKETS_LIMIT + 1
-        ]
-    )
-    for ticket in open_tickets:
-        ticket.next_deadline = ticket.open_deadlines[0] if ticket.open_deadlines else None
-        if ticket.next_deadline is not None:
-            ticket.next_deadline.overdue = ticket.next_deadline.due_at <= now
+    open_tickets = []
+    for ticket in tickets.filter(status__in=OPEN_STATUSES).prefetch_related(
+        open_deadlines_prefetch()
+    )[: OPEN_TICKETS_LIMIT + 1]:
+        next_deadline = ticket.open_deadlines[0] if ticket.open_deadlines else None
+        overdue = next_deadline is not None and next_deadline.due_at <= now
+        open_tickets.append(OpenTicket(ticket, next_deadline, overdue))
     recent = list(tickets.exclude(status__in=OPEN_STATUSES)[:RECENT_TICKETS_LIMIT])
 
-    open_repair = {t.premise_id: t for t in open_tickets if t.kind == Kind.REPAIR}
-    for premise in premises:
-        premise.open_repair = open_repair.get(premise.pk)
+    open_repair = {
+        o.ticket.premise_id: o.ticket for o in open_tickets if o.ticket.kind == Kind.REPAIR
+    }
+    premise_repairs = [CardPremise(p, open_repair.get(p.pk)) for p in premises]
 
     if exclude_call_id is not None:
         calls = calls.exclude(pk=exclude_call_id)
@@ -101,6 +121,7 @@ def customer_card_get(
         customer=customer,
         caller_phone=caller_phone,
         premises=premises,
+        premise_repairs=premise_repairs,
         open_tickets=open_tickets[:OPEN_TICKETS_LIMIT],
         more_open_tickets=len(open_tickets) > OPEN_TICKETS_LIMIT,
         recent_tickets=recent,
@@ -109,7 +130,14 @@ def customer_card_get(
     )
 
 
-def open_deadlines_prefetch() -> Prefetch:
+# Spelled out, so that mypy knows the attribute the prefetch fills.
+OpenDeadlinesPrefetch: TypeAlias = (
+    'Prefetch[Literal["deadlines"], QuerySet[Deadline], Literal["open_deadlines"]]'
+)
+
+
+def open_deadlines_prefetch() -> OpenDeadlinesPrefetch:
+    """Each ticket's open deadlines, earliest first, as `ticket.open_deadlines`."""
     return Prefetch(
         "deadlines",
         queryset=Deadline.objects.filter(closed_at__isnull=True).order_by("due_at", "pk"),

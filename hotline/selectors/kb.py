@@ -28,8 +28,8 @@ def article_category_list() -> list[ArticleCategory]:
 
 
 def article_list_by_ids(*, ids: list[str]) -> list[Article]:
-    ids = [int(pk) for pk in ids if str(pk).isdigit()]
-    return list(Article.objects.filter(pk__in=ids, published=True).select_related("category"))
+    pks = [int(pk) for pk in ids if str(pk).isdigit()]
+    return list(Article.objects.filter(pk__in=pks, published=True).select_related("category"))
 
 
 def article_get(*, pk: int | str) -> Article:

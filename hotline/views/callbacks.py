@@ -3,12 +3,13 @@ oldest first, and record the result; the repair or complaint app decides what fo
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import role_required
+from accounts.http import AuthenticatedHttpRequest
 from complaints.services import complaint_callback_record
 from config.errors import FieldErrors, GridlineError
 from hotline import selectors
@@ -22,7 +23,7 @@ PAGE_SIZE = 30
 
 @require_GET
 @role_required(*CONSOLE_ROLES)
-def callback_queue(request: HttpRequest) -> HttpResponse:
+def callback_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(selectors.callback_queue(), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "results": CallbackResult.choices}
     return render(request, "hotline/callback_queue.html", context)
@@ -30,7 +31,7 @@ def callback_queue(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(*CONSOLE_ROLES)
-def callback_record(request: HttpRequest, number: str) -> HttpResponse:
+def callback_record(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     try:
         ticket = selectors.callback_ticket_get(number=number)
     except Ticket.DoesNotExist:

@@ -78,9 +78,9 @@ def call_context(
     card = selectors.customer_card_get(
         customer=call.customer, caller_phone=call.caller_phone, now=now, exclude_call_id=call.pk
     )
-    for ticket in card.open_tickets:
-        if ticket.next_deadline is not None:
-            ticket.countdown = countdown(ticket.next_deadline.due_at, now)
+    for row in card.open_tickets:
+        if row.next_deadline is not None:
+            row.countdown = countdown(row.next_deadline.due_at, now)
     links = selectors.call_ticket_list(call=call, now=now)
     guess_reason, guess_outcome = call_guess_result(links)
     started = int((now - call.started_at).total_seconds())

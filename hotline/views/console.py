@@ -1,13 +1,16 @@
 """The console: find the caller, take the call, urge their open tickets, finish the call."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import role_required
+from accounts.http import AuthenticatedHttpRequest
 from config.errors import TransitionNotAllowed
 from config.formatting import duration_text
 from config.htmx import is_htmx_partial
@@ -20,9 +23,17 @@ from tickets.forms import UrgeForm
 from tickets.selectors import ticket_get_for_user
 
 
+@dataclass(frozen=True)
+class CallOfToday:
+    """A row of the agent's calls today: the call and how long it took (blank while open)."""
+
+    call: Call
+    duration: str
+
+
 @require_GET
 @role_required(*CONSOLE_ROLES)
-def console(request: HttpRequest) -> HttpResponse:
+def console(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The search page. `?phone=` is the telephony system's screen pop: it opens the call
     on the caller at once, unless several customers share the number (the agent picks)."""
     now = timezone.now()
@@ -33,9 +44,10 @@ def console(request: HttpRequest) -> HttpResponse:
         if call is not None:
             return redirect(call)
     text = request.GET.get("q", popped).strip()
-    calls_today = selectors.call_list_today(agent=request.user, now=now)
-    for call in calls_today:
-        call.duration = duration_text(call.duration_seconds) if not call.is_open else ""
+    calls_today = []
+    for call in selectors.call_list_today(agent=request.user, now=now):
+        seconds = call.duration_seconds  # None while the call is open
+        calls_today.append(CallOfToday(call, "" if seconds is None else duration_text(seconds)))
     context = {
         **_search_context(text=text, popped=popped, open_call=open_call),
         "open_call": open_call,
@@ -44,7 +56,9 @@ def console(request: HttpRequest) -> HttpResponse:
     return render(request, "hotline/console.html", context)
 
 
-def _screen_pop(request: HttpRequest, *, raw: str, open_call: Call | None) -> Call | None:
+def _screen_pop(
+    request: AuthenticatedHttpRequest, *, raw: str, open_call: Call | None
+) -> Call | None:
     phone = phone_for_call(raw)
     if not phone:
         messages.error(request, _("%(phone)s is not a phone number.") % {"phone": raw})
@@ -60,7 +74,7 @@ def _screen_pop(request: HttpRequest, *, raw: str, open_call: Call | None) -> Ca
 
 @require_GET
 @role_required(*CONSOLE_ROLES)
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The results as the agent types (htmx)."""
     text = request.GET.get("q", "").strip()
     popped = request.GET.get("phone", "").strip()
@@ -84,10 +98,10 @@ def _search_context(*, text: str, popped: str, open_call: Call | None) -> dict:
 
 @require_POST
 @role_required(*CONSOLE_ROLES)
-def call_start(request: HttpRequest) -> HttpResponse:
+def call_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CallStartForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        messages.error(request, " ".join(str(m) for ms in form.errors.values() for m in ms))
         return redirect("hotline:console")
     call = services.call_start(
         agent=request.user,
@@ -99,11 +113,11 @@ def call_start(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(*CONSOLE_ROLES)
-def call_identify(request: HttpRequest, pk: int) -> HttpResponse:
+def call_identify(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     call = selectors.call_get_for_agent(agent=request.user, pk=pk)
     form = CallStartForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        messages.error(request, " ".join(str(m) for ms in form.errors.values() for m in ms))
         return redirect(call)
     try:
         call = services.call_identify(
@@ -119,14 +133,14 @@ def call_identify(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @role_required(*CONSOLE_ROLES)
-def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def call_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     call = selectors.call_get_for_agent(agent=request.user, pk=pk)
     return render(request, "hotline/call_detail.html", call_context(call, now=timezone.now()))
 
 
 @require_POST
 @role_required(*CONSOLE_ROLES)
-def call_finish(request: HttpRequest, pk: int) -> HttpResponse:
+def call_finish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     call = selectors.call_get_for_agent(agent=request.user, pk=pk)
     form = CallFinishForm(request.POST)
     if not form.is_valid():
@@ -147,7 +161,7 @@ def call_finish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*CONSOLE_ROLES)
-def call_urge(request: HttpRequest, pk: int, number: str) -> HttpResponse:
+def call_urge(request: AuthenticatedHttpRequest, pk: int, number: str) -> HttpResponse:
     """One click: the caller asks after an open ticket (DESIGN §3.7)."""
     call = selectors.call_get_for_agent(agent=request.user, pk=pk)
     ticket = ticket_get_for_user(user=request.user, number=number)

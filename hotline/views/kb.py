@@ -1,16 +1,17 @@
 """The knowledge base: browse and search articles; pick one in the consultation form."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.http import AuthenticatedHttpRequest
 from hotline import selectors
 
 
 @require_GET
 @login_required
-def article_list(request: HttpRequest) -> HttpResponse:
+def article_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()
     context = {
         "q": text,
@@ -22,13 +23,13 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def article_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "hotline/article_detail.html", {"article": selectors.article_get(pk=pk)})
 
 
 @require_GET
 @login_required
-def article_pick(request: HttpRequest) -> HttpResponse:
+def article_pick(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The consultation form's article choices for what the agent typed (htmx)."""
     text = request.GET.get("kb_q", "").strip()
     chosen = request.GET.get("consultation-article", "")

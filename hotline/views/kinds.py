@@ -2,7 +2,7 @@
 repair through the triage wizard (offering an urge when the premise has an open repair)."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import role_required
+from accounts.http import AuthenticatedHttpRequest
 from config.errors import TransitionNotAllowed
 from config.htmx import is_htmx_partial
 from hotline import selectors, services
@@ -22,7 +23,7 @@ RECORDED_HERE = (Kind.CONSULTATION, Kind.SERVICE_REQUEST, Kind.OPINION, Kind.PRA
 
 @require_POST
 @role_required(*CONSOLE_ROLES)
-def kind_new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def kind_new(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     """Record one ticket of `kind` on the call; 422 with every typed value on an error."""
     if kind not in RECORDED_HERE:
         raise Http404(_("No such form."))
@@ -54,7 +55,7 @@ def _record(kind: str, call: Call, actor, data: dict) -> Ticket:
 
 
 def _kind_response(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     call: Call,
     kind: str,
     *,
@@ -92,7 +93,7 @@ def _recorded_text(ticket: Ticket) -> str:
 
 @require_GET
 @role_required(*CONSOLE_ROLES)
-def repair_start(request: HttpRequest, pk: int) -> HttpResponse:
+def repair_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The repair tab for a premise (htmx): an urge offer when the premise already has an
     open repair (DESIGN §3.7), else the triage wizard with the meter and phone filled in."""
     call = selectors.call_get_for_agent(agent=request.user, pk=pk)

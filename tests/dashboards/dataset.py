@@ -47,6 +47,7 @@ from tests.factories import (
     ticket_create,
     work_order_create,
 )
+from tickets.models import Ticket
 from tickets.services import ticket_urge
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -107,8 +108,8 @@ class Walker:
 
     def __init__(self, station: Station, supervisor) -> None:
         self.supervisor = supervisor
-        self.crew_user = UserFactory(role=Role.CREW, station=station)
-        self.crew = CrewFactory(station=station)
+        self.crew_user = UserFactory.create(role=Role.CREW, station=station)
+        self.crew = CrewFactory.create(station=station)
         crew_member_set(user=self.crew_user, crew=self.crew)
 
     def arrive(self, order: WorkOrder, when: datetime) -> WorkOrder:
@@ -129,7 +130,9 @@ class Walker:
         return take_step(order=order, action="arrive", actor=self.crew_user, now=when)
 
     def complete(self, order: WorkOrder, when: datetime) -> WorkOrder:
-        data = {"cause": CauseCode.objects.first().code, "actions": "Replaced the fuse."}
+        cause = CauseCode.objects.first()
+        assert cause is not None
+        data = {"cause": cause.code, "actions": "Replaced the fuse."}
         return take_step(order=order, action="complete", actor=self.crew_user, data=data, now=when)
 
     def give_back(self, order: WorkOrder, when: datetime) -> WorkOrder:
@@ -152,10 +155,16 @@ class Walker:
 
 
 def order(station: Station, area: str, created: datetime, minutes: int, **extra) -> WorkOrder:
-    premise = PremiseFactory(transformer__feeder__station=station, area_type=area)
+    premise = PremiseFactory.create(transformer__feeder__station=station, area_type=area)
     return work_order_create(
         premise=premise, arrive_by=created + timedelta(minutes=minutes), now=created, **extra
     )
+
+
+def ticket_of(order: WorkOrder) -> Ticket:
+    """The repair ticket the order serves (every order here serves one)."""
+    assert order.ticket is not None
+    return order.ticket
 
 
 def build(*, supervisor) -> ServiceDay:
@@ -163,8 +172,8 @@ def build(*, supervisor) -> ServiceDay:
     CauseCode.objects.get_or_create(code="fuse", defaults={"name": "Fuse"})
     for position, (code, name) in enumerate(CATEGORIES):
         Category.objects.get_or_create(code=code, defaults={"name": name, "position": position})
-    north = StationFactory(code="N01", name="North station")
-    south = StationFactory(code="S01", name="South station")
+    north = StationFactory.create(code="N01", name="North station")
+    south = StationFactory.create(code="S01", name="South station")
     day = ServiceDay(north=north, south=south)
     walk = {"north": Walker(north, supervisor), "south": Walker(south, supervisor)}
     o = day.orders
@@ -193,14 +202,14 @@ def build(*, supervisor) -> ServiceDay:
     for key in o:
         o[key].refresh_from_db()
 
-    ticket_urge(ticket=o["G"].ticket, actor=supervisor, now=at(19, 10))
-    ticket_urge(ticket=o["B"].ticket, actor=supervisor, now=at(20, 14, 50))
-    ticket_urge(ticket=o["B"].ticket, actor=supervisor, now=at(20, 14, 51))
-    ticket_urge(ticket=o["G"].ticket, actor=supervisor, now=at(20, 14, 52))
+    ticket_urge(ticket=ticket_of(o["G"]), actor=supervisor, now=at(19, 10))
+    ticket_urge(ticket=ticket_of(o["B"]), actor=supervisor, now=at(20, 14, 50))
+    ticket_urge(ticket=ticket_of(o["B"]), actor=supervisor, now=at(20, 14, 51))
+    ticket_urge(ticket=ticket_of(o["G"]), actor=supervisor, now=at(20, 14, 52))
 
     ticket_create(
         kind="consultation",
-        premise=PremiseFactory(transformer__feeder__station=north),
+        premise=PremiseFactory.create(transformer__feeder__station=north),
         now=at(20, 11),
     )
     ticket_create(kind="consultation", now=at(20, 11, 30))
@@ -208,7 +217,7 @@ def build(*, supervisor) -> ServiceDay:
     stations = {"north": north, "south": south, None: None}
     for name, station_key, category, created, validity, result in COMPLAINTS:
         station = stations[station_key]
-        premise = PremiseFactory(transformer__feeder__station=station) if station else None
+        premise = PremiseFactory.create(transformer__feeder__station=station) if station else None
         ticket = ticket_create(kind="complaint", premise=premise, now=created)
         day.complaints[name] = Complaint.objects.create(
             ticket=ticket,
@@ -220,8 +229,8 @@ def build(*, supervisor) -> ServiceDay:
             callback_result=result,
         )
 
-    feeder = FeederFactory(station=north)
-    transformer = TransformerFactory(feeder=feeder)
+    feeder = FeederFactory.create(station=north)
+    transformer = TransformerFactory.create(feeder=feeder)
     day.incident = Incident.objects.create(
         level=Incident.Level.TRANSFORMER,
         station=north,
@@ -233,14 +242,16 @@ def build(*, supervisor) -> ServiceDay:
     Incident.objects.create(
         level=Incident.Level.FEEDER,
         station=north,
-        feeder=FeederFactory(station=north),
+        feeder=FeederFactory.create(station=north),
         status=Incident.Status.RESTORED,
         created_at=at(20, 8),
         restored_at=at(20, 9),
     )
     for minute in (31, 32):
         report = ticket_create(
-            kind="repair", premise=PremiseFactory(transformer=transformer), now=at(20, 13, minute)
+            kind="repair",
+            premise=PremiseFactory.create(transformer=transformer),
+            now=at(20, 13, minute),
         )
         Repair.objects.create(
             ticket=report,
@@ -279,7 +290,7 @@ def build(*, supervisor) -> ServiceDay:
         station=south,
     )
 
-    agent = UserFactory(role=Role.AGENT)
+    agent = UserFactory.create(role=Role.AGENT)
     for reason, started in (
         ("repair", at(20, 9)),
         ("repair", at(20, 10)),

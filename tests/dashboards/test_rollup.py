@@ -71,6 +71,9 @@ def direct_count(*, last: date, now) -> dict:
         day = local(wo.created_at)
         if day > last:
             continue
+        # Every order here serves a repair ticket on a premise.
+        assert wo.ticket is not None
+        assert wo.ticket.premise is not None
         key = ("work", day, wo.station_id, wo.ticket.premise.area_type)
         add(key, "work_orders")
         if wo.arrived_at is not None or (wo.arrive_by <= now and wo.status != "cancelled"):
@@ -80,6 +83,7 @@ def direct_count(*, last: date, now) -> dict:
             add(key, "arrival_seconds", round((wo.arrived_at - wo.created_at).total_seconds()))
             add(key, "arrivals_met", int(wo.arrived_at <= wo.arrive_by))
         if wo.completed_at is not None:
+            assert wo.arrived_at is not None  # a crew completes on site
             add(key, "restorations")
             add(
                 key, "restoration_seconds", round((wo.completed_at - wo.arrived_at).total_seconds())
@@ -89,28 +93,27 @@ def direct_count(*, last: date, now) -> dict:
         day = local(complaint.ticket.created_at)
         if day > last:
             continue
-        key = ("complaint", day, complaint.ticket.station_id, complaint.category.code)
-        add(key, "complaints")
+        complaint_key = ("complaint", day, complaint.ticket.station_id, complaint.category.code)
+        add(complaint_key, "complaints")
         for value in (complaint.validity, complaint.callback_result):
             if value:
-                add(key, value)
+                add(complaint_key, value)
     return {key: +counter for key, counter in counts.items() if +counter}
 
 
 def stored() -> dict:
     rows: dict = {}
-    for row in TicketDay.objects.all():
-        rows[("ticket", row.day, row.station_id, row.kind)] = Counter(
-            created=row.created, urges=row.urges
+    for ticket_day in TicketDay.objects.all():
+        rows[("ticket", ticket_day.day, ticket_day.station_id, ticket_day.kind)] = Counter(
+            created=ticket_day.created, urges=ticket_day.urges
         )
-    for row in WorkOrderDay.objects.all():
-        rows[("work", row.day, row.station_id, row.area_type)] = Counter(
-            {f: getattr(row, f) for f in WORK_FIELDS}
+    for work_day in WorkOrderDay.objects.all():
+        rows[("work", work_day.day, work_day.station_id, work_day.area_type)] = Counter(
+            {f: getattr(work_day, f) for f in WORK_FIELDS}
         )
-    for row in ComplaintDay.objects.all():
-        rows[("complaint", row.day, row.station_id, row.category)] = Counter(
-            {f: getattr(row, f) for f in COMPLAINT_FIELDS}
-        )
+    for complaint_day in ComplaintDay.objects.all():
+        key = ("complaint", complaint_day.day, complaint_day.station_id, complaint_day.category)
+        rows[key] = Counter({f: getattr(complaint_day, f) for f in COMPLAINT_FIELDS})
     return {key: +counter for key, counter in rows.items() if +counter}
 
 

@@ -110,6 +110,7 @@ def row(order: WorkOrder) -> dict:
 
 
 def events(order: WorkOrder) -> list[int]:
+    assert order.ticket_id is not None
     return list(
         TimelineEvent.objects.filter(ticket_id=order.ticket_id)
         .order_by("pk")

@@ -20,8 +20,8 @@ TIMEOUT_SECONDS = 30
 
 
 def crew_user(username: str, code: str, station):
-    user = UserFactory(username=username, role=Role.CREW, station=station)
-    crew_member_set(user=user, crew=CrewFactory(code=code, station=station))
+    user = UserFactory.create(username=username, role=Role.CREW, station=station)
+    crew_member_set(user=user, crew=CrewFactory.create(code=code, station=station))
     return user
 
 
@@ -62,7 +62,7 @@ def accept_together(order: WorkOrder, users: list) -> tuple[list, list, list]:
 @pytest.mark.django_db(transaction=True)
 def test_two_crews_accepting_one_order_at_once_only_one_wins(settings):
     settings.GRIDLINE_CREW_TAKES_UNASSIGNED = True
-    station = StationFactory(code="N01")
+    station = StationFactory.create(code="N01")
     users = [crew_user("crew_a", "N01-A", station), crew_user("crew_b", "N01-B", station)]
 
     for _ in range(ROUNDS):

@@ -24,7 +24,7 @@ CAUSES = [
     ("weather", "Weather"),
 ]
 # The path through the table that reaches each status from a new (pending) order.
-PATH_TO = {
+PATH_TO: dict[str, list[str]] = {
     W.PENDING: [],
     W.ASSIGNED: ["assign"],
     W.ACCEPTED: ["assign", "accept"],
@@ -110,6 +110,7 @@ def row(order: WorkOrder) -> dict:
 
 
 def events(order: WorkOrder) -> list[TimelineEvent]:
+    assert order.ticket_id is not None
     return list(TimelineEvent.objects.filter(ticket_id=order.ticket_id).order_by("pk"))
 
 

@@ -17,7 +17,7 @@ from grid.models import (
 PASSWORD = "correct-horse-battery"
 
 
-class StationFactory(factory.django.DjangoModelFactory):
+class StationFactory(factory.django.DjangoModelFactory[Station]):
     class Meta:
         model = Station
         django_get_or_create = ["code"]
@@ -26,7 +26,7 @@ class StationFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Station {n}")
 
 
-class DepartmentFactory(factory.django.DjangoModelFactory):
+class DepartmentFactory(factory.django.DjangoModelFactory[Department]):
     class Meta:
         model = Department
         django_get_or_create = ["code"]
@@ -35,7 +35,7 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Department {n}")
 
 
-class FeederFactory(factory.django.DjangoModelFactory):
+class FeederFactory(factory.django.DjangoModelFactory[Feeder]):
     class Meta:
         model = Feeder
 
@@ -43,7 +43,7 @@ class FeederFactory(factory.django.DjangoModelFactory):
     station = factory.SubFactory(StationFactory)
 
 
-class TransformerFactory(factory.django.DjangoModelFactory):
+class TransformerFactory(factory.django.DjangoModelFactory[Transformer]):
     class Meta:
         model = Transformer
 
@@ -51,7 +51,7 @@ class TransformerFactory(factory.django.DjangoModelFactory):
     feeder = factory.SubFactory(FeederFactory)
 
 
-class CustomerFactory(factory.django.DjangoModelFactory):
+class CustomerFactory(factory.django.DjangoModelFactory[Customer]):
     class Meta:
         model = Customer
 
@@ -59,7 +59,7 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     name = factory.Faker("name")
 
 
-class CustomerPhoneFactory(factory.django.DjangoModelFactory):
+class CustomerPhoneFactory(factory.django.DjangoModelFactory[CustomerPhone]):
     class Meta:
         model = CustomerPhone
 
@@ -67,7 +67,7 @@ class CustomerPhoneFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: f"1380000{n:04d}")
 
 
-class PremiseFactory(factory.django.DjangoModelFactory):
+class PremiseFactory(factory.django.DjangoModelFactory[Premise]):
     class Meta:
         model = Premise
 
@@ -78,7 +78,7 @@ class PremiseFactory(factory.django.DjangoModelFactory):
     customer = factory.SubFactory(CustomerFactory)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ["username"]
@@ -94,7 +94,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-class CrewFactory(factory.django.DjangoModelFactory):
+class CrewFactory(factory.django.DjangoModelFactory[Crew]):
     class Meta:
         model = Crew
         django_get_or_create = ["code"]

@@ -137,7 +137,10 @@ def counts() -> dict[str, int]:
 
 def snapshot() -> dict[str, list[dict]]:
     """Every stored row of every grid model, primary keys included."""
-    return {model.__name__: list(model.objects.order_by("pk").values()) for model in MODELS}
+    return {
+        model.__name__: [dict(row) for row in model.objects.order_by("pk").values()]
+        for model in MODELS
+    }
 
 
 EMPTY = {model.__name__: 0 for model in MODELS}

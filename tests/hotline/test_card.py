@@ -34,19 +34,20 @@ def test_open_tickets_come_first_with_their_deadline(customer, home):
 
     card = card_for(customer)
 
-    assert card.open_tickets == [newest_open, older_open]
+    assert [row.ticket for row in card.open_tickets] == [newest_open, older_open]
     assert card.recent_tickets == [closed]
     shown_newest, shown_older = card.open_tickets
     assert shown_older.next_deadline.name == Deadline.Name.ARRIVE_BY
-    assert shown_older.next_deadline.overdue is True
+    assert shown_older.overdue is True
     assert shown_newest.next_deadline is None
+    assert shown_newest.overdue is False
 
 
 def test_tickets_recorded_on_the_customers_phone_without_an_account_are_theirs(customer, home):
     by_phone = ticket_create(kind="opinion", caller_phone=PHONE)
     ticket_create(kind="opinion", caller_phone="13900000000")
 
-    assert card_for(customer).open_tickets == [by_phone]
+    assert [row.ticket for row in card_for(customer).open_tickets] == [by_phone]
 
 
 def test_an_unregistered_caller_sees_what_was_recorded_on_their_number(db, agent):
@@ -55,14 +56,14 @@ def test_an_unregistered_caller_sees_what_was_recorded_on_their_number(db, agent
 
     card = customer_card_get(customer=None, caller_phone="13911112222", now=timezone.now())
 
-    assert card.open_tickets == [mine]
+    assert [row.ticket for row in card.open_tickets] == [mine]
     assert card.premises == []
 
 
 def test_premise_knows_its_open_repair(customer, home, shop):
     repair = ticket_create(kind="repair", premise=home)
 
-    premises = {p.pk: p for p in card_for(customer).premises}
+    premises = {row.premise.pk: row for row in card_for(customer).premise_repairs}
 
     assert premises[home.pk].open_repair == repair
     assert premises[shop.pk].open_repair is None

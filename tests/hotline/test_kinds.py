@@ -13,8 +13,10 @@ from tickets.models import Deadline, Notification, Ticket, TimelineEvent
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def at(*args) -> datetime:
-    return datetime(*args, tzinfo=SHANGHAI)
+def at(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=SHANGHAI)
 
 
 @pytest.fixture

@@ -301,7 +301,11 @@ def test_resolved_reports_no_longer_count(transformer):
 
 @pytest.mark.parametrize(
     "answers",
-    [NEIGHBOURS, SELF_ONLY_DISPATCH, Answers(scope=Scope.SELF_ONLY, breaker="tripped_reset_ok")],
+    [
+        NEIGHBOURS,
+        SELF_ONLY_DISPATCH,
+        Answers(scope=Scope.SELF_ONLY, breaker=Breaker.TRIPPED_RESET_OK),
+    ],
     ids=["neighbours", "self_only", "self_only-reset-ok"],
 )
 def test_later_report_on_the_transformer_is_a_known_incident(transformer, answers):

@@ -85,18 +85,20 @@ def build_hostile(payload: str) -> HostileWorld:
     premise = Premise.objects.select_related("transformer__feeder__station").get(meter_no="M0001")
     station = premise.transformer.feeder.station
     world.customer = Customer.objects.get(account_no="A0001")
-    department = DepartmentFactory(code="MKT")
+    department = DepartmentFactory.create(code="MKT")
 
-    crew_user = UserFactory(username="crew", role=Role.CREW, station=station)
-    crew = CrewFactory(code="crew-1", station=station)
+    crew_user = UserFactory.create(username="crew", role=Role.CREW, station=station)
+    crew = CrewFactory.create(code="crew-1", station=station)
     crew_member_set(user=crew_user, crew=crew)
     world.users = {
-        "agent": UserFactory(username="agent", role=Role.AGENT),
-        "supervisor": UserFactory(username="supervisor", role=Role.SUPERVISOR),
-        "dispatcher": UserFactory(username="dispatcher", role=Role.DISPATCHER, station=station),
+        "agent": UserFactory.create(username="agent", role=Role.AGENT),
+        "supervisor": UserFactory.create(username="supervisor", role=Role.SUPERVISOR),
+        "dispatcher": UserFactory.create(
+            username="dispatcher", role=Role.DISPATCHER, station=station
+        ),
         "crew": crew_user,
-        "handler": UserFactory(username="handler", role=Role.HANDLER, department=department),
-        "manager": UserFactory(username="manager", role=Role.MANAGER),
+        "handler": UserFactory.create(username="handler", role=Role.HANDLER, department=department),
+        "manager": UserFactory.create(username="manager", role=Role.MANAGER),
     }
     agent, supervisor = world.users["agent"], world.users["supervisor"]
     dispatcher = world.users["dispatcher"]
@@ -105,6 +107,7 @@ def build_hostile(payload: str) -> HostileWorld:
                             actor=agent, caller_phone=CALLER_PHONE, description=payload,
                             now=now)  # fmt: skip
     world.repair = created.ticket
+    assert created.work_order is not None  # the repair is dispatched
     order = take_step(order=created.work_order, action="assign", actor=dispatcher,
                            data={"crew": crew.code})  # fmt: skip
     order = take_step(order=order, action="return", actor=dispatcher,

@@ -17,7 +17,7 @@ from hotline.models import Article
 from hotline.services import call_start
 from repairs.services.intake import repair_create
 from repairs.services.notices import notice_input_parse, notice_publish
-from repairs.triage import Answers
+from repairs.triage import Answers, Scope
 from tests.dispatch.steps import take_step
 from tests.factories import (
     CrewFactory,
@@ -66,19 +66,25 @@ def category_any() -> Category:
 def build_world() -> World:
     world = World()
     now = timezone.now()
-    stations = {"north": StationFactory(code="N01"), "south": StationFactory(code="S01")}
-    departments = {"north": DepartmentFactory(code="MKT"), "south": DepartmentFactory(code="OPS")}
-    supervisor = UserFactory(username="m_supervisor", role=Role.SUPERVISOR)
+    stations = {
+        "north": StationFactory.create(code="N01"),
+        "south": StationFactory.create(code="S01"),
+    }
+    departments = {
+        "north": DepartmentFactory.create(code="MKT"),
+        "south": DepartmentFactory.create(code="OPS"),
+    }
+    supervisor = UserFactory.create(username="m_supervisor", role=Role.SUPERVISOR)
     for side in ("north", "south"):
         station, department = stations[side], departments[side]
-        dispatcher = UserFactory(username=f"{side}_dispatcher", role=Role.DISPATCHER,
+        dispatcher = UserFactory.create(username=f"{side}_dispatcher", role=Role.DISPATCHER,
                                  station=station)  # fmt: skip
-        crew_user = UserFactory(username=f"{side}_crew", role=Role.CREW, station=station)
-        crew = CrewFactory(code=f"{side}-crew", station=station)
+        crew_user = UserFactory.create(username=f"{side}_crew", role=Role.CREW, station=station)
+        crew = CrewFactory.create(code=f"{side}-crew", station=station)
         crew_member_set(user=crew_user, crew=crew)
-        handler = UserFactory(username=f"{side}_handler", role=Role.HANDLER,
+        handler = UserFactory.create(username=f"{side}_handler", role=Role.HANDLER,
                               department=department)  # fmt: skip
-        agent = UserFactory(username=f"{side}_agent", role=Role.AGENT)
+        agent = UserFactory.create(username=f"{side}_agent", role=Role.AGENT)
         if side == "north":
             world.users = {
                 "agent": agent,
@@ -86,20 +92,21 @@ def build_world() -> World:
                 "dispatcher": dispatcher,
                 "crew": crew_user,
                 "handler": handler,
-                "manager": UserFactory(username="m_manager", role=Role.MANAGER),
+                "manager": UserFactory.create(username="m_manager", role=Role.MANAGER),
             }
         objects = getattr(world, side)
-        feeder = FeederFactory(station=station)
-        premise = PremiseFactory(transformer__feeder=feeder, meter_no=f"{side}-meter")
+        feeder = FeederFactory.create(station=station)
+        premise = PremiseFactory.create(transformer__feeder=feeder, meter_no=f"{side}-meter")
         created = repair_create(premise=premise, answers=Answers(), actor=agent,
                                 caller_phone="13800001234", now=now)  # fmt: skip
         objects.ticket = created.ticket
+        assert created.work_order is not None  # the repair is dispatched
         objects.work_order = take_step(order=created.work_order, action="assign",
                                             actor=dispatcher, data={"crew": crew.code})  # fmt: skip
-        transformer = TransformerFactory(feeder=feeder)
+        transformer = TransformerFactory.create(feeder=feeder)
         for i in range(3):
-            last = repair_create(premise=PremiseFactory(transformer=transformer),
-                                 answers=Answers(scope="neighbours"), actor=agent,
+            last = repair_create(premise=PremiseFactory.create(transformer=transformer),
+                                 answers=Answers(scope=Scope.NEIGHBOURS), actor=agent,
                                  now=now + timedelta(seconds=i))  # fmt: skip
         objects.incident = last.incident
         data = notice_input_parse(

@@ -7,7 +7,7 @@ from tickets.services import ticket_transition
 
 S = Ticket.Status
 # The path that reaches each status through the table, from a new (open) ticket.
-PATH_TO = {
+PATH_TO: dict[str, list[str]] = {
     S.OPEN: [],
     S.IN_PROGRESS: ["start"],
     S.RESOLVED: ["resolve"],
