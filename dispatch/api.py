@@ -29,6 +29,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.access import role_permission
+from accounts.http import AuthenticatedRequest
 from accounts.models import Role
 from config.api import api_datetime
 from config.errors import FieldErrors
@@ -127,7 +128,7 @@ def work_order_data(order: WorkOrder, *, user) -> dict[str, Any]:
         "ticket": ticket.number if ticket is not None else None,
         "incident": incident.pk if incident is not None else None,
         "station_code": order.station.code,
-        "crew": order.crew.code if order.crew_id else None,
+        "crew": order.crew.code if order.crew else None,
         "location": order.location,
         "brief": order.brief,
         "hazards": list(order.hazards),
@@ -135,11 +136,11 @@ def work_order_data(order: WorkOrder, *, user) -> dict[str, Any]:
         "arrive_by": api_datetime(order.arrive_by),
         "restore_by": api_datetime(order.restore_by),
         "arrived_in_time": order.arrived_in_time,
-        "cause": order.cause.code if order.cause_id else None,
+        "cause": order.cause.code if order.cause else None,
         "actions": order.actions,
         "return_reason": order.return_reason,
         "caller_phone": phone,
-        "customer_name": ticket.customer.name if ticket and ticket.customer_id else "",
+        "customer_name": ticket.customer.name if ticket and ticket.customer else "",
         **{stamp: api_datetime(getattr(order, stamp)) for stamp in STAMPS},
     }
 
@@ -207,6 +208,7 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     ]
     serializer_class = WorkOrderOutput
     filterset_class = WorkOrderFilter
+    request: AuthenticatedRequest
 
     def get_queryset(self) -> QuerySet[WorkOrder]:
         # `incident` is the reverse one-to-one repairs.Incident.work_order; joined
@@ -221,8 +223,9 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        assert page is not None  # the API always paginates (settings.REST_FRAMEWORK)
         return self.get_paginated_response(
-            [work_order_data(order, user=request.user) for order in page]
+            [work_order_data(order, user=self.request.user) for order in page]
         )
 
     @extend_schema(
@@ -233,8 +236,8 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             404: STEP_ERRORS[404],
         },
     )
-    def retrieve(self, request: Request, pk: str) -> Response:
-        order = selectors.work_order_get_for_user(user=request.user, pk=pk)
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        order = selectors.work_order_get_for_user(user=self.request.user, pk=kwargs["pk"])
         return self._output(order)
 
     @_step_schema(
@@ -242,22 +245,22 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         AssignForm,
     )
     @action(detail=True, methods=["post"])
-    def assign(self, request: Request, pk: str) -> Response:
+    def assign(self, request: AuthenticatedRequest, pk: str) -> Response:
         return self._step(request, pk, "assign")
 
     @_step_schema(_("Crew: accept the order, or take an unassigned one of the station"))
     @action(detail=True, methods=["post"])
-    def accept(self, request: Request, pk: str) -> Response:
+    def accept(self, request: AuthenticatedRequest, pk: str) -> Response:
         return self._step(request, pk, "accept")
 
     @_step_schema(_("Crew: set off for the site"))
     @action(detail=True, methods=["post"])
-    def depart(self, request: Request, pk: str) -> Response:
+    def depart(self, request: AuthenticatedRequest, pk: str) -> Response:
         return self._step(request, pk, "depart")
 
     @_step_schema(_("Crew: on site; sets arrived_in_time and restore_by"))
     @action(detail=True, methods=["post"])
-    def arrive(self, request: Request, pk: str) -> Response:
+    def arrive(self, request: AuthenticatedRequest, pk: str) -> Response:
         return self._step(request, pk, "arrive")
 
     @_step_schema(
@@ -275,7 +278,7 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         ],
     )
     @action(detail=True, methods=["post"])
-    def complete(self, request: Request, pk: str) -> Response:
+    def complete(self, request: AuthenticatedRequest, pk: str) -> Response:
         return self._step(request, pk, "complete")
 
     @_step_schema(
@@ -283,10 +286,10 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         ReasonForm,
     )
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    def return_(self, request: Request, pk: str) -> Response:
+    def return_(self, request: AuthenticatedRequest, pk: str) -> Response:
         return self._step(request, pk, "return")
 
-    def _step(self, request: Request, pk: str, name: str) -> Response:
+    def _step(self, request: AuthenticatedRequest, pk: str, name: str) -> Response:
         # Scope first: an order outside the caller's station answers 404 before
         # the body is even read, so nothing about it leaks through a 400.
         order = selectors.work_order_get_for_user(user=request.user, pk=pk)

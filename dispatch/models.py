@@ -198,7 +198,7 @@ class WorkOrder(ChoiceLabels, models.Model):
 
     @property
     def hazard_labels(self) -> list[str]:
-        return [Hazard(h).label if h in Hazard.values else h for h in self.hazards]
+        return [str(Hazard(h).label) if h in Hazard.values else h for h in self.hazards]
 
     @property
     def next_crew_step(self) -> str | None:

@@ -41,8 +41,8 @@ def work_order_open_list_for_user(*, user: User) -> QuerySet[WorkOrder]:
     return work_order_list_for_user(user=user).filter(status__in=OPEN_WORK_ORDER_STATUSES)
 
 
-def work_order_get_for_user(*, user: User, pk: int) -> WorkOrder:
-    """One order; Http404 when it is outside the user's scope."""
+def work_order_get_for_user(*, user: User, pk: int | str) -> WorkOrder:
+    """One order; Http404 when it is outside the user's scope (or the pk is not a number)."""
     try:
         return work_order_list_for_user(user=user).get(pk=pk)
     except (WorkOrder.DoesNotExist, ValueError, TypeError):

@@ -182,21 +182,22 @@ def work_order_step(
 ) -> WorkOrder:
     """One step with its form's cleaned data (dispatch/forms.py STEP_FORMS); the pages and
     the API call this."""
-    common = {"order": order, "actor": actor, "now": now}
     if action == "assign":
-        return work_order_assign(crew=data["crew"], **common)
+        return work_order_assign(order=order, crew=data["crew"], actor=actor, now=now)
     if action == "accept":
-        return work_order_accept(**common)
+        return work_order_accept(order=order, actor=actor, now=now)
     if action == "depart":
-        return work_order_depart(**common)
+        return work_order_depart(order=order, actor=actor, now=now)
     if action == "arrive":
-        return work_order_arrive(**common)
+        return work_order_arrive(order=order, actor=actor, now=now)
     if action == "complete":
-        return work_order_complete(cause=data["cause"], actions=data["actions"], **common)
+        return work_order_complete(
+            order=order, cause=data["cause"], actions=data["actions"], actor=actor, now=now
+        )
     if action == "return":
-        return work_order_return(reason=data["reason"], **common)
+        return work_order_return(order=order, reason=data["reason"], actor=actor, now=now)
     if action == "cancel":
-        return work_order_cancel(reason=data["reason"], **common)
+        return work_order_cancel(order=order, reason=data["reason"], actor=actor, now=now)
     raise TransitionNotAllowed(_("Unknown action %(action)s.") % {"action": action}, field="action")
 
 
@@ -278,8 +279,8 @@ def _apply(
     _record_on_ticket(
         order=order, action=action, actor=actor, now=now, note=note, old_status=old_status
     )
-    if order.ticket_id is not None:
-        _keep_deadlines(order=order, action=action, now=now)
+    if order.ticket is not None:
+        _keep_deadlines(order=order, ticket=order.ticket, action=action, now=now)
     if action == "complete" and order.ticket_id is not None:
         # Under the ticket's lock: an agent may be resolving it at this moment.
         ticket = row_for_update(Ticket.objects, order.ticket_id)
@@ -291,19 +292,20 @@ def _apply(
     return order
 
 
-def _keep_deadlines(*, order: WorkOrder, action: str, now: datetime) -> None:
+def _keep_deadlines(*, order: WorkOrder, ticket: Ticket, action: str, now: datetime) -> None:
     """On site meets the arrival promise and starts the restoration one; completion meets it."""
     if action == "arrive":
-        deadline_meet(ticket_ids=[order.ticket_id], name=Deadline.Name.ARRIVE_BY, at=now)
+        assert order.restore_by is not None  # set by the arrive step itself
+        deadline_meet(ticket_ids=[ticket.pk], name=Deadline.Name.ARRIVE_BY, at=now)
         deadline_open(
-            ticket=order.ticket,
+            ticket=ticket,
             name=Deadline.Name.RESTORE_BY,
             starts_at=now,
             due_at=order.restore_by,
             station_id=order.station_id,
         )
     elif action == "complete":
-        deadline_meet(ticket_ids=[order.ticket_id], name=Deadline.Name.RESTORE_BY, at=now)
+        deadline_meet(ticket_ids=[ticket.pk], name=Deadline.Name.RESTORE_BY, at=now)
 
 
 def _crew_check(order: WorkOrder, action: str, actor: User, now: datetime) -> dict[str, Any]:
@@ -321,15 +323,15 @@ def _crew_check(order: WorkOrder, action: str, actor: User, now: datetime) -> di
 
 
 def _record_on_ticket(
-    *, order: WorkOrder, action: str, actor: User, now: datetime, note: str, old_status: str
+    *, order: WorkOrder, action: str, actor: User | None, now: datetime, note: str, old_status: str
 ) -> None:
-    if order.ticket_id is None:
+    if order.ticket is None:
         return
     data: dict[str, Any] = {
         "work_order": order.pk,
         "from": old_status,
         "to": order.status,
-        "crew": order.crew.code if order.crew_id else None,
+        "crew": order.crew.code if order.crew else None,
     }
     if action == "arrive":
         data["arrived_in_time"] = order.arrived_in_time
@@ -373,7 +375,9 @@ def work_order_merge(
     )
     if not orders:
         return None
-    keep = min(orders, key=lambda o: (_PROGRESS.index(o.status), o.created_at, o.pk))
+    keep = min(
+        orders, key=lambda o: (_PROGRESS.index(WorkOrder.Status(o.status)), o.created_at, o.pk)
+    )
     for order in orders:
         if order is not keep:
             _cancel(order=order, actor=actor, note=note, now=now)

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,9 +21,10 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.access import has_role, role_required
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Role, User
+from config.countdown import Countdown, countdown
 from config.errors import FieldErrors, GridlineError, NotPermitted, TransitionNotAllowed
-from config.formatting import duration_text
 from config.htmx import is_htmx_partial
 from config.redirects import next_url
 from dispatch import selectors, services
@@ -51,23 +52,6 @@ STEP_DONE_MESSAGES = {
     "return": gettext_lazy("Work order %(id)s returned to the station."),
     "cancel": gettext_lazy("Work order %(id)s cancelled."),
 }
-
-
-@dataclass(frozen=True)
-class Countdown:
-    """The deadline an open order runs against, and the text the page shows before JS ticks."""
-
-    label: str
-    deadline: datetime
-    overdue: bool
-    text: str
-    # countdown.js fills "%(time)s" in these every second.
-    left_text: str
-    overdue_text: str
-
-    @property
-    def deadline_iso(self) -> str:
-        return self.deadline.isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -100,14 +84,11 @@ def countdown_for(order: WorkOrder, now: datetime) -> Countdown | None:
         label, deadline = _("Restore by"), order.restore_by
     else:
         label, deadline = _("Arrive by"), order.arrive_by
-    seconds = int((deadline - now).total_seconds())
-    left_text, overdue_text = _("%(time)s left"), _("%(time)s overdue")
-    text = (overdue_text if seconds < 0 else left_text) % {"time": duration_text(seconds)}
-    return Countdown(label, deadline, seconds < 0, text, left_text, overdue_text)
+    return countdown(deadline, now, label=label)
 
 
 def order_card(order: WorkOrder, user: User, now: datetime) -> OrderCard:
-    phone = order.ticket.caller_phone if order.ticket_id else ""
+    phone = order.ticket.caller_phone if order.ticket else ""
     dialable = bool(phone) and selectors.is_assigned_crew_member(user=user, order=order)
     return OrderCard(
         order=order,
@@ -120,7 +101,7 @@ def order_card(order: WorkOrder, user: User, now: datetime) -> OrderCard:
 
 @vary_on_headers("HX-Request")
 @role_required(*QUEUE_ROLES)
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The station's open orders by deadline; the htmx refresh gets the table body alone."""
     all_stations = has_role(request.user, Role.SUPERVISOR)
     filters = QueueFilterForm(request.GET, all_stations=all_stations)
@@ -146,7 +127,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(*QUEUE_ROLES)
-def work_order_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def work_order_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Assign or reassign; htmx gets the queue row back, a plain form a redirect."""
     order = selectors.work_order_get_for_user(user=request.user, pk=pk)
     back = next_url(request, default=reverse("dispatch:queue"))
@@ -167,7 +148,7 @@ def work_order_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.CREW)
-def crew_work_orders(request: HttpRequest) -> HttpResponse:
+def crew_work_orders(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The crew's open orders as cards for a phone, earliest deadline first."""
     now = timezone.now()
     orders = selectors.work_order_open_list_for_user(user=request.user)
@@ -176,14 +157,14 @@ def crew_work_orders(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*ORDER_PAGE_ROLES)
-def work_order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def work_order_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     order = selectors.work_order_get_for_user(user=request.user, pk=pk)
     return _detail_response(request, order)
 
 
 @require_POST
 @role_required(*ORDER_PAGE_ROLES)
-def work_order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def work_order_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """One step from a plain form; on an error the page comes back with the message."""
     if action not in WORK_ORDER_TRANSITIONS:
         raise Http404("No such step.")
@@ -202,7 +183,7 @@ def work_order_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
     return redirect(order)
 
 
-def _act(request: HttpRequest, order: WorkOrder, action: str) -> WorkOrder:
+def _act(request: AuthenticatedHttpRequest, order: WorkOrder, action: str) -> WorkOrder:
     try:
         services.work_order_role_check(actor=request.user, action=action)
         form = STEP_FORMS[action](data=request.POST, order=order)
@@ -229,7 +210,12 @@ def _queue_row(order: WorkOrder, crews: list[Crew], now: datetime, **extra: str)
 
 
 def _queue_row_response(
-    request: HttpRequest, order: WorkOrder, next_url: str, *, status: int = 200, **extra: str
+    request: AuthenticatedHttpRequest,
+    order: WorkOrder,
+    next_url: str,
+    *,
+    status: int = 200,
+    **extra: str,
 ) -> HttpResponse:
     crews = selectors.crew_list_for_station(station=order.station_id)
     context = {
@@ -241,7 +227,7 @@ def _queue_row_response(
 
 
 def _detail_response(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     order: WorkOrder,
     *,
     failed: str = "",

@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.countdown import Countdown
 from grid.models import Customer, Premise
 from hotline.models import Call
 from hotline.selectors.calls import call_tickets_prefetch
@@ -40,8 +41,8 @@ class OpenTicket:
     ticket: Ticket
     next_deadline: Deadline | None
     overdue: bool  # the next deadline has passed
-    # The next deadline's time left, as hotline.views.common.countdown gives it to the page.
-    countdown: dict | None = None
+    # The next deadline's clock, which the console's view sets for the page.
+    countdown: Countdown | None = None
 
 
 @dataclass(frozen=True)

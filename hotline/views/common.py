@@ -5,10 +5,10 @@ from datetime import datetime
 from django.conf import settings
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
+from config.countdown import countdown
 from config.formatting import duration_text
 from hotline import selectors
 from hotline.forms import (
@@ -32,21 +32,6 @@ KIND_TABS = (
     (Kind.OPINION, gettext_lazy("Opinion")),
     (Kind.PRAISE, gettext_lazy("Praise")),
 )
-
-
-def countdown(due_at: datetime, now: datetime) -> dict:
-    """What _countdown.html needs to show time left on a deadline (and countdown.js to tick)."""
-    seconds = int((due_at - now).total_seconds())
-    left_text, overdue_text = _("%(time)s left"), _("%(time)s overdue")
-    text = (overdue_text if seconds < 0 else left_text) % {"time": duration_text(seconds)}
-    return {
-        "due_at": due_at,
-        "iso": due_at.isoformat(timespec="seconds"),
-        "overdue": seconds < 0,
-        "text": text,
-        "left_text": left_text,
-        "overdue_text": overdue_text,
-    }
 
 
 def kind_form(kind: str, premises: list, data=None):
