@@ -27,7 +27,8 @@ from complaints.deadlines import REPORT_CHANNELS
 from complaints.forms import STEP_FORMS, ComplaintForm, QueueFilterForm
 from complaints.models import COMPLAINT_TRANSITIONS, Complaint, ComplaintSummary
 from config.errors import FieldErrors, NotPermitted, TransitionNotAllowed
-from tickets.models import Channel, Deadline
+from tickets.models import Channel, Deadline, TimelineEvent
+from tickets.timeline import TimelineItem, timeline_items
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -261,30 +262,31 @@ def _detail_response(
         "contact_deadline": deadlines.get(Deadline.Name.CONTACT_BY),
         "callback_limit": _callback_limit(),
         "waiting_for": WAITING_FOR[complaint.status],
-        "timeline": timeline_items(complaint),
+        "timeline": complaint_timeline(complaint),
     }
     return render(request, "complaints/complaint_detail.html", context, status=status)
 
 
-def timeline_items(complaint: Complaint) -> list[dict]:
+def complaint_timeline(complaint: Complaint) -> list[TimelineItem]:
     """The ticket's events, with what each complaint step decided in the reader's language."""
-    items = []
-    for event in complaint.ticket.events.all():
-        data = event.data or {}
-        detail = ""
-        if event.kind == "judge" and data.get("validity") in Complaint.Validity.values:
-            parts = [Complaint.Validity(data["validity"]).label, data.get("department_name")]
-            parts.append(data.get("station_name"))
-            detail = " · ".join(str(p) for p in parts if p)
-        elif event.kind == "callback" and data.get("result") in Complaint.CallbackResult.values:
-            detail = str(Complaint.CallbackResult(data["result"]).label)
-            if data.get("reply_by"):
-                due = _local(datetime.fromisoformat(data["reply_by"]))
-                detail += " · " + _("reopened, reply by %(due)s") % {"due": due}
-        elif event.kind.startswith("sla_") and data.get("deadline") in Deadline.Name.values:
-            detail = str(Deadline.Name(data["deadline"]).label)
-        items.append({"event": event, "detail": detail, "in_time": data.get("in_time")})
-    return items
+    return timeline_items(complaint.ticket.events.all(), detail=_step_detail)
+
+
+def _step_detail(event: TimelineEvent) -> str:
+    data = event.data or {}
+    if event.kind == "judge" and data.get("validity") in Complaint.Validity.values:
+        parts = [Complaint.Validity(data["validity"]).label, data.get("department_name")]
+        parts.append(data.get("station_name"))
+        return " · ".join(str(p) for p in parts if p)
+    if event.kind == "callback" and data.get("result") in Complaint.CallbackResult.values:
+        detail = str(Complaint.CallbackResult(data["result"]).label)
+        if data.get("reply_by"):
+            due = _local(datetime.fromisoformat(data["reply_by"]))
+            detail += " · " + _("reopened, reply by %(due)s") % {"due": due}
+        return detail
+    if event.kind.startswith("sla_") and data.get("deadline") in Deadline.Name.values:
+        return str(Deadline.Name(data["deadline"]).label)
+    return ""
 
 
 def _step_initial(complaint: Complaint, action: str) -> dict:

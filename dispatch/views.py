@@ -32,6 +32,7 @@ from dispatch.forms import STEP_FORMS, QueueFilterForm
 from dispatch.models import WORK_ORDER_TRANSITIONS, Crew, WorkOrder
 from grid.phones import mask_phone
 from tickets.models import TimelineEvent
+from tickets.timeline import timeline_items
 
 QUEUE_PAGE_SIZE = 50
 QUEUE_ROLES = (Role.DISPATCHER, Role.SUPERVISOR)
@@ -245,6 +246,7 @@ def _detail_response(
     next_step = order.next_crew_step if crew_steps else None
     context = {
         "card": order_card(order, user, timezone.now()),
+        "timeline": timeline_items(order.ticket.events.all()) if order.ticket else [],
         "order": order,
         "next_step": next_step,
         "next_step_label": CREW_STEP_LABELS.get(next_step or ""),

@@ -17,6 +17,7 @@ from tickets.forms import UrgeForm
 from tickets.models import Kind, Ticket
 from tickets.panels import panels_for
 from tickets.services import notifications_mark_read, ticket_urge
+from tickets.timeline import timeline_items
 
 URGE_ROLES = (Role.AGENT, Role.SUPERVISOR)
 
@@ -51,6 +52,7 @@ def ticket_detail(request: AuthenticatedHttpRequest, number: str) -> HttpRespons
     context = {
         "ticket": ticket,
         "panels": panels_for(ticket),
+        "timeline": timeline_items(ticket.events.all()),
         "may_urge": ticket.is_open and has_role(request.user, *URGE_ROLES),
         "now": timezone.now(),
     }

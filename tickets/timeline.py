@@ -1,0 +1,35 @@
+"""A ticket's timeline as every page shows it: tickets/_timeline.html renders these items."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from tickets.models import TimelineEvent
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One event, with what the page adds: a detail in the reader's words, in time or late."""
+
+    event: TimelineEvent
+    detail: str = ""
+    in_time: bool | None = None
+
+
+def timeline_items(
+    events: Iterable[TimelineEvent], *, detail: Callable[[TimelineEvent], str] | None = None
+) -> list[TimelineItem]:
+    """The events in order; `detail` lets a kind's page word what each of its steps decided."""
+    items = []
+    for event in events:
+        data = event.data or {}
+        # A work order's arrival says whether the crew kept the promise; a complaint step
+        # whether it met its deadline.
+        in_time = data.get("in_time", data.get("arrived_in_time"))
+        items.append(
+            TimelineItem(
+                event=event,
+                detail=detail(event) if detail else "",
+                in_time=in_time if isinstance(in_time, bool) else None,
+            )
+        )
+    return items
