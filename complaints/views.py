@@ -25,7 +25,8 @@ from complaints.deadlines import REPORT_CHANNELS
 from complaints.forms import STEP_FORMS, ComplaintForm, QueueFilterForm
 from complaints.models import COMPLAINT_TRANSITIONS, Complaint, ComplaintSummary
 from config.errors import FieldErrors, NotPermitted, TransitionNotAllowed
-from tickets.models import Channel, Deadline
+from tickets.models import CallbackResult, Channel, Deadline
+from tickets.selectors import callback_last
 
 QUEUE_PAGE_SIZE = 50
 QUEUE_ROLES = (Role.AGENT, Role.SUPERVISOR, Role.HANDLER, Role.MANAGER)
@@ -202,15 +203,16 @@ def complaint_action(request: HttpRequest, number: str, action: str) -> HttpResp
         return _detail_response(request, complaint, error=exc.message, status=409)
     except NotPermitted as exc:
         raise PermissionDenied(exc.message) from exc
-    messages.success(request, _done_message(complaint, action))
+    messages.success(request, _done_message(complaint, action, form.cleaned_data))
     return redirect(complaint.get_absolute_url())
 
 
-def _done_message(complaint: Complaint, action: str) -> str:
+def _done_message(complaint: Complaint, action: str, data: dict) -> str:
+    result = data.get("result") if action == "callback" else None
     return STEP_DONE[action] % {
         "number": complaint.ticket.number,
         "department": complaint.ticket.department,
-        "result": complaint.get_callback_result_display(),
+        "result": CallbackResult(result).label if result else "",
     }
 
 
@@ -253,6 +255,7 @@ def _detail_response(
         "due_label": due_label(complaint),
         "contact_deadline": deadlines.get(Deadline.Name.CONTACT_BY),
         "callback_limit": _callback_limit(),
+        "last_callback": callback_last(ticket=complaint.ticket),
         "waiting_for": WAITING_FOR[complaint.status],
         "timeline": timeline_items(complaint),
     }
@@ -269,8 +272,8 @@ def timeline_items(complaint: Complaint) -> list[dict]:
             parts = [Complaint.Validity(data["validity"]).label, data.get("department_name")]
             parts.append(data.get("station_name"))
             detail = " · ".join(str(p) for p in parts if p)
-        elif event.kind == "callback" and data.get("result") in Complaint.CallbackResult.values:
-            detail = str(Complaint.CallbackResult(data["result"]).label)
+        elif event.kind == "callback" and data.get("result") in CallbackResult.values:
+            detail = str(CallbackResult(data["result"]).label)
             if data.get("reply_by"):
                 due = _local(datetime.fromisoformat(data["reply_by"]))
                 detail += " · " + _("reopened, reply by %(due)s") % {"due": due}
