@@ -148,15 +148,15 @@ def generate(args) -> None:
             f"{n:,} tickets",
             f"""
             INSERT INTO tickets_ticket (number, kind, status, priority, channel, caller_phone,
-                description, urge_count, created_at, updated_at, resolved_at, closed_at,
-                premise_id, station_id, customer_id)
+                description, urge_count, unreachable_count, created_at, updated_at, resolved_at,
+                closed_at, premise_id, station_id, customer_id)
               SELECT 'B' || g.i, g.kind,
                      CASE WHEN g.created_at > now() - interval '6 hours'
                             THEN (ARRAY['open', 'in_progress'])[1 + floor(random() * 2)::int]
                           WHEN random() < 0.05 THEN 'cancelled'
                           WHEN random() < 0.8 THEN 'closed' ELSE 'resolved' END,
                      'normal', 'hotline', '138' || lpad((g.i % 100000000)::text, 8, '0'), '',
-                     0, g.created_at, g.created_at, NULL, NULL,
+                     0, 0, g.created_at, g.created_at, NULL, NULL,
                      CASE WHEN g.kind IN ('consultation', 'opinion', 'praise') AND g.r2 < 0.5
                           THEN NULL ELSE p.id END,
                      CASE WHEN g.kind IN ('consultation', 'opinion', 'praise') AND g.r2 < 0.5
@@ -235,22 +235,27 @@ def generate(args) -> None:
             """,
         ),
         (
-            "complaints",
+            "complaints (4 in 5 called back)",
             """
             INSERT INTO complaints_complaint (ticket_id, status, is_report, major, major_reason,
                 account_no, contact_by, reply_by, reply_by_fallback, contact_note, validity,
-                judgement_reason, cause, rectification, reply_text, callback_result,
-                unreachable_count, reopen_count, closed_as, category_id)
+                judgement_reason, cause, rectification, reply_text, reopen_count, closed_as,
+                category_id)
               SELECT t.id, 'closed', false, false, '', '', t.created_at + interval '1 day',
                      t.created_at + interval '6 days', false, '',
                      (ARRAY['valid', 'partially_valid', 'not_valid', ''])
                        [1 + floor(random() * 4)::int],
-                     '', '', '', '',
-                     (ARRAY['satisfied', 'basically_satisfied', 'unsatisfied', 'unreachable', ''])
-                       [1 + floor(random() * 5)::int],
-                     0, 0, '', c.ids[1 + floor(random() * array_length(c.ids, 1))::int]
+                     '', '', '', '', 0, '',
+                     c.ids[1 + floor(random() * array_length(c.ids, 1))::int]
               FROM tickets_ticket t, (SELECT array_agg(id) ids FROM complaints_category) c
               WHERE t.kind = 'complaint';
+            INSERT INTO tickets_callback (ticket_id, result, note, at)
+              SELECT id, result, '', created_at + interval '2 days'
+              FROM (SELECT id, created_at,
+                           (ARRAY['satisfied', 'basically_satisfied', 'unsatisfied',
+                                  'unreachable', ''])[1 + floor(random() * 5)::int] AS result
+                    FROM tickets_ticket WHERE kind = 'complaint') called
+              WHERE result <> '';
             """,
         ),
         (

@@ -119,6 +119,7 @@ class Rows:
     deadlines: list = field(default_factory=list)
     steps: list = field(default_factory=list)
     complaints: list = field(default_factory=list)
+    callbacks: list = field(default_factory=list)
 
 
 class TicketGenerator:
@@ -129,7 +130,7 @@ class TicketGenerator:
 
         from dispatch.models import CauseCode, WorkOrder
         from repairs.models import Incident, Repair
-        from tickets.models import Deadline, DeadlineStep, Ticket, TimelineEvent
+        from tickets.models import Callback, Deadline, DeadlineStep, Ticket, TimelineEvent
 
         self.grid = grid
         self.as_of = as_of
@@ -262,6 +263,7 @@ class TicketGenerator:
                 ],
             ),
             "steps": Table(DeadlineStep, ["deadline_id", "step", "at"]),
+            "callbacks": Table(Callback, ["ticket_id", "result", "note", "actor_id", "at"]),
         }
         self.complaint_table, self.complaint_note = self._complaint_table()
         self.categories = self._categories()
@@ -342,6 +344,7 @@ class TicketGenerator:
         self.tables["steps"].copy(rows.steps)
         if self.complaint_table is not None:
             self.complaint_table.copy(rows.complaints)
+        self.tables["callbacks"].copy(rows.callbacks)
 
     def _finish(self) -> None:
         from dispatch.models import WorkOrder
@@ -798,9 +801,11 @@ class TicketGenerator:
                     None if state == "received" else contacted,
                     "valid" if closed and rng.random() < 0.4 else ("not_valid" if closed else ""),
                     "satisfied" if closed else "",
-                    "satisfied" if closed else "",
                 )
             )
+            if closed:
+                # The callback that closed it, when the ticket closed.
+                rows.callbacks.append((t.id, "satisfied", "", t.agent, t.closed))
 
     def _complaint_table(self) -> tuple[Table | None, str]:
         try:
@@ -817,7 +822,6 @@ class TicketGenerator:
                     "due_at",
                     "contacted_at",
                     "validity",
-                    "callback_result",
                     "closed_as",
                 ],
             )

@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema
@@ -40,7 +41,8 @@ from config.errors import FieldErrors
 from config.formschema import form_serializer
 from tickets import idempotency
 from tickets.idempotency import idempotent
-from tickets.models import Channel
+from tickets.models import CallbackResult, Channel
+from tickets.selectors import callback_result_last
 
 # --- Output -------------------------------------------------------------------------------------
 
@@ -69,8 +71,14 @@ class ComplaintOutput(serializers.ModelSerializer):
     created_at = serializers.DateTimeField(source="ticket.created_at", read_only=True)
     # Blank until the step that sets them.
     validity = serializers.ChoiceField(Complaint.Validity.choices, allow_blank=True, read_only=True)
+    # The last callback's result (tickets.Callback), annotated by _output.
     callback_result = serializers.ChoiceField(
-        Complaint.CallbackResult.choices, allow_blank=True, read_only=True
+        CallbackResult.choices, allow_blank=True, read_only=True
+    )
+    unreachable_count = serializers.IntegerField(
+        source="ticket.unreachable_count",
+        label=capfirst(_("unreachable callbacks")),
+        read_only=True,
     )
     closed_as = serializers.ChoiceField(Complaint.Closure.choices, allow_blank=True, read_only=True)
 
@@ -234,11 +242,15 @@ class ComplaintViewSet(viewsets.GenericViewSet):
 
     def _output(self, number: str, *, status: int = 200) -> Response:
         # Re-read: the service's copy holds the ticket as it was before its own transition.
-        complaint = Complaint.objects.select_related(
-            "ticket__customer",
-            "ticket__premise",
-            "ticket__department",
-            "ticket__station",
-            "category",
-        ).get(ticket__number=number)
+        complaint = (
+            Complaint.objects.select_related(
+                "ticket__customer",
+                "ticket__premise",
+                "ticket__department",
+                "ticket__station",
+                "category",
+            )
+            .annotate(callback_result=callback_result_last())
+            .get(ticket__number=number)
+        )
         return Response(ComplaintOutput(complaint).data, status=status)

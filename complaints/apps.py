@@ -7,7 +7,10 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self) -> None:
+        from complaints.callbacks import complaint_callbacks
         from complaints.panels import complaint_panel
+        from tickets.callbacks import callback_followups
         from tickets.panels import ticket_panels
 
         ticket_panels.register(complaint_panel)
+        callback_followups.register(complaint_callbacks)

@@ -13,7 +13,7 @@ from complaints.models import Category, Complaint
 from complaints.services import TEXT_MAX_LENGTH
 from grid.models import Department, Station
 from grid.phones import normalise_phone
-from tickets.models import Channel
+from tickets.models import CallbackResult, Channel
 
 
 class _Form(forms.Form):
@@ -128,7 +128,7 @@ class ReplyForm(_Form):
 
 class CallbackForm(_Form):
     result = forms.ChoiceField(
-        label=_("Result"), choices=Complaint.CallbackResult.choices, widget=forms.RadioSelect
+        label=_("Result"), choices=CallbackResult.choices, widget=forms.RadioSelect
     )
     note = _text(_("Note"), required=False, rows=2)
 

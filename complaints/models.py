@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.models import ChoiceLabels
 from config.transitions import Transition, TransitionTable, allowed_actions
-from tickets.models import Ticket
+from tickets.models import CallbackResult, Ticket
 
 
 class Category(models.Model):
@@ -94,7 +94,8 @@ class CalendarDay(ChoiceLabels, models.Model):
 
 class Complaint(ChoiceLabels, models.Model):
     """A complaint ticket's own facts (DESIGN §3.5): deadlines, judgement, rectification, reply,
-    callbacks. The ticket carries the channel, caller, customer, department and station."""
+    what the callbacks did. The ticket carries the channel, caller, customer, department and
+    station; its callbacks are tickets.Callback rows."""
 
     class Status(models.TextChoices):
         RECEIVED = "received", _("Received")
@@ -108,12 +109,6 @@ class Complaint(ChoiceLabels, models.Model):
         VALID = "valid", _("Valid")
         PARTIALLY_VALID = "partially_valid", _("Partially valid")
         NOT_VALID = "not_valid", _("Not valid")
-
-    class CallbackResult(models.TextChoices):
-        SATISFIED = "satisfied", _("Satisfied")
-        BASICALLY_SATISFIED = "basically_satisfied", _("Basically satisfied")
-        UNSATISFIED = "unsatisfied", _("Unsatisfied")
-        UNREACHABLE = "unreachable", _("Unreachable")
 
     class Closure(models.TextChoices):
         SATISFIED = "satisfied", _("Satisfied")
@@ -168,11 +163,8 @@ class Complaint(ChoiceLabels, models.Model):
     reply_text = models.TextField(_("reply to the customer"), blank=True)
     replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
 
-    callback_result = models.CharField(
-        _("last callback"), max_length=20, choices=CallbackResult.choices, blank=True
-    )
-    callback_at = models.DateTimeField(_("last callback at"), null=True, blank=True)
-    unreachable_count = models.PositiveSmallIntegerField(_("unreachable callbacks"), default=0)
+    # The callbacks themselves are tickets.Callback rows (tickets/callbacks.py); the complaint
+    # keeps what they did to it: how often they reopened it and how it was closed.
     reopen_count = models.PositiveSmallIntegerField(_("reopened"), default=0)
     closed_as = models.CharField(_("closed as"), max_length=20, choices=Closure.choices, blank=True)
 
@@ -222,7 +214,7 @@ COMPLAINT_TRANSITIONS: Final[TransitionTable] = {
 }  # fmt: skip
 OPEN_COMPLAINT_STATUSES: Final[frozenset[str]] = frozenset(set(_C.values) - {_C.CLOSED})
 
-_R = Complaint.CallbackResult
+_R = CallbackResult
 CALLBACK_TARGETS: Final[dict[str, str]] = {
     _R.SATISFIED: _C.CLOSED,
     _R.BASICALLY_SATISFIED: _C.CLOSED,

@@ -4,13 +4,14 @@ Each step locks the complaint's row, checks who acts and the table, writes its f
 one timeline event named after the action, keeps the deadlines (deadline_open/deadline_meet,
 so the deadline watch escalates them) and moves the ticket with the ticket's own table
 where its status follows (see complaints/models.py), all in one transaction. A rejected
-step raises and writes nothing. Lock order: the complaint, then its ticket.
+step raises and writes nothing. Lock order: the complaint, then its ticket. The callback is
+tickets.callbacks.callback_record, the one for every kind; what it does to a complaint is in
+complaints/callbacks.py.
 """
 
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,11 +19,12 @@ from django.utils.translation import gettext as _
 from accounts.access import has_role
 from accounts.models import Role, User
 from complaints import notices, selectors
-from complaints.deadlines import complaint_deadlines, reply_by
-from complaints.models import COMPLAINT_TRANSITIONS, Category, Complaint, callback_target
+from complaints.deadlines import complaint_deadlines
+from complaints.models import COMPLAINT_TRANSITIONS, Category, Complaint
 from config.errors import FieldErrors, NotPermitted, TransitionNotAllowed
 from config.transitions import transition_check
 from grid.models import Department, Station
+from tickets.callbacks import callback_count_restart, callback_record
 from tickets.locks import row_for_update
 from tickets.models import Deadline, Kind, Priority, Ticket, TimelineEvent
 from tickets.services import (
@@ -157,7 +159,7 @@ def complaint_contact(
     now = now or timezone.now()
     note = _required_text(note, "note", _("Say what the customer was told."))
     with transaction.atomic():
-        complaint, old = _lock(complaint=complaint, action="contact", actor=actor)
+        complaint, old = complaint_lock(complaint=complaint, action="contact", actor=actor)
         complaint.contacted_at = now
         complaint.contact_note = note
         complaint.due_at = complaint.reply_by
@@ -202,7 +204,7 @@ def complaint_judge(
     if errors:
         raise FieldErrors(errors)
     with transaction.atomic():
-        complaint, old = _lock(complaint=complaint, action="judge", actor=actor)
+        complaint, old = complaint_lock(complaint=complaint, action="judge", actor=actor)
         ticket = row_for_update(Ticket.objects, complaint.pk)
         ticket.department = department
         fields = ["department", "updated_at"]
@@ -271,7 +273,7 @@ def complaint_rectify(
     if errors:
         raise FieldErrors(errors)
     with transaction.atomic():
-        complaint, old = _lock(complaint=complaint, action="rectify", actor=actor)
+        complaint, old = complaint_lock(complaint=complaint, action="rectify", actor=actor)
         complaint.cause = texts["cause"]
         complaint.rectification = texts["rectification"]
         complaint.rectified_at = now
@@ -295,13 +297,11 @@ def complaint_reply(
     now = now or timezone.now()
     text = _required_text(text, "text", _("Write the reply the customer was given."))
     with transaction.atomic():
-        complaint, old = _lock(complaint=complaint, action="reply", actor=actor)
+        complaint, old = complaint_lock(complaint=complaint, action="reply", actor=actor)
         complaint.reply_text = text
         complaint.replied_at = now
         complaint.due_at = None
-        # The third miss counts from this reply: an earlier round's misses do not.
-        complaint.unreachable_count = 0
-        _save(complaint, "reply", ["reply_text", "replied_at", "due_at", "unreachable_count"])
+        _save(complaint, "reply", ["reply_text", "replied_at", "due_at"])
         deadline_meet(ticket_ids=[complaint.pk], name=Deadline.Name.REPLY_BY, at=now)
         _record(
             complaint,
@@ -312,81 +312,16 @@ def complaint_reply(
             note=text,
             data={"in_time": now <= complaint.reply_by},
         )
-        ticket_transition(ticket=complaint.ticket, action="resolve", actor=actor, now=now)
+        ticket = ticket_transition(ticket=complaint.ticket, action="resolve", actor=actor, now=now)
+        # The third miss counts from this reply: an earlier round's misses do not.
+        callback_count_restart(ticket=ticket)
     return complaint
-
-
-def complaint_callback_record(
-    *,
-    complaint: Complaint,
-    result: str,
-    actor: User,
-    note: str = "",
-    now: datetime | None = None,
-) -> Complaint:
-    """The callback after the reply (DESIGN §3.5): satisfied or basically satisfied closes it,
-    unsatisfied reopens it to rectifying with a new reply deadline, and the
-    GRIDLINE_CALLBACK_UNREACHABLE_LIMIT-th unreachable closes it as unreachable."""
-    now = now or timezone.now()
-    if result not in Complaint.CallbackResult.values:
-        raise FieldErrors({"result": [_("Choose the callback's result.")]})
-    note = (note or "").strip()[:TEXT_MAX_LENGTH]
-    with transaction.atomic():
-        complaint, old = _lock(complaint=complaint, action="callback", actor=actor)
-        misses = complaint.unreachable_count + (result == Complaint.CallbackResult.UNREACHABLE)
-        target = callback_target(
-            result, unreachable_count=misses, limit=settings.GRIDLINE_CALLBACK_UNREACHABLE_LIMIT
-        )
-        complaint.callback_result = result
-        complaint.callback_at = now
-        complaint.unreachable_count = misses
-        fields = ["callback_result", "callback_at", "unreachable_count"]
-        data: dict[str, Any] = {"result": result, "unreachable_count": misses}
-        if target == Complaint.Status.CLOSED:
-            complaint.closed_as = result
-            fields.append("closed_as")
-        elif target == Complaint.Status.RECTIFYING:
-            fields += _reopen(complaint, now=now)
-            data["reply_by"] = complaint.reply_by.isoformat()
-        _save(complaint, "callback", fields, target=target)
-        event = _record(complaint, "callback", old, actor=actor, now=now, note=note, data=data)
-        if target == Complaint.Status.CLOSED:
-            ticket_transition(ticket=complaint.ticket, action="close", actor=actor, now=now)
-        elif target == Complaint.Status.RECTIFYING:
-            ticket = ticket_transition(
-                ticket=complaint.ticket, action="reopen", actor=actor, now=now
-            )
-            deadline_open(
-                ticket=ticket,
-                name=Deadline.Name.REPLY_BY,
-                starts_at=now,
-                due_at=complaint.reply_by,
-                department_id=ticket.department_id,
-            )
-            notices.department_notify(complaint, event, now=now)
-    return complaint
-
-
-def _reopen(complaint: Complaint, *, now: datetime) -> list[str]:
-    """A new reply window, counted from the unsatisfied callback by the channel's rule."""
-    first_year = timezone.localdate(now).year
-    calendar = selectors.calendar_load(years=range(first_year, first_year + CALENDAR_YEARS_AHEAD))
-    ticket = complaint.ticket
-    complaint.reply_by, fallback = reply_by(
-        now, channel=ticket.channel, is_report=complaint.is_report, calendar=calendar
-    )
-    complaint.reply_by_fallback = bool(fallback)
-    complaint.due_at = complaint.reply_by
-    complaint.reopen_count += 1
-    if fallback:
-        notices.calendar_missing_warn(years=fallback, now=now)
-    return ["reply_by", "reply_by_fallback", "due_at", "reopen_count"]
 
 
 # --- Step plumbing ---------------------------------------------------------------------------
 
 
-def _lock(*, complaint: Complaint, action: str, actor: User) -> tuple[Complaint, str]:
+def complaint_lock(*, complaint: Complaint, action: str, actor: User) -> tuple[Complaint, str]:
     """Re-read under a row lock, then check who acts and the table. Call inside a transaction.
 
     The caller's copy may be stale: another agent may be calling the customer back at
@@ -483,5 +418,12 @@ def complaint_act(
     if action == "reply":
         return complaint_reply(text=data["text"], **common)
     if action == "callback":
-        return complaint_callback_record(result=data["result"], note=data.get("note", ""), **common)
+        callback_record(
+            ticket=complaint.ticket,
+            result=data["result"],
+            note=data.get("note", ""),
+            actor=actor,
+            now=now,
+        )
+        return Complaint.objects.select_related("ticket", "category").get(pk=complaint.pk)
     raise TransitionNotAllowed(_("Unknown action %(action)s.") % {"action": action}, field="action")

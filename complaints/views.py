@@ -27,7 +27,8 @@ from complaints.deadlines import REPORT_CHANNELS
 from complaints.forms import STEP_FORMS, ComplaintForm, QueueFilterForm
 from complaints.models import COMPLAINT_TRANSITIONS, Complaint, ComplaintSummary
 from config.errors import FieldErrors, NotPermitted, TransitionNotAllowed
-from tickets.models import Channel, Deadline, TimelineEvent
+from tickets.models import CallbackResult, Channel, Deadline, TimelineEvent
+from tickets.selectors import callback_last
 from tickets.timeline import TimelineItem, timeline_items
 
 if TYPE_CHECKING:
@@ -210,15 +211,16 @@ def complaint_action(request: AuthenticatedHttpRequest, number: str, action: str
         return _detail_response(request, complaint, error=exc.message, status=409)
     except NotPermitted as exc:
         raise PermissionDenied(exc.message) from exc
-    messages.success(request, _done_message(complaint, action))
+    messages.success(request, _done_message(complaint, action, form.cleaned_data))
     return redirect(complaint.get_absolute_url())
 
 
-def _done_message(complaint: Complaint, action: str) -> str:
+def _done_message(complaint: Complaint, action: str, data: dict) -> str:
+    result = data.get("result") if action == "callback" else None
     return STEP_DONE[action] % {
         "number": complaint.ticket.number,
         "department": complaint.ticket.department,
-        "result": complaint.get_callback_result_display(),
+        "result": CallbackResult(result).label if result else "",
     }
 
 
@@ -261,6 +263,7 @@ def _detail_response(
         "due_label": due_label(complaint),
         "contact_deadline": deadlines.get(Deadline.Name.CONTACT_BY),
         "callback_limit": _callback_limit(),
+        "last_callback": callback_last(ticket=complaint.ticket),
         "waiting_for": WAITING_FOR[complaint.status],
         "timeline": complaint_timeline(complaint),
     }
@@ -278,8 +281,8 @@ def _step_detail(event: TimelineEvent) -> str:
         parts = [Complaint.Validity(data["validity"]).label, data.get("department_name")]
         parts.append(data.get("station_name"))
         return " · ".join(str(p) for p in parts if p)
-    if event.kind == "callback" and data.get("result") in Complaint.CallbackResult.values:
-        detail = str(Complaint.CallbackResult(data["result"]).label)
+    if event.kind == "callback" and data.get("result") in CallbackResult.values:
+        detail = str(CallbackResult(data["result"]).label)
         if data.get("reply_by"):
             due = _local(datetime.fromisoformat(data["reply_by"]))
             detail += " · " + _("reopened, reply by %(due)s") % {"due": due}

@@ -308,7 +308,7 @@ SPECTACULAR_SETTINGS = {
         "IncidentLevelEnum": "repairs.models.Incident.Level",
         "OutageNoticeKindEnum": "repairs.models.OutageNotice.Kind",
         "ComplaintStatusEnum": "complaints.models.Complaint.Status",
-        "ComplaintCallbackResultEnum": "complaints.models.Complaint.CallbackResult",
+        "ComplaintCallbackResultEnum": "tickets.models.CallbackResult",
     },
 }
 

@@ -29,7 +29,8 @@ from complaints.models import Complaint
 from dashboards.models import ComplaintDay, TicketDay, WorkOrderDay
 from dispatch.models import WorkOrder
 from repairs.models import Repair
-from tickets.models import Kind, Ticket, TimelineEvent
+from tickets.models import CallbackResult, Kind, Ticket, TimelineEvent
+from tickets.selectors import callback_result_last
 
 URGE_EVENT = "urged"
 
@@ -191,9 +192,12 @@ def complaint_days(
     )
     if station_id is not None:
         complaints = complaints.filter(ticket__station_id=station_id)
-    validity, callback = Complaint.Validity, Complaint.CallbackResult
+    validity, callback = Complaint.Validity, CallbackResult
     counted = (
-        complaints.annotate(day=TruncDate("ticket__created_at", tzinfo=zone()))
+        complaints.annotate(
+            day=TruncDate("ticket__created_at", tzinfo=zone()),
+            callback_result=callback_result_last(),
+        )
         .values("day", "ticket__station_id", "category__code")
         .annotate(
             complaints=Count("pk"),

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from complaints.models import Complaint
 from dashboards import selectors
 from dashboards.daily import days_between
 from dashboards.selectors import DailyNumbers
@@ -23,7 +22,7 @@ from dashboards.tables import (
     minutes,
 )
 from grid.models import AreaType
-from tickets.models import Kind
+from tickets.models import CallbackResult, Kind
 
 
 def compliance_panels(board: Dashboard, numbers: DailyNumbers, sums: dict, names: Names) -> Rate:
@@ -157,7 +156,7 @@ def callbacks_panel(board: Dashboard, numbers: DailyNumbers) -> Rate:
     totals: Counter[str] = Counter()
     for counters in selectors.complaint_numbers(numbers=numbers, group=()).values():
         totals.update(counters)
-    results = Complaint.CallbackResult.choices
+    results = CallbackResult.choices
     rows = [[label, totals[value]] for value, label in results]
     board.add(
         Table(

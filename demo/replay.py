@@ -13,7 +13,6 @@ from django.core.management.base import CommandError
 from accounts.models import User
 from complaints.models import Category, Complaint
 from complaints.services import (
-    complaint_callback_record,
     complaint_contact,
     complaint_create,
     complaint_judge,
@@ -43,6 +42,7 @@ from hotline.services import (
 from repairs.models import Incident
 from repairs.services.intake import repair_create
 from repairs.services.notices import notice_input_parse, notice_publish, notice_reminders_send
+from tickets.callbacks import callback_record
 from tickets.models import Channel, Kind, Ticket
 from tickets.services import ticket_transition
 
@@ -322,7 +322,10 @@ def _complaint_step(
     elif action == "reply":
         run.complaint = complaint_reply(text=facts.reply, **common)
     else:
-        run.complaint = complaint_callback_record(result=step, note=note, **common)
+        callback_record(
+            ticket=run.complaint.ticket, result=step, note=note, actor=actor, now=moment
+        )
+        run.complaint = Complaint.objects.select_related("ticket").get(pk=run.complaint.pk)
 
 
 def _order_step(

@@ -14,8 +14,8 @@ grid_import, staff_create_or_update, crew_get_or_create and crew_member_set
 for the people; call_start, call_identify and call_finish for the agents'
 calls; repair_create for every repair call (triage, work order, incident),
 then work_order_step for every step a dispatcher or crew takes;
-complaint_create and the complaint steps (contact, judge, rectify, reply,
-callback) for the complaints; consultation_record, service_request_record and
+complaint_create, the complaint steps (contact, judge, rectify, reply) and
+callback_record for the complaints; consultation_record, service_request_record and
 feedback_record for the other kinds, and ticket_transition for their
 back-office steps and the repairs' callbacks; notice_input_parse and
 notice_publish for the notices. The week is replayed in time order

@@ -9,8 +9,11 @@ class RepairsConfig(AppConfig):
     def ready(self) -> None:
         from dispatch.hooks import work_order_step_hooks
         from repairs.panels import repair_panel
+        from repairs.services.callbacks import repair_callbacks
         from repairs.services.incidents import on_work_order_transitioned
+        from tickets.callbacks import callback_followups
         from tickets.panels import ticket_panels
 
         ticket_panels.register(repair_panel)
         work_order_step_hooks.register(on_work_order_transitioned)
+        callback_followups.register(repair_callbacks)

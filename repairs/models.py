@@ -195,13 +195,6 @@ INCIDENT_TRANSITIONS: Final[TransitionTable] = {
 }  # fmt: skip
 
 
-class CallbackResult(models.TextChoices):
-    SATISFIED = "satisfied", _("Satisfied")
-    BASICALLY_SATISFIED = "basically_satisfied", _("Basically satisfied")
-    UNSATISFIED = "unsatisfied", _("Unsatisfied")
-    UNREACHABLE = "unreachable", _("Unreachable")
-
-
 class Repair(ChoiceLabels, models.Model):
     """The triage of a repair ticket: the caller's answers, the outcome and its deadlines."""
 
@@ -238,12 +231,6 @@ class Repair(ChoiceLabels, models.Model):
         related_name="repairs",
     )
     arrive_by = models.DateTimeField(_("crew on site by"), null=True, blank=True)
-    # The callback (回访) after the repair is resolved; the last result counts for the reports.
-    callback_result = models.CharField(
-        _("last callback"), max_length=20, choices=CallbackResult.choices, blank=True
-    )
-    callback_at = models.DateTimeField(_("last callback at"), null=True, blank=True)
-    unreachable_count = models.PositiveSmallIntegerField(_("unreachable callbacks"), default=0)
 
     class Meta:
         verbose_name = _("repair")

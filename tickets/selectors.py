@@ -1,12 +1,13 @@
 """Reads of tickets, scoped by who is asking."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.access import scope_queryset
 from accounts.models import User
-from tickets.models import Notification, Ticket, TimelineEvent
+from tickets.models import Callback, Notification, Ticket, TimelineEvent
 
 
 def ticket_list_for_user(*, user: User) -> QuerySet[Ticket]:
@@ -52,3 +53,19 @@ def notification_list_for_user(*, user: User) -> QuerySet[Notification]:
         .select_related("ticket")
         .order_by("-created_at", "-pk")
     )
+
+
+def callback_last(*, ticket: Ticket) -> Callback | None:
+    """The ticket's last callback recorded, or None before its first."""
+    return Callback.objects.filter(ticket=ticket).order_by("-pk").first()
+
+
+def callback_result_last(ticket_field: str = "pk") -> Coalesce:
+    """An annotation: the result of the last callback recorded for the outer row's ticket
+    (`ticket_field` names its id), "" before the first.
+
+    The last recorded, by pk: callbacks of one ticket are written one at a time under its
+    lock, so pk order is the order they were made in.
+    """
+    last = Callback.objects.filter(ticket_id=OuterRef(ticket_field)).order_by("-pk")
+    return Coalesce(Subquery(last.values("result")[:1]), Value(""))

@@ -7,7 +7,7 @@ from complaints.models import Complaint
 from grid.models import AreaType
 from hotline.models import ServiceRequest
 from repairs.triage import Answers, Breaker, FaultSide, Hazard, Scope
-from tickets.models import Channel, Kind
+from tickets.models import CallbackResult, Channel, Kind
 
 # A ticket's history, as the actions applied after `created`. Consultations and praise
 # have none: the hotline's services record, answer and close them on the call.
@@ -27,7 +27,7 @@ REPLIED = (*RECTIFYING, "reply")
 SATISFIED = (*REPLIED, "satisfied")
 REACHED_LATER = (*REPLIED, "unreachable", "basically_satisfied")
 UNSATISFIED = (*REPLIED, "unsatisfied")  # reopened: rectifying again, with a new reply_by
-CALLBACK_RESULTS = frozenset(Complaint.CallbackResult.values)
+CALLBACK_RESULTS = frozenset(CallbackResult.values)
 
 
 def complaint_action(step: str) -> str:

@@ -1,10 +1,9 @@
 """How the demo's week runs: how long each step takes and the notes on it, the calls at
 the console, and the outage notices (DESIGN.md §5.1)."""
 
-from complaints.models import Complaint
 from hotline.models import Call
 from repairs.models import OutageNotice
-from tickets.models import Kind
+from tickets.models import CallbackResult, Kind
 
 DEMO_DAYS = 7
 _R, _C, _Q = Kind.REPAIR, Kind.COMPLAINT, Kind.CONSULTATION
@@ -47,9 +46,9 @@ CONTACT_NOTES = (
     "已与客户取得联系，记录诉求，承诺按时答复",
 )
 CALLBACK_NOTES = {
-    Complaint.CallbackResult.SATISFIED: "回访客户，对处理结果表示满意",
-    Complaint.CallbackResult.BASICALLY_SATISFIED: "回访客户，表示基本满意",
-    Complaint.CallbackResult.UNREACHABLE: "回访电话无人接听",
+    CallbackResult.SATISFIED: "回访客户，对处理结果表示满意",
+    CallbackResult.BASICALLY_SATISFIED: "回访客户，表示基本满意",
+    CallbackResult.UNREACHABLE: "回访电话无人接听",
 }
 
 

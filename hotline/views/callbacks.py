@@ -1,5 +1,6 @@
 """The callback queue: agents call customers back after a repair or a complaint's reply,
-oldest first, and record the result; the repair or complaint app decides what follows."""
+oldest first, and record the result through the one callback service; the kind's own app
+decides what follows (tickets/callbacks.py)."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -10,13 +11,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import role_required
 from accounts.http import AuthenticatedHttpRequest
-from complaints.services import complaint_callback_record
 from config.errors import FieldErrors, GridlineError
 from hotline import selectors
 from hotline.views.common import CONSOLE_ROLES
-from repairs.models import CallbackResult
-from repairs.services.callbacks import repair_callback_record
-from tickets.models import Kind, Ticket
+from tickets import callbacks
+from tickets.models import CallbackResult, Ticket
 
 PAGE_SIZE = 30
 
@@ -38,14 +37,7 @@ def callback_record(request: AuthenticatedHttpRequest, number: str) -> HttpRespo
         raise Http404(_("No such ticket is waiting for a callback.")) from None
     result, note = request.POST.get("result", ""), request.POST.get("note", "")
     try:
-        if ticket.kind == Kind.REPAIR:
-            repair_callback_record(
-                repair=ticket.repair, result=result, actor=request.user, note=note
-            )
-        else:
-            complaint_callback_record(
-                complaint=ticket.complaint, result=result, actor=request.user, note=note
-            )
+        callbacks.callback_record(ticket=ticket, result=result, note=note, actor=request.user)
     except FieldErrors as exc:
         errors = exc.as_dict()
         if request.htmx:

@@ -5,5 +5,6 @@
 - incidents: acknowledge, ETR, restore, absorb, the incident SMS, and the incident
   following its work order (on_work_order_transitioned).
 - notices: planned outages and supply restrictions (DESIGN §3.4).
-- callbacks: the callback after a resolved repair, and reopening it to the station.
+- callbacks: what a repair's callback leads to (tickets.callbacks calls it): closing it,
+  or reopening it to the station.
 """

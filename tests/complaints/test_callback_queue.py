@@ -14,7 +14,8 @@ def test_a_replied_complaint_is_called_back_from_the_queue(client, agent, people
 
     client.post(f"/console/callbacks/{number}/", {"result": "unreachable"})
     complaint.refresh_from_db()
-    assert (complaint.status, complaint.unreachable_count) == (Complaint.Status.REPLIED, 1)
+    complaint.ticket.refresh_from_db()
+    assert (complaint.status, complaint.ticket.unreachable_count) == (Complaint.Status.REPLIED, 1)
 
     client.post(f"/console/callbacks/{number}/", {"result": "satisfied"})
     complaint.refresh_from_db()

@@ -14,8 +14,16 @@ from config.errors import FieldErrors, NotPermitted, TransitionNotAllowed
 from tests.complaints.conftest import PATH_TO, STEP_DATA, at, category, record, walk
 from tests.conftest import requires_postgres
 from tests.factories import CustomerPhoneFactory, PremiseFactory, UserFactory
+from tickets.callbacks import callback_record
 from tickets.escalation import deadlines_scan
-from tickets.models import Deadline, Notification, OutboxMessage, Ticket, TimelineEvent
+from tickets.models import (
+    Callback,
+    Deadline,
+    Notification,
+    OutboxMessage,
+    Ticket,
+    TimelineEvent,
+)
 
 C = Complaint.Status
 T = Ticket.Status
@@ -33,6 +41,12 @@ def snapshot(complaint: Complaint) -> tuple:
 
 def complaint_in(status: str, people: dict) -> Complaint:
     return walk(record(now=NOW), PATH_TO[status], people=people, now=NOW)
+
+
+def call_back(complaint: Complaint, *, result: str, actor, note: str = "", now=None) -> Complaint:
+    """One callback through the one service (tickets/callbacks.py); the complaint as it is now."""
+    callback_record(ticket=complaint.ticket, result=result, note=note, actor=actor, now=now)
+    return Complaint.objects.select_related("ticket").get(pk=complaint.pk)
 
 
 # --- The whole way ------------------------------------------------------------------------------
@@ -288,9 +302,7 @@ def test_judging_names_the_station_at_fault(db, people, department, station_sout
 def test_a_satisfied_callback_closes_it(db, people, result):
     complaint = complaint_in("replied", people)
 
-    complaint = services.complaint_callback_record(
-        complaint=complaint, result=result, actor=people["callback"], now=NOW
-    )
+    complaint = call_back(complaint, result=result, actor=people["callback"], now=NOW)
 
     assert (complaint.status, complaint.closed_as) == (C.CLOSED, result)
     assert Ticket.objects.get(pk=complaint.pk).status == T.CLOSED
@@ -300,10 +312,9 @@ def test_an_unsatisfied_callback_reopens_it_with_a_new_reply_deadline(db, people
     complaint = complaint_in("replied", people)
     called = at(2026, 11, 9, 15, 0)  # Monday: Tue 10, Wed 11, Thu 12, Fri 13
 
-    complaint = services.complaint_callback_record(
-        complaint=complaint, result="unsatisfied", note="Still rude.", actor=people["callback"],
-        now=called,
-    )  # fmt: skip
+    complaint = call_back(
+        complaint, result="unsatisfied", note="Still rude.", actor=people["callback"], now=called
+    )
 
     assert complaint.status == C.RECTIFYING
     assert complaint.reopen_count == 1
@@ -316,6 +327,7 @@ def test_an_unsatisfied_callback_reopens_it_with_a_new_reply_deadline(db, people
     assert watched.department_id == ticket.department_id
     event = TimelineEvent.objects.filter(ticket=ticket, kind="callback").get()
     assert event.data["result"] == "unsatisfied"
+    assert (event.data["to"], event.data["reply_by"]) == ("rectifying", "2026-11-13T23:59:59+08:00")
     assert event.note == "Still rude."
     assert Notification.objects.filter(user=handler, ticket=ticket).count() == 2  # judge, reopen
     # The department rectifies again and replies again; a satisfied callback closes it.
@@ -327,14 +339,10 @@ def test_the_third_unreachable_callback_closes_it_as_unreachable(db, people):
     complaint = complaint_in("replied", people)
 
     for attempt in (1, 2):
-        complaint = services.complaint_callback_record(
-            complaint=complaint, result="unreachable", actor=people["callback"]
-        )
-        assert (complaint.status, complaint.unreachable_count) == (C.REPLIED, attempt)
+        complaint = call_back(complaint, result="unreachable", actor=people["callback"])
+        assert (complaint.status, complaint.ticket.unreachable_count) == (C.REPLIED, attempt)
         assert Ticket.objects.get(pk=complaint.pk).status == T.RESOLVED
-    complaint = services.complaint_callback_record(
-        complaint=complaint, result="unreachable", actor=people["callback"]
-    )
+    complaint = call_back(complaint, result="unreachable", actor=people["callback"])
 
     assert (complaint.status, complaint.closed_as) == (C.CLOSED, "unreachable")
     assert Ticket.objects.get(pk=complaint.pk).status == T.CLOSED
@@ -343,27 +351,48 @@ def test_the_third_unreachable_callback_closes_it_as_unreachable(db, people):
 def test_unreachable_tries_count_from_the_last_reply(db, people):
     complaint = complaint_in("replied", people)
     for result in ["unreachable", "unreachable", "unsatisfied"]:
-        complaint = services.complaint_callback_record(
-            complaint=complaint, result=result, actor=people["callback"]
-        )
+        complaint = call_back(complaint, result=result, actor=people["callback"])
     complaint = walk(complaint, ["rectify", "reply"], people=people)
 
-    complaint = services.complaint_callback_record(
-        complaint=complaint, result="unreachable", actor=people["callback"]
-    )
+    complaint = call_back(complaint, result="unreachable", actor=people["callback"])
 
-    assert (complaint.status, complaint.unreachable_count) == (C.REPLIED, 1)
+    assert (complaint.status, complaint.ticket.unreachable_count) == (C.REPLIED, 1)
 
 
 def test_the_unreachable_limit_is_a_setting(db, people, settings):
     settings.GRIDLINE_CALLBACK_UNREACHABLE_LIMIT = 1
     complaint = complaint_in("replied", people)
 
-    complaint = services.complaint_callback_record(
-        complaint=complaint, result="unreachable", actor=people["callback"]
-    )
+    complaint = call_back(complaint, result="unreachable", actor=people["callback"])
 
     assert complaint.status == C.CLOSED
+
+
+def test_a_complaints_callback_event_carries_its_own_statuses_too(db, people):
+    complaint = complaint_in("replied", people)
+
+    callback_record(ticket=complaint.ticket, result="satisfied", note="", actor=people["callback"])
+
+    event = TimelineEvent.objects.get(ticket_id=complaint.pk, kind="callback")
+    assert event.data == {
+        "from": "replied",
+        "to": "closed",
+        "result": "satisfied",
+        "unreachable_count": 0,
+    }
+
+
+def test_a_role_refused_by_the_follow_up_leaves_the_count_the_row_and_the_event(
+    db, people, handler
+):
+    complaint = complaint_in("replied", people)
+    before = snapshot(complaint)
+
+    with pytest.raises(NotPermitted):
+        callback_record(ticket=complaint.ticket, result="unreachable", note="", actor=handler)
+
+    assert snapshot(complaint) == before
+    assert not Callback.objects.filter(ticket_id=complaint.pk).exists()
 
 
 # --- Major complaints ---------------------------------------------------------------------------

@@ -47,7 +47,7 @@ from tests.factories import (
     ticket_create,
     work_order_create,
 )
-from tickets.models import Ticket
+from tickets.models import Callback, Ticket
 from tickets.services import ticket_urge
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -226,8 +226,9 @@ def build(*, supervisor) -> ServiceDay:
             reply_by=created + timedelta(days=6),
             due_at=created + timedelta(hours=24),
             validity=validity,
-            callback_result=result,
         )
+        if result:
+            Callback.objects.create(ticket=ticket, result=result, at=created + timedelta(days=1))
 
     feeder = FeederFactory.create(station=north)
     transformer = TransformerFactory.create(feeder=feeder)

@@ -51,3 +51,21 @@ def test_search_query_count_does_not_grow_with_the_results(
         response = client.get("/console/search/", {"q": "和平北路"})
 
     assert len(response.context["matches"]) == min(customers, 10)
+
+
+@pytest.mark.parametrize("waiting", [3, 30])
+def test_callback_queue_query_count_is_the_same_for_3_and_30_tickets(
+    waiting, client, agent, django_assert_max_num_queries
+):
+    for n in range(waiting):
+        kind = "repair" if n % 2 else "complaint"
+        ticket = ticket_create(kind=kind, premise=PremiseFactory())
+        ticket_transition(ticket=ticket, action="resolve", actor=None)
+    client.force_login(agent)
+
+    # Session, user, unread notifications; the page's count and its rows (with the
+    # customer, premise and station joined; the count of unreachable tries is the ticket's).
+    with django_assert_max_num_queries(5):
+        response = client.get("/console/callbacks/")
+
+    assert len(response.context["page"]) == waiting

@@ -1,15 +1,16 @@
-"""The callback after a resolved repair (issue #5 item 7): close, reopen to the station, or
-count the unreachable ones until the third closes the ticket."""
+"""The callback after a resolved repair (issue #5 item 7), through the one callback service:
+close, reopen to the station, or count the unreachable ones until the third closes the
+ticket (repairs/services/callbacks.py decides)."""
 
 import pytest
 
 from config.errors import FieldErrors, TransitionNotAllowed
 from dispatch.models import WorkOrder
-from repairs.services.callbacks import repair_callback_record
 from repairs.services.intake import repair_create
 from repairs.triage import Answers
 from tests.factories import PremiseFactory, UserFactory
-from tickets.models import Deadline, Notification, Ticket
+from tickets.callbacks import callback_record
+from tickets.models import Callback, Deadline, Notification, Ticket
 
 
 @pytest.fixture
@@ -25,8 +26,9 @@ def resolved(station_north):
 
 @pytest.mark.parametrize("result", ["satisfied", "basically_satisfied"])
 def test_a_content_customer_closes_the_ticket(agent, resolved, result):
-    repair = repair_callback_record(repair=resolved, result=result, actor=agent)
-    assert repair.callback_result == result
+    callback = callback_record(ticket=resolved.ticket, result=result, note="", actor=agent)
+    assert (callback.result, callback.actor) == (result, agent)
+    assert Callback.objects.get(ticket_id=resolved.ticket_id) == callback
     ticket = Ticket.objects.get(pk=resolved.ticket_id)
     assert ticket.status == Ticket.Status.CLOSED
     assert [e.kind for e in ticket.events.all()][-2:] == ["callback", "close"]
@@ -35,8 +37,8 @@ def test_a_content_customer_closes_the_ticket(agent, resolved, result):
 def test_unsatisfied_reopens_to_the_station_with_a_new_work_order(
     agent, resolved, dispatcher_north
 ):
-    repair_callback_record(
-        repair=resolved, result="unsatisfied", actor=agent, note="Lights still flicker"
+    callback_record(
+        ticket=resolved.ticket, result="unsatisfied", actor=agent, note="Lights still flicker"
     )
     ticket = Ticket.objects.get(pk=resolved.ticket_id)
     assert ticket.status == Ticket.Status.IN_PROGRESS
@@ -49,27 +51,31 @@ def test_unsatisfied_reopens_to_the_station_with_a_new_work_order(
 
 def test_unsatisfied_needs_the_reason_and_writes_nothing_without_it(agent, resolved):
     with pytest.raises(FieldErrors):
-        repair_callback_record(repair=resolved, result="unsatisfied", actor=agent)
+        callback_record(ticket=resolved.ticket, result="unsatisfied", note="  ", actor=agent)
     with pytest.raises(FieldErrors):
-        repair_callback_record(repair=resolved, result="happy", actor=agent)
+        callback_record(ticket=resolved.ticket, result="happy", note="", actor=agent)
     ticket = Ticket.objects.get(pk=resolved.ticket_id)
     assert ticket.status == Ticket.Status.RESOLVED
     assert not ticket.events.filter(kind="callback").exists()
+    assert not ticket.callbacks.exists()
 
 
 def test_the_third_unreachable_closes_it(agent, resolved, settings):
     settings.GRIDLINE_CALLBACK_UNREACHABLE_LIMIT = 3
     for expected in (Ticket.Status.RESOLVED, Ticket.Status.RESOLVED, Ticket.Status.CLOSED):
-        repair_callback_record(repair=resolved, result="unreachable", actor=agent)
+        callback_record(ticket=resolved.ticket, result="unreachable", note="", actor=agent)
         assert Ticket.objects.get(pk=resolved.ticket_id).status == expected
-    resolved.refresh_from_db()
-    assert resolved.unreachable_count == 3
+    ticket = Ticket.objects.get(pk=resolved.ticket_id)
+    assert ticket.unreachable_count == 3
+    assert ticket.callbacks.filter(result="unreachable").count() == 3
+    assert [e.data["unreachable_count"] for e in ticket.events.filter(kind="callback")] == [1, 2, 3]
 
 
 def test_only_a_resolved_ticket_takes_a_callback(agent, resolved):
-    repair_callback_record(repair=resolved, result="satisfied", actor=agent)
+    callback_record(ticket=resolved.ticket, result="satisfied", note="", actor=agent)
     with pytest.raises(TransitionNotAllowed):
-        repair_callback_record(repair=resolved, result="satisfied", actor=agent)
+        callback_record(ticket=resolved.ticket, result="satisfied", note="", actor=agent)
+    assert Callback.objects.filter(ticket_id=resolved.ticket_id).count() == 1
 
 
 def test_the_queue_page_lists_oldest_first_and_records_results(client, agent, station_north):
