@@ -3,26 +3,14 @@
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from complaints.selectors import summary_email_list
 from complaints.summaries import complaint_summary_build, complaint_summary_run
 from tests.complaints.conftest import at
+from tests.migrating import migrate, migrate_to_the_end
 
 BEFORE = [("complaints", "0002_categories_and_calendar")]
 BUILT = at(2026, 11, 23, 8, 0)
-
-
-def migrate(targets):
-    """Migrate the test database to `targets`; the apps as they were there."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def migrate_to_the_end():
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
 
 @pytest.fixture

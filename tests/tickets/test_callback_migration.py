@@ -5,13 +5,12 @@ its last result and its count again."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from repairs.services.intake import repair_create
 from repairs.triage import Answers
 from tests.complaints.conftest import PATH_TO, at, record, walk
 from tests.factories import PremiseFactory
+from tests.migrating import migrate, migrate_to_the_end
 from tickets.callbacks import callback_record
 from tickets.models import Callback, Ticket
 
@@ -21,17 +20,6 @@ BEFORE = [
     ("complaints", "0003_summary_emails_in_the_outbox"),
 ]
 NOW = at(2026, 11, 2, 10, 0)
-
-
-def migrate(targets):
-    """Migrate the test database to `targets`; the apps as they were there."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def migrate_to_the_end():
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
 
 @pytest.fixture
