@@ -3,6 +3,7 @@ from rest_framework import serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.forms import lockout_message
 from accounts.throttling import (
@@ -16,9 +17,12 @@ from accounts.throttling import (
 class TokenView(ObtainAuthToken):
     """POST username and password, receive {"token": "..."} for the Authorization header.
 
-    Shares the sign-in lockout of the login page (accounts/throttling.py): a locked
+    Parses its body like every other endpoint (DRF's view sets its own parsers). Shares
+    the sign-in lockout of the login page (accounts/throttling.py): a locked
     (username, address) pair gets 429 with Retry-After, without its password being checked.
     """
+
+    parser_classes = APIView.parser_classes
 
     @extend_schema(
         responses={

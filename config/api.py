@@ -2,12 +2,7 @@
 
 from datetime import datetime
 
-from django.http import JsonResponse
 from django.utils import timezone
-from django.utils.translation import gettext
-from django.views.defaults import page_not_found
-from rest_framework import parsers
-from rest_framework.exceptions import ParseError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -81,31 +76,3 @@ def document_errors(result: dict, generator, request, public) -> dict:
                     },
                 )
     return result
-
-
-def not_found(request, exception=None):
-    """404 for a URL that matches nothing: JSON under /api/, the usual page elsewhere."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": gettext("Not found.")}, status=404)
-    return page_not_found(request, exception)
-
-
-class JSONParser(parsers.JSONParser):
-    """JSON that PostgreSQL can store: a NUL character anywhere in the body (a key or a
-    text value) is refused with 400 here, rather than failing in the database."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
-        if _has_nul(data):
-            raise ParseError(gettext("Text may not contain NUL characters."))
-        return data
-
-
-def _has_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False

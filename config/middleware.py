@@ -1,6 +1,10 @@
 """Middleware of our own."""
 
 from django.conf import settings
+from django.http import QueryDict
+from django.utils.translation import gettext
+
+from config.errorpages import InputRefused
 
 
 class ContentSecurityPolicyMiddleware:
@@ -19,3 +23,23 @@ class ContentSecurityPolicyMiddleware:
         if self.policy:
             response.headers.setdefault("Content-Security-Policy", self.policy)
         return response
+
+
+class InputGuardMiddleware:
+    """Refuse a query string holding a NUL character, with 400 and a message (JSON under
+    /api/). Views read query parameters straight into database filters, and PostgreSQL
+    cannot take a NUL in text; bodies are guarded by the forms and config.parsers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in key or "\x00" in value for key, value in _pairs(request.GET)):
+            raise InputRefused(gettext("Text may not contain NUL characters."))
+        return self.get_response(request)
+
+
+def _pairs(query: QueryDict):
+    for key, values in query.lists():
+        for value in values:
+            yield key, value

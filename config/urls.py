@@ -47,4 +47,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]
 
-handler404 = "config.api.not_found"
+handler400 = "config.errorpages.bad_request"
+handler404 = "config.errorpages.not_found"
+handler500 = "config.errorpages.server_error"

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from accounts.access import has_role, role_permission
 from accounts.models import Role
-from config.api import JSONParser
+from config.parsers import JSONParser
 from dispatch.models import CauseCode
 from grid.models import Premise
 from repairs.inputs import DESCRIPTION_MAX_LENGTH, repair_input_parse, triage_input_parse
