@@ -49,6 +49,8 @@ ERROR_RESPONSES = {
     "403": "Your role may not do this.",
     "404": "No such object, or it is outside your station or department (lists: no such page).",
     "409": "The current state does not allow this step; nothing was changed.",
+    "413": "The body is over the upload limit; nothing was written.",
+    "415": "The body's Content-Type is not JSON, a form or multipart; nothing was written.",
 }
 
 
@@ -61,7 +63,7 @@ def document_errors(result: dict, generator, request, public) -> dict:
         for method, operation in operations.items():
             codes = ["401", "403"]
             if method in ("post", "put", "patch"):
-                codes += ["400", "409"]
+                codes += ["400", "409", "413", "415"]
             if "{" in path and method != "get":
                 codes.append("404")
             if method == "get":

@@ -4,13 +4,15 @@
 - The same key with the same body answers the first response again (same status,
   same ticket); nothing new is written.
 - The same key with another body answers 422.
-- A duplicate that arrives while the first is still running answers 409.
+- A duplicate that arrives while the first is still running waits for it, then answers
+  the first's response.
 - Keys are kept GRIDLINE_IDEMPOTENCY_HOURS (24) hours; an older key counts as new.
 
-The key is claimed in a short transaction of its own, so a concurrent duplicate
-sees it at once; the view then runs in a transaction that also stores its
-response, so the answer is kept exactly when the work is. A failed request
-(an exception) frees the key for a retry.
+The key is claimed inside the transaction that does the work and stores the answer, so
+the claim, the work and the answer commit or vanish together: a request that fails, or
+whose process or database dies half-way, leaves no claim behind, and a retry simply runs.
+A concurrent duplicate's insert of the same key waits on the first's uncommitted row (the
+unique index), and finds the committed answer once the first is done.
 """
 
 import hashlib
@@ -38,7 +40,8 @@ HEADER_PARAMETER = OpenApiParameter(
     str,
     OpenApiParameter.HEADER,
     description="Retry-safe: the same key with the same body answers the first response "
-    "again (kept 24 hours); with another body 422; while the first is running 409.",
+    "again (kept 24 hours); with another body 422; while the first is running, it waits "
+    "for the first and answers the same.",
 )
 
 
@@ -56,48 +59,38 @@ def idempotent(post: Callable) -> Callable:
                 status=status.HTTP_400_BAD_REQUEST,
             )
         fingerprint = _fingerprint(request)
-        now = timezone.now()
-        record = _claim(user=request.user, key=key, fingerprint=fingerprint, now=now)
-        if isinstance(record, Response):
-            return record
-        try:
-            with transaction.atomic():
-                response = post(view, request, *args, **kwargs)
-                IdempotencyKey.objects.filter(pk=record.pk).update(
-                    status_code=response.status_code, response=response.data
-                )
-        except BaseException:
-            IdempotencyKey.objects.filter(pk=record.pk).delete()
-            raise
+        with transaction.atomic():
+            answered = _claim(user=request.user, key=key, fingerprint=fingerprint)
+            if answered is not None:
+                return answered
+            response = post(view, request, *args, **kwargs)
+            IdempotencyKey.objects.filter(user=request.user, key=key).update(
+                status_code=response.status_code, response=response.data
+            )
         return response
 
     return wrapped
 
 
-def _claim(*, user: User, key: str, fingerprint: str, now: datetime) -> IdempotencyKey | Response:
-    """Take the key, or the answer it already has (the first response, 422 or 409)."""
+def _claim(*, user: User, key: str, fingerprint: str) -> Response | None:
+    """Take the key in the caller's transaction (None), or answer as its first use did:
+    the first response, or 422 for another request under the same key."""
+    now = timezone.now()
     kept_since = now - timedelta(hours=settings.GRIDLINE_IDEMPOTENCY_HOURS)
     IdempotencyKey.objects.filter(user=user, key=key, created_at__lt=kept_since).delete()
     try:
-        with transaction.atomic():
-            record = IdempotencyKey.objects.create(
+        with transaction.atomic():  # a savepoint: a taken key must not end the transaction
+            IdempotencyKey.objects.create(
                 user=user, key=key, request_hash=fingerprint, created_at=now
             )
-        return record
+        return None
     except IntegrityError:
         pass
-    first = IdempotencyKey.objects.filter(user=user, key=key).first()
-    if first is None:  # freed by a failed first attempt a moment ago
-        return _claim(user=user, key=key, fingerprint=fingerprint, now=now)
+    first = IdempotencyKey.objects.get(user=user, key=key)
     if first.request_hash != fingerprint:
         return Response(
             {"detail": _("This Idempotency-Key was used with a different request.")},
             status=status.HTTP_422_UNPROCESSABLE_ENTITY,
-        )
-    if first.status_code is None:
-        return Response(
-            {"detail": _("A request with this Idempotency-Key is still being processed.")},
-            status=status.HTTP_409_CONFLICT,
         )
     return Response(first.response, status=first.status_code)
 

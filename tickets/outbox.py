@@ -81,7 +81,9 @@ def outbox_enqueue(
             ).update(**_content(m))
     from tickets.tasks import outbox_send  # tasks imports this module
 
-    transaction.on_commit(outbox_send.delay)
+    # Robust: with the broker down the send is logged and left to the periodic sweep
+    # (the messages are safe in the table); the committed request still succeeds.
+    transaction.on_commit(outbox_send.delay, robust=True)
 
 
 def outbox_send_pending(*, now: datetime | None = None, limit: int = SEND_BATCH) -> int:
