@@ -2,9 +2,9 @@
 
 `outbox_enqueue` writes the rows (a duplicate dedup key is skipped, so a retried
 transaction or a second worker never queues a message twice) and kicks the
-sender once the transaction commits. `outbox_send_pending` claims each row by
-compare-and-set, so two workers never send one message twice; a row whose
-worker died is claimed again after GRIDLINE_OUTBOX_RECLAIM_MINUTES.
+sender once the transaction commits. `outbox_send_pending` claims a batch of rows
+with SKIP LOCKED, so two workers take disjoint batches and never send one message
+twice; a row whose worker died is claimed again after GRIDLINE_OUTBOX_RECLAIM_MINUTES.
 """
 
 import logging
@@ -89,21 +89,8 @@ def outbox_enqueue(
 def outbox_send_pending(*, now: datetime | None = None, limit: int = SEND_BATCH) -> int:
     """Send up to `limit` due messages; returns how many went out."""
     now = now or timezone.now()
-    stale = now - timedelta(minutes=settings.GRIDLINE_OUTBOX_RECLAIM_MINUTES)
-    due = (
-        Q(sent_at__isnull=True, attempts__lt=settings.GRIDLINE_OUTBOX_MAX_ATTEMPTS)
-        & (Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
-        & (Q(retry_at__isnull=True) | Q(retry_at__lte=now))
-    )
     sent = 0
-    for pk in OutboxMessage.objects.filter(due).values_list("pk", flat=True)[:limit]:
-        # Compare-and-set: only one worker's UPDATE matches the row.
-        claimed = OutboxMessage.objects.filter(due, pk=pk).update(
-            claimed_at=now, attempts=F("attempts") + 1
-        )
-        if not claimed:
-            continue
-        message = OutboxMessage.objects.get(pk=pk)
+    for message in _claim_batch(now=now, limit=limit):
         try:
             _deliver(message)
         except Exception as exc:  # any failure: keep the row, let a later pass retry
@@ -111,15 +98,43 @@ def outbox_send_pending(*, now: datetime | None = None, limit: int = SEND_BATCH)
             if message.channel == OutboxMessage.Channel.SMS:
                 recipient = mask_phone(recipient)  # logs never hold a customer's full number
             logger.warning("outbox %s to %s failed: %s", message.pk, recipient, exc)
-            OutboxMessage.objects.filter(pk=pk).update(
+            OutboxMessage.objects.filter(pk=message.pk).update(
                 claimed_at=None,
                 retry_at=now + backoff(message.attempts),
                 last_error=str(exc)[:2000],
             )
             continue
-        OutboxMessage.objects.filter(pk=pk).update(sent_at=timezone.now(), last_error="")
+        OutboxMessage.objects.filter(pk=message.pk).update(sent_at=timezone.now(), last_error="")
         sent += 1
     return sent
+
+
+def outbox_has_due(*, now: datetime | None = None) -> bool:
+    return OutboxMessage.objects.filter(_due(now or timezone.now())).exists()
+
+
+def _due(now: datetime) -> Q:
+    stale = now - timedelta(minutes=settings.GRIDLINE_OUTBOX_RECLAIM_MINUTES)
+    return (
+        Q(sent_at__isnull=True, attempts__lt=settings.GRIDLINE_OUTBOX_MAX_ATTEMPTS)
+        & (Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+        & (Q(retry_at__isnull=True) | Q(retry_at__lte=now))
+    )
+
+
+def _claim_batch(*, now: datetime, limit: int) -> list[OutboxMessage]:
+    """Up to `limit` due rows, claimed for this worker alone: rows another worker is
+    claiming are skipped (SKIP LOCKED), so two drains running at once take disjoint
+    batches, each a full one while enough are due."""
+    with transaction.atomic():
+        pks = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(_due(now))
+            .order_by("pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        OutboxMessage.objects.filter(pk__in=pks).update(claimed_at=now, attempts=F("attempts") + 1)
+    return list(OutboxMessage.objects.filter(pk__in=pks).order_by("pk"))
 
 
 def _content(message: Message) -> dict:
