@@ -82,7 +82,7 @@ class Cast:
             return agent, CALLBACK_NOTES.get(step, case.followup)
         if action == "judge":
             return self.supervisor, ""
-        return self.handlers[case.complaint.department], ""
+        return self.handlers[case.facts.department], ""
 
     def order_step(
         self, case: Case, action: str, *, station_code: str, crew: CrewCast

@@ -83,6 +83,8 @@ def ticket_plans(
             premise = pick(households)
         phone = premise.phone if premise else grid.mobile()
         if case.kind == Kind.REPAIR:
+            if premise is None:
+                raise ValueError(f"Demo repair case {case.description!r} needs a caller.")
             notice = {"temporary": temporary, "restriction": restriction}.get(case.caller)
             times = repair_schedule(rng, case, premise, now, notice)
         elif case.kind == Kind.COMPLAINT:

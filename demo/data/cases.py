@@ -66,7 +66,7 @@ class ComplaintFacts:
 
 @dataclass(frozen=True)
 class Case:
-    kind: str
+    kind: Kind
     description: str
     path: tuple[str, ...]
     # The note on `resolve`; for a repair, what the crew did; for a consultation, the answer.
@@ -103,6 +103,13 @@ class Case:
     hours_ago: tuple[int, int] | None = None
     # Taken today at the console by CONSOLE_AGENT, so the console has calls on any login.
     today: bool = False
+
+    @property
+    def facts(self) -> ComplaintFacts:
+        """A complaint case's facts; only a complaint case has them."""
+        if self.complaint is None:
+            raise ValueError(f"Demo case {self.description!r} is not a complaint case.")
+        return self.complaint
 
     @property
     def answered_on_call(self) -> bool:

@@ -45,7 +45,7 @@ CONTACT_NOTES = (
     "已联系客户了解详细情况，告知处理时限",
     "已与客户取得联系，记录诉求，承诺按时答复",
 )
-CALLBACK_NOTES = {
+CALLBACK_NOTES: dict[str, str] = {
     CallbackResult.SATISFIED: "回访客户，对处理结果表示满意",
     CallbackResult.BASICALLY_SATISFIED: "回访客户，表示基本满意",
     CallbackResult.UNREACHABLE: "回访电话无人接听",
