@@ -23,7 +23,7 @@ from complaints.services import (
 from config.errors import FieldErrors
 from demo.calls import CallPlan
 from demo.cast import Cast, CrewCast
-from demo.data.cases import complaint_action
+from demo.data.cases import step_action
 from demo.outages import NoticePlan
 from demo.tickets import TicketPlan
 from dispatch.forms import STEP_FORMS
@@ -147,6 +147,10 @@ def _plays(
         plays.append((moment, partial(_order_step, run, action, actor, data, moment)))
     ticket_times = plan.times[1 + len(case.order_path) :]
     for action, moment in zip(case.path, ticket_times, strict=True):
+        if step_action(action) == "callback":
+            actor, note = cast.callback(case, action, agent=run.agent)
+            plays.append((moment, partial(_callback, run, action, actor, note, moment)))
+            continue
         actor, note = cast.step(case, action, agent=run.agent, rng=rng)
         plays.append((moment, partial(_ticket_step, run, action, actor, note, moment)))
     return plays
@@ -311,7 +315,7 @@ def _complaint_step(
 ) -> None:
     facts = run.plan.case.facts
     complaint = _have(run.complaint, "complaint")
-    action = complaint_action(step)
+    action = step_action(step)
     if action == "contact":
         run.complaint = complaint_contact(complaint=complaint, note=note, actor=actor, now=moment)
     elif action == "judge":
@@ -342,8 +346,17 @@ def _complaint_step(
             complaint=complaint, text=facts.reply, actor=actor, now=moment
         )
     else:
-        callback_record(ticket=complaint.ticket, result=step, note=note, actor=actor, now=moment)
-        run.complaint = Complaint.objects.select_related("ticket").get(pk=complaint.pk)
+        _callback(run, step, actor, note, moment)
+
+
+def _callback(run: TicketRun, result: str, actor: User, note: str, moment: datetime) -> None:
+    """The agent's callback to a complaint's or a resolved repair's customer; the kind's
+    follow-up closes the ticket or reopens it."""
+    ticket = _have(run.ticket, "ticket")
+    callback_record(ticket=ticket, result=result, note=note, actor=actor, now=moment)
+    run.ticket = Ticket.objects.get(pk=ticket.pk)
+    if run.complaint is not None:
+        run.complaint = Complaint.objects.select_related("ticket").get(pk=run.complaint.pk)
 
 
 def _order_step(

@@ -110,7 +110,8 @@ def _outage_cluster(
     dispatcher has assigned the first caller's order before the third call, so that order
     is the one kept for the incident, and its crew's steps are the incident's. A fourth
     neighbour calls later and is told about the incident. Restoring the incident resolves
-    all four tickets; the callbacks close them the next morning.
+    all four tickets; the callbacks the next morning close three, and the fourth caller
+    does not answer.
     """
     rural = [p for p in grid.households() if p.transformer_code == transformer_code]
     callers = rng.sample(rural, len(cases))
