@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from complaints.models import Complaint
-from dashboards.models import ComplaintDay, TicketDay, WorkOrderDay
+from dashboards.models import WORK_ORDER_DAY_SUMS, ComplaintDay, TicketDay, WorkOrderDay
 from dispatch.models import WorkOrder
 from repairs.models import Repair
 from tickets.models import CallbackResult, Kind, Ticket, TimelineEvent
@@ -122,23 +122,11 @@ def work_order_days(
         for counted in _work_order_counts(part, area=area, now=now):
             key = (counted.day, counted.station_id, counted.area_type)
             if key in rows:
-                for field in WORK_ORDER_SUMS:
+                for field in WORK_ORDER_DAY_SUMS:
                     setattr(rows[key], field, getattr(rows[key], field) + getattr(counted, field))
             else:
                 rows[key] = counted
     return sorted(rows.values(), key=_row_order)
-
-
-WORK_ORDER_SUMS = (
-    "work_orders",
-    "arrivals_due",
-    "arrivals_met",
-    "arrivals",
-    "arrival_seconds",
-    "restorations",
-    "restoration_seconds",
-    "returns",
-)
 
 
 def _work_order_counts(orders: QuerySet, *, area, now: datetime) -> list[WorkOrderDay]:

@@ -83,6 +83,19 @@ class WorkOrderDay(models.Model):
         return f"{self.day} {self.station_id} {self.area_type}: {self.work_orders}"
 
 
+# A row's counts, which add up across days and stations (the rest of the row is its key).
+WORK_ORDER_DAY_SUMS = (
+    "work_orders",
+    "arrivals_due",
+    "arrivals_met",
+    "arrivals",
+    "arrival_seconds",
+    "restorations",
+    "restoration_seconds",
+    "returns",
+)
+
+
 class ComplaintDay(models.Model):
     """Complaints of one category received on one day against one station: how they were
     judged and what the last callback heard."""
@@ -117,6 +130,18 @@ class ComplaintDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.station_id} {self.category}: {self.complaints}"
+
+
+COMPLAINT_DAY_SUMS = (
+    "complaints",
+    "valid",
+    "partially_valid",
+    "not_valid",
+    "satisfied",
+    "basically_satisfied",
+    "unsatisfied",
+    "unreachable",
+)
 
 
 class RollupState(models.Model):

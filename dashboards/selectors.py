@@ -39,7 +39,15 @@ from accounts.access import STATION_ROLES, has_role
 from accounts.models import Role, User
 from complaints.models import Category
 from dashboards import daily
-from dashboards.models import ComplaintDay, RollupDay, RollupState, TicketDay, WorkOrderDay
+from dashboards.models import (
+    COMPLAINT_DAY_SUMS,
+    WORK_ORDER_DAY_SUMS,
+    ComplaintDay,
+    RollupDay,
+    RollupState,
+    TicketDay,
+    WorkOrderDay,
+)
 from dispatch.models import OPEN_WORK_ORDER_STATUSES, WorkOrder
 from grid.models import Station
 from hotline.models import Call
@@ -319,27 +327,6 @@ def ticket_count_estimate() -> int:
 
 # --- Periods: the rollup plus the live days -----------------------------------------------------
 
-WORK_ORDER_FIELDS = (
-    "work_orders",
-    "arrivals_due",
-    "arrivals_met",
-    "arrivals",
-    "arrival_seconds",
-    "restorations",
-    "restoration_seconds",
-    "returns",
-)
-COMPLAINT_FIELDS = (
-    "complaints",
-    "valid",
-    "partially_valid",
-    "not_valid",
-    "satisfied",
-    "basically_satisfied",
-    "unsatisfied",
-    "unreachable",
-)
-
 
 def work_order_numbers(*, numbers: DailyNumbers) -> dict[tuple, dict[str, Counter]]:
     """{(station_id, area_type): {window: sums}} for today, 7 and 30 days and the period."""
@@ -347,7 +334,7 @@ def work_order_numbers(*, numbers: DailyNumbers) -> dict[tuple, dict[str, Counte
         WorkOrderDay,
         numbers.live_work_orders,
         group=("station_id", "area_type"),
-        fields=WORK_ORDER_FIELDS,
+        fields=WORK_ORDER_DAY_SUMS,
         windows=numbers.scope.windows(),
     )
 
@@ -395,7 +382,7 @@ def complaint_numbers(*, numbers: DailyNumbers, group: Sequence[str]) -> dict[tu
         ComplaintDay,
         numbers.live_complaints,
         group=group,
-        fields=COMPLAINT_FIELDS,
+        fields=COMPLAINT_DAY_SUMS,
         windows={"period": (numbers.scope.first, numbers.scope.last)},
     )
     return {key: counters["period"] for key, counters in sums.items()}

@@ -77,11 +77,11 @@ def calls_plan(
         quiet.append(call)
         work.append((call, None))
     last: dict[str, CallPlan] = {}
-    for call, plan in sorted(work, key=lambda item: item[0].at):
+    for call, recorded in sorted(work, key=lambda item: item[0].at):
         free = [
             agent for agent in agents if agent not in last or last[agent].ends_at < call.starts_at
         ]
-        if plan is not None and plan.case.today:
+        if recorded is not None and recorded.case.today:
             agent = CONSOLE_AGENT
         elif free:
             agent = rng.choice(free)
@@ -96,8 +96,8 @@ def calls_plan(
             previous.ends_at = max(previous.at, min(previous.ends_at, call.starts_at))
         call.agent = agent
         last[agent] = call
-        if plan is not None:
-            plan.agent = agent
+        if recorded is not None:
+            recorded.agent = agent
     return quiet
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from accounts.models import Role, User
-from demo.data.cases import Case, complaint_action
+from demo.data.cases import Case, step_action
 from demo.data.staff import CREWS, STAFF
 from demo.data.week import CALLBACK_NOTES, CLOSE_NOTES, CONTACT_NOTES, START_NOTES
 from tickets.models import Kind
@@ -61,7 +61,7 @@ class Cast:
             if case.answered_on_call:
                 return agent, "通话中已答复，客户无异议"
             return agent, rng.choice(CLOSE_NOTES)
-        if action in ("cancel", "reopen"):
+        if action == "cancel":
             return agent, case.followup
         if action == "start":
             if case.kind == Kind.SERVICE_REQUEST:
@@ -75,14 +75,19 @@ class Cast:
         """Who takes one step of a complaint case (DESIGN §5.2), and the note of a contact or
         a callback: the agent talks to the customer, the supervisor judges, the responsible
         department's handler rectifies and replies."""
-        action = complaint_action(step)
+        action = step_action(step)
         if action == "contact":
             return agent, rng.choice(CONTACT_NOTES)
         if action == "callback":
-            return agent, CALLBACK_NOTES.get(step, case.followup)
+            return self.callback(case, step, agent=agent)
         if action == "judge":
             return self.supervisor, ""
-        return self.handlers[case.complaint.department], ""
+        return self.handlers[case.facts.department], ""
+
+    def callback(self, case: Case, result: str, *, agent: User) -> tuple[User, str]:
+        """Who calls a complaint's or a repair's customer back, and the note: an unsatisfied
+        one's says why (the case's followup)."""
+        return agent, CALLBACK_NOTES.get(result, case.followup)
 
     def order_step(
         self, case: Case, action: str, *, station_code: str, crew: CrewCast

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.management.base import CommandError
@@ -22,7 +23,7 @@ from complaints.services import (
 from config.errors import FieldErrors
 from demo.calls import CallPlan
 from demo.cast import Cast, CrewCast
-from demo.data.cases import complaint_action
+from demo.data.cases import step_action
 from demo.outages import NoticePlan
 from demo.tickets import TicketPlan
 from dispatch.forms import STEP_FORMS
@@ -45,6 +46,8 @@ from repairs.services.notices import notice_input_parse, notice_publish, notice_
 from tickets.callbacks import callback_record
 from tickets.models import Channel, Kind, Ticket
 from tickets.services import ticket_transition
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -124,13 +127,13 @@ def _plays(
     plan, case, call = run.plan, run.plan.case, run.plan.call
     plays: list[tuple[datetime, Callable[[], object]]] = []
     if call is not None:
-        plays.append((call.starts_at, partial(_call_start, run, lookups)))
+        plays.append((call.starts_at, partial(_call_start, run, call, lookups)))
         if call.withheld:
             identified = call.starts_at + (call.at - call.starts_at) / 2
             plays.append((identified, partial(_call_identify, run, lookups)))
     plays.append((plan.times[0], partial(_create, run, lookups)))
     if call is not None:
-        plays.append((call.ends_at, partial(_call_finish, run)))
+        plays.append((call.ends_at, partial(_call_finish, run, call)))
     if case.kind == Kind.COMPLAINT:
         for step, moment in zip(case.path, plan.times[1:], strict=True):
             actor, note = cast.complaint_step(case, step, agent=run.agent, rng=rng)
@@ -139,12 +142,15 @@ def _plays(
         return plays
     order_times = plan.times[1 : 1 + len(case.order_path)]
     for action, moment in zip(case.order_path, order_times, strict=True):
-        actor, data = cast.order_step(
-            case, action, station_code=plan.premise.station.code, crew=run.crew
-        )
+        premise, crew = _have(plan.premise, "caller"), _have(run.crew, "crew")
+        actor, data = cast.order_step(case, action, station_code=premise.station.code, crew=crew)
         plays.append((moment, partial(_order_step, run, action, actor, data, moment)))
     ticket_times = plan.times[1 + len(case.order_path) :]
     for action, moment in zip(case.path, ticket_times, strict=True):
+        if step_action(action) == "callback":
+            actor, note = cast.callback(case, action, agent=run.agent)
+            plays.append((moment, partial(_callback, run, action, actor, note, moment)))
+            continue
         actor, note = cast.step(case, action, agent=run.agent, rng=rng)
         plays.append((moment, partial(_ticket_step, run, action, actor, note, moment)))
     return plays
@@ -168,14 +174,22 @@ def _premise(run: TicketRun, lookups: Lookups) -> Premise | None:
     return lookups.premises[plan.premise.meter_no] if plan.premise else None
 
 
+def _have(thing: T | None, what: str) -> T:
+    """What the plan or an earlier play has made: a ticket's plays run in order, so a
+    missing one is a mistake in the demo's cases."""
+    if thing is None:
+        raise CommandError(f"The demo replayed a step that needs its {what} before it had one.")
+    return thing
+
+
 # --- Calls --------------------------------------------------------------------------------
 
 
-def _call_start(run: TicketRun, lookups: Lookups) -> None:
+def _call_start(run: TicketRun, call: CallPlan, lookups: Lookups) -> None:
     """The caller's number pops the customer, as the console does; a number not on file
     (or two customers on it) starts the call unidentified, and the agent identifies
     the caller from the account."""
-    plan, call = run.plan, run.plan.call
+    plan = run.plan
     if call.withheld:
         run.call = call_start(agent=run.agent, caller_phone="", customer=None, now=call.starts_at)
         return
@@ -192,15 +206,15 @@ def _call_start(run: TicketRun, lookups: Lookups) -> None:
 def _call_identify(run: TicketRun, lookups: Lookups) -> None:
     premise = _premise(run, lookups)
     run.call = call_identify(
-        call=run.call,
+        call=_have(run.call, "call"),
         customer=premise.customer if premise else None,
         caller_phone=run.plan.phone,
     )
 
 
-def _call_finish(run: TicketRun) -> None:
+def _call_finish(run: TicketRun, call: CallPlan) -> None:
     # The reason and outcome are the ones the finish form offers: from the ticket.
-    run.call = call_finish(call=run.call, reason="", outcome="", now=run.plan.call.ends_at)
+    run.call = call_finish(call=_have(run.call, "call"), reason="", outcome="", now=call.ends_at)
 
 
 def _quiet_call(plan: CallPlan, agent: User) -> None:
@@ -225,7 +239,7 @@ def _create(run: TicketRun, lookups: Lookups) -> None:
     if case.kind == Kind.REPAIR:
         _repair_create(run, premise)
     elif case.kind == Kind.COMPLAINT:
-        facts = case.complaint
+        facts = case.facts
         # A complaint from the web is recorded by nobody; one from a government line
         # by the agent who takes it off the platform.
         on_web = case.channel in (Channel.WEB, Channel.APP)
@@ -275,8 +289,8 @@ def _create(run: TicketRun, lookups: Lookups) -> None:
 def _repair_create(run: TicketRun, premise: Premise | None) -> None:
     plan, case = run.plan, run.plan.case
     created = repair_create(
-        premise=premise,
-        answers=case.answers,
+        premise=_have(premise, "caller"),
+        answers=_have(case.answers, "caller's answers"),
         actor=run.agent,
         caller_phone=plan.phone,
         description=case.description,
@@ -299,32 +313,49 @@ def _complaint_step(
     lookups: Lookups,
     moment: datetime,
 ) -> None:
-    facts = run.plan.case.complaint
-    action = complaint_action(step)
-    common = {"complaint": run.complaint, "actor": actor, "now": moment}
+    facts = run.plan.case.facts
+    complaint = _have(run.complaint, "complaint")
+    action = step_action(step)
     if action == "contact":
-        run.complaint = complaint_contact(note=note, **common)
+        run.complaint = complaint_contact(complaint=complaint, note=note, actor=actor, now=moment)
     elif action == "judge":
-        premise = _premise(run, lookups)
+        station = None
+        if facts.at_station:
+            station = _have(_premise(run, lookups), "caller").transformer.feeder.station
         run.complaint = complaint_judge(
+            complaint=complaint,
             validity=facts.validity,
             reason=facts.reason,
             department=lookups.departments[facts.department],
-            station=premise.transformer.feeder.station if facts.at_station else None,
+            station=station,
             major=bool(facts.major),
             major_reason=facts.major,
-            **common,
+            actor=actor,
+            now=moment,
         )
     elif action == "rectify":
         run.complaint = complaint_rectify(
-            cause=facts.cause, rectification=facts.rectification, **common
+            complaint=complaint,
+            cause=facts.cause,
+            rectification=facts.rectification,
+            actor=actor,
+            now=moment,
         )
     elif action == "reply":
-        run.complaint = complaint_reply(text=facts.reply, **common)
-    else:
-        callback_record(
-            ticket=run.complaint.ticket, result=step, note=note, actor=actor, now=moment
+        run.complaint = complaint_reply(
+            complaint=complaint, text=facts.reply, actor=actor, now=moment
         )
+    else:
+        _callback(run, step, actor, note, moment)
+
+
+def _callback(run: TicketRun, result: str, actor: User, note: str, moment: datetime) -> None:
+    """The agent's callback to a complaint's or a resolved repair's customer; the kind's
+    follow-up closes the ticket or reopens it."""
+    ticket = _have(run.ticket, "ticket")
+    callback_record(ticket=ticket, result=result, note=note, actor=actor, now=moment)
+    run.ticket = Ticket.objects.get(pk=ticket.pk)
+    if run.complaint is not None:
         run.complaint = Complaint.objects.select_related("ticket").get(pk=run.complaint.pk)
 
 
@@ -337,7 +368,7 @@ def _order_step(
         .select_related("work_order")
         .first()
     )
-    order = incident.work_order if incident else run.work_order
+    order = _have(incident.work_order if incident else run.work_order, "work order")
     # The demo's inputs go through the step's form, as a dispatcher's or crew's would.
     form = STEP_FORMS[action](data=data, order=order)
     if not form.is_valid():
@@ -349,7 +380,7 @@ def _order_step(
 
 def _ticket_step(run: TicketRun, action: str, actor: User, note: str, moment: datetime) -> None:
     run.ticket = ticket_transition(
-        ticket=run.ticket, action=action, actor=actor, note=note, now=moment
+        ticket=_have(run.ticket, "ticket"), action=action, actor=actor, note=note, now=moment
     )
 
 

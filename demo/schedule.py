@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from demo.data.cases import CASES, Case, complaint_action
+from demo.data.cases import CASES, Case, step_action
 from demo.data.grid import PremisePlan
 from demo.data.week import (
     ARRIVAL_SHARE,
@@ -56,7 +56,7 @@ def complaint_schedule(rng: random.Random, case: Case, now: datetime) -> list[da
     """Creation time and one time per step, the steps in office hours: at the case's hours
     before now, else on a past day."""
     steps = [
-        timedelta(minutes=rng.uniform(*COMPLAINT_STEP_MINUTES[complaint_action(step)]))
+        timedelta(minutes=rng.uniform(*COMPLAINT_STEP_MINUTES[step_action(step)]))
         for step in case.path
     ]
     if case.hours_ago is not None:
@@ -108,7 +108,7 @@ def repair_schedule(
     now: datetime,
     notice: NoticePlan | None,
 ) -> list[datetime]:
-    """The call, its work order's steps, then the ticket's own actions.
+    """The call, its work order's steps, then the callbacks, the cancel or the close on the call.
 
     The crew arrives within a share of the allowed minutes, or after arrive_by for a
     late case; arrive_by is what repair_create will set (DESIGN §3.2).
@@ -118,7 +118,7 @@ def repair_schedule(
         # Called while the outage is on: the agent reads the notice out.
         earliest = max(notice.starts_at, now - timedelta(minutes=60))
         created = earliest + (now - timedelta(minutes=10) - earliest) * rng.random()
-    elif case.due_in is not None:
+    elif case.due_in is not None and not case.path:
         # Still in the station queue: arrive_by is due_in minutes from now.
         created = now + timedelta(minutes=case.due_in) - allowed
     else:
@@ -140,11 +140,20 @@ def repair_schedule(
                 minutes=rng.uniform(*STEP_MINUTES[Kind.CONSULTATION][action])
             )
         else:
-            at = times[-1] + timedelta(minutes=rng.uniform(*STEP_MINUTES[Kind.REPAIR][action]))
-            if action in ("close", "reopen"):
+            span = STEP_MINUTES[Kind.REPAIR][step_action(action)]
+            at = times[-1] + timedelta(minutes=rng.uniform(*span))
+            if step_action(action) == "callback":
                 at = _office_hours(at, rng)  # callbacks wait for the day
         times.append(at)
-    if case.due_in is None and notice is None:
+    if case.due_in is not None and case.path:
+        # Reopened by its last callback, and back in the station queue: the new work
+        # order's arrive_by is due_in minutes from now. The reopen is a plain dispatch.
+        plain = deadlines.arrive_by(
+            now, premise.area_type, important=premise.important, emergency=False
+        )
+        reopened = now + timedelta(minutes=case.due_in) - (plain - now)
+        times = [*_before(times, reopened)[:-1], reopened]
+    elif case.due_in is None and notice is None:
         times = _before(times, now)
     return [t.replace(microsecond=0) for t in times]
 

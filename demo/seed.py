@@ -14,10 +14,11 @@ grid_import, staff_create_or_update, crew_get_or_create and crew_member_set
 for the people; call_start, call_identify and call_finish for the agents'
 calls; repair_create for every repair call (triage, work order, incident),
 then work_order_step for every step a dispatcher or crew takes;
-complaint_create, the complaint steps (contact, judge, rectify, reply) and
-callback_record for the complaints; consultation_record, service_request_record and
-feedback_record for the other kinds, and ticket_transition for their
-back-office steps and the repairs' callbacks; notice_input_parse and
+complaint_create and the complaint steps (contact, judge, rectify, reply);
+callback_record for the callbacks to complaints and resolved repairs;
+consultation_record, service_request_record and feedback_record for the other
+kinds, and ticket_transition for their back-office steps and the repairs
+cancelled or closed on the call; notice_input_parse and
 notice_publish for the notices. The week is replayed in time order
 (demo/replay.py), so each call is triaged against the notices and incidents of
 its moment.

@@ -83,6 +83,8 @@ def ticket_plans(
             premise = pick(households)
         phone = premise.phone if premise else grid.mobile()
         if case.kind == Kind.REPAIR:
+            if premise is None:
+                raise ValueError(f"Demo repair case {case.description!r} needs a caller.")
             notice = {"temporary": temporary, "restriction": restriction}.get(case.caller)
             times = repair_schedule(rng, case, premise, now, notice)
         elif case.kind == Kind.COMPLAINT:
@@ -108,7 +110,8 @@ def _outage_cluster(
     dispatcher has assigned the first caller's order before the third call, so that order
     is the one kept for the incident, and its crew's steps are the incident's. A fourth
     neighbour calls later and is told about the incident. Restoring the incident resolves
-    all four tickets; the callbacks close them the next morning.
+    all four tickets; the callbacks the next morning close three, and the fourth caller
+    does not answer.
     """
     rural = [p for p in grid.households() if p.transformer_code == transformer_code]
     callers = rng.sample(rural, len(cases))

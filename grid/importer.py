@@ -8,6 +8,8 @@ import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import models
+
 from grid.models import AreaType, Customer, Feeder, Premise, Station, Transformer
 from grid.phones import normalise_phone
 
@@ -27,15 +29,23 @@ REQUIRED_COLUMNS = (
 # to the account on this row (without it, such a row is rejected).
 OPTIONAL_COLUMNS = ("important", "transfer")
 
+
+def _max_length(model: type[models.Model], name: str) -> int:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.CharField) or field.max_length is None:
+        raise TypeError(f"{model.__name__}.{name} is not a CharField with a max_length")
+    return field.max_length
+
+
 _MAX_LENGTH = {
-    "station_code": Station._meta.get_field("code").max_length,
-    "station_name": Station._meta.get_field("name").max_length,
-    "feeder_code": Feeder._meta.get_field("code").max_length,
-    "transformer_code": Transformer._meta.get_field("code").max_length,
-    "account_no": Customer._meta.get_field("account_no").max_length,
-    "customer_name": Customer._meta.get_field("name").max_length,
-    "address": Premise._meta.get_field("address").max_length,
-    "meter_no": Premise._meta.get_field("meter_no").max_length,
+    "station_code": _max_length(Station, "code"),
+    "station_name": _max_length(Station, "name"),
+    "feeder_code": _max_length(Feeder, "code"),
+    "transformer_code": _max_length(Transformer, "code"),
+    "account_no": _max_length(Customer, "account_no"),
+    "customer_name": _max_length(Customer, "name"),
+    "address": _max_length(Premise, "address"),
+    "meter_no": _max_length(Premise, "meter_no"),
 }
 _BOOLEANS = {
     "true": True,
@@ -99,58 +109,57 @@ def read_grid_csv(lines: Iterable[str]) -> tuple[list[GridRow], list[RowError]]:
     seen = _Consistency()
     for raw in reader:
         line = reader.line_num
-        row, reason = _check_row(line, raw)
-        if row is not None:
-            reason = seen.conflict(row)
-        if reason:
-            errors.append(RowError(line, reason))
-        else:
-            seen.add(row)
-            rows.append(row)
+        row = _check_row(line, raw)
+        if isinstance(row, str):
+            errors.append(RowError(line, row))
+            continue
+        conflict = seen.conflict(row)
+        if conflict is not None:
+            errors.append(RowError(line, conflict))
+            continue
+        seen.add(row)
+        rows.append(row)
     return rows, errors
 
 
-def _check_row(line: int, raw: dict) -> tuple[GridRow | None, str | None]:
+def _check_row(line: int, raw: dict[str | None, str | None]) -> GridRow | str:
+    """The row, or the reason it is rejected."""
+    # csv.DictReader puts the fields beyond the header under None, and None for those short.
     if None in raw:
-        return None, "more fields than the header has columns"
+        return "more fields than the header has columns"
     values = {key: (value or "").strip() for key, value in raw.items()}
     empty = [name for name in REQUIRED_COLUMNS if not values.get(name)]
     if empty:
-        return None, "missing " + ", ".join(empty)
+        return "missing " + ", ".join(empty)
     for name, limit in _MAX_LENGTH.items():
         if len(values[name]) > limit:
-            return None, f"{name} is longer than {limit} characters"
+            return f"{name} is longer than {limit} characters"
     if values["area_type"] not in AreaType.values:
-        return None, (
-            f"unknown area_type {values['area_type']!r} (use {', '.join(AreaType.values)})"
-        )
+        return f"unknown area_type {values['area_type']!r} (use {', '.join(AreaType.values)})"
     try:
         phone = normalise_phone(values["phone"])
     except ValueError:
-        return None, f"malformed phone {values['phone']!r}"
+        return f"malformed phone {values['phone']!r}"
     flags = {}
     for name in OPTIONAL_COLUMNS:
         text = values.get(name, "").lower()
         if text not in _BOOLEANS:
-            return None, f"{name} must be true or false, not {values.get(name)!r}"
+            return f"{name} must be true or false, not {values.get(name)!r}"
         flags[name] = _BOOLEANS[text]
-    return (
-        GridRow(
-            line=line,
-            station_code=values["station_code"],
-            station_name=values["station_name"],
-            feeder_code=values["feeder_code"],
-            transformer_code=values["transformer_code"],
-            area_type=values["area_type"],
-            account_no=values["account_no"],
-            customer_name=values["customer_name"],
-            phone=phone,
-            address=values["address"],
-            meter_no=values["meter_no"],
-            important=flags["important"],
-            transfer=flags["transfer"],
-        ),
-        None,
+    return GridRow(
+        line=line,
+        station_code=values["station_code"],
+        station_name=values["station_name"],
+        feeder_code=values["feeder_code"],
+        transformer_code=values["transformer_code"],
+        area_type=values["area_type"],
+        account_no=values["account_no"],
+        customer_name=values["customer_name"],
+        phone=phone,
+        address=values["address"],
+        meter_no=values["meter_no"],
+        important=flags["important"],
+        transfer=flags["transfer"],
     )
 
 

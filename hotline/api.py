@@ -1,8 +1,7 @@
 """GET /api/v1/customers/ (DESIGN §5.2): the caller lookup the IVR/CTI and scripts use."""
 
-from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from django.core.exceptions import NON_FIELD_ERRORS
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -11,11 +10,11 @@ from rest_framework.response import Response
 from accounts.access import role_permission
 from accounts.models import Role
 from config.api import api_datetime
+from config.errors import FieldErrors
+from config.formschema import form_serializer
 from hotline import selectors
-from hotline.lookup import phone_for_call
+from hotline.forms import CustomerLookupForm
 from tickets.models import Deadline, Ticket
-
-LOOKUP_KEYS = ("phone", "account_no", "meter_no")
 
 
 class CustomerPremiseOutput(serializers.Serializer):
@@ -105,16 +104,7 @@ def customer_data(customer) -> dict:
     }
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter(key, OpenApiTypes.STR, description=description)
-        for key, description in (
-            ("phone", "Any dialled form: spaces, dashes, +86 or 0086 are understood."),
-            ("account_no", "The account number, exactly."),
-            ("meter_no", "The meter number of one of the customer's premises, exactly."),
-        )
-    ]
-)
+@extend_schema(parameters=[form_serializer(CustomerLookupForm)])
 class CustomerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Customers matching one key, with their premises and open tickets (agents, supervisors)."""
 
@@ -123,15 +113,14 @@ class CustomerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filter_backends = []
 
     def get_queryset(self):
-        given = {key: self.request.query_params.get(key, "").strip() for key in LOOKUP_KEYS}
-        given = {key: value for key, value in given.items() if value}
-        if not given:
-            raise ValidationError({"detail": [_("Give one of phone, account_no or meter_no.")]})
-        if "phone" in given and not phone_for_call(given["phone"]):
-            raise ValidationError(
-                {"phone": [_("%(phone)s is not a phone number.") % {"phone": given["phone"]}]}
-            )
-        return selectors.customer_list_for_api(**given)
+        form = CustomerLookupForm(self.request.query_params)
+        if not form.is_valid():
+            errors = FieldErrors.from_form(form).errors
+            # No one key is at fault when none was given.
+            if NON_FIELD_ERRORS in errors:
+                errors["detail"] = errors.pop(NON_FIELD_ERRORS)
+            raise ValidationError(errors)
+        return selectors.customer_list_for_api(**form.cleaned_data)
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         customers = self.get_queryset()

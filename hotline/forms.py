@@ -1,4 +1,5 @@
-"""The console's forms. Each kind's form has its own prefix: they share one page."""
+"""The console's forms (each kind's form has its own prefix: they share one page), and the
+caller lookup's query (GET /api/v1/customers/)."""
 
 from typing import Any, cast
 
@@ -13,20 +14,53 @@ from tickets.models import Kind
 TEXT_MAX_LENGTH = 2000
 
 
-class CallStartForm(forms.Form):
-    """Opening a caller: a customer from the search, a phone number, or both."""
+class PhoneField(forms.CharField):
+    """A caller's number in any dialled form, cleaned to its stored form (grid.phones);
+    blank stays blank."""
 
-    customer = forms.ModelChoiceField(queryset=Customer.objects.all(), required=False)
-    phone = forms.CharField(label=_("Caller's phone"), required=False, max_length=40)
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=40, **kwargs)
 
-    def clean_phone(self) -> str:
-        raw = self.cleaned_data["phone"].strip()
+    def clean(self, value: Any) -> str:
+        raw = super().clean(value)
         if not raw:
             return ""
         phone = phone_for_call(raw)
         if not phone:
             raise forms.ValidationError(_("%(phone)s is not a phone number.") % {"phone": raw})
         return phone
+
+
+class CallStartForm(forms.Form):
+    """Opening a caller: a customer from the search, a phone number, or both."""
+
+    customer = forms.ModelChoiceField(queryset=Customer.objects.all(), required=False)
+    phone = PhoneField(label=_("Caller's phone"), required=False)
+
+
+class CustomerLookupForm(forms.Form):
+    """The query of GET /api/v1/customers/: at least one key; given more, all must match."""
+
+    phone = PhoneField(required=False)
+    account_no = forms.CharField(
+        required=False, max_length=Customer._meta.get_field("account_no").max_length
+    )
+    meter_no = forms.CharField(
+        required=False, max_length=Premise._meta.get_field("meter_no").max_length
+    )
+
+    api_help = {
+        "phone": _("Any dialled form: spaces, dashes, +86 or 0086 are understood."),
+        "account_no": _("The account number, exactly."),
+        "meter_no": _("The meter number of one of the customer's premises, exactly."),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if not self.errors and not any(data.get(name) for name in self.fields):
+            raise forms.ValidationError(_("Give one of phone, account_no or meter_no."))
+        return data
 
 
 class CallFinishForm(forms.Form):

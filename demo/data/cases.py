@@ -18,7 +18,7 @@ CLOSED = ("start", "resolve", "close")
 CANCELLED = ("cancel",)
 
 # A complaint's history is the steps of COMPLAINT_TRANSITIONS after complaint_create
-# (complaints/models.py); a callback is written as its result.
+# (complaints/models.py); a callback, of a complaint or a repair, is written as its result.
 RECEIVED = ()
 CONTACTED = ("contact",)
 JUDGED = ("contact", "judge")
@@ -30,22 +30,28 @@ UNSATISFIED = (*REPLIED, "unsatisfied")  # reopened: rectifying again, with a ne
 CALLBACK_RESULTS = frozenset(CallbackResult.values)
 
 
-def complaint_action(step: str) -> str:
-    """The COMPLAINT_TRANSITIONS action of a complaint case's step: a result is a callback."""
+def step_action(step: str) -> str:
+    """The action of a case's step: a callback's result is a callback."""
     return "callback" if step in CALLBACK_RESULTS else step
 
 
 # A repair's history is two parts. repair_create triages the call and either dispatches a
 # work order (the ticket is in progress) or resolves the ticket on the call. `order_path` is
-# then the steps taken on the work order (dispatch/models.py), and `path` the ticket's own
-# actions after them: the callback's close or reopen, or a cancel.
+# then the steps taken on the work order (dispatch/models.py), and `path` what follows:
+# the callbacks to a resolved repair (repairs/services/callbacks.py: content closes it,
+# unsatisfied reopens it to its station with a new work order), a cancel, or the agent's
+# close of a repair settled on the call.
 WALKED = ("assign", "accept", "depart", "arrive", "complete")
 ASSIGNED = ("assign",)
 EN_ROUTE = ("assign", "accept", "depart")
 ON_SITE = ("assign", "accept", "depart", "arrive")
 WITHDRAWN = ("cancel",)  # the station's dispatcher cancels the order
-CALLED_BACK = ("close",)
-CALLED_BACK_UNHAPPY = ("reopen",)
+CLOSED_ON_CALL = ("close",)
+CALLED_BACK = ("satisfied",)
+CALLED_BACK_CONTENT = ("basically_satisfied",)
+CALLED_BACK_LATER = ("unreachable", "satisfied")
+NOT_REACHED = ("unreachable",)  # still resolved: in the callback queue for another try
+CALLED_BACK_UNHAPPY = ("unsatisfied",)
 
 
 @dataclass(frozen=True)
@@ -66,12 +72,12 @@ class ComplaintFacts:
 
 @dataclass(frozen=True)
 class Case:
-    kind: str
+    kind: Kind
     description: str
     path: tuple[str, ...]
     # The note on `resolve`; for a repair, what the crew did; for a consultation, the answer.
     resolution: str = ""
-    # The note on `start`, `reopen` or `cancel`; for a complaint, the unsatisfied callback's.
+    # The note on a `cancel`, or on an unsatisfied callback.
     followup: str = ""
     # How it came in: only complaints come other ways than a call to the hotline. The
     # services decide the priority (triage, a major complaint).
@@ -88,7 +94,8 @@ class Case:
     cause: str = ""
     late: bool = False
     # Repairs still open in the station queue: minutes from now to arrive_by
-    # (negative: overdue). They were called in recently; the others on past days.
+    # (negative: overdue). They were called in recently, or (an unsatisfied callback's)
+    # reopened recently; the others on past days.
     due_in: int | None = None
     # Consultations: the title of the knowledge-base article the agent answered with
     # (hotline/migrations/0002). Service requests: ServiceRequest.Type. Opinions and
@@ -103,6 +110,13 @@ class Case:
     hours_ago: tuple[int, int] | None = None
     # Taken today at the console by CONSOLE_AGENT, so the console has calls on any login.
     today: bool = False
+
+    @property
+    def facts(self) -> ComplaintFacts:
+        """A complaint case's facts; only a complaint case has them."""
+        if self.complaint is None:
+            raise ValueError(f"Demo case {self.description!r} is not a complaint case.")
+        return self.complaint
 
     @property
     def answered_on_call(self) -> bool:
@@ -126,7 +140,7 @@ CASES = (
     Case(_R, "家里突然停电，邻居家也没电", CALLED_BACK,
           "台区低压出线开关跳闸，巡视无异常后合闸送电",
           answers=Answers(_NEAR, _HELD), order_path=WALKED, cause="other", late=True),
-    Case(_R, "家里停电了，表箱里的总开关跳了推不上去", CALLED_BACK,
+    Case(_R, "家里停电了，表箱里的总开关跳了推不上去", CLOSED_ON_CALL,
           answers=Answers(_SELF, _NO_RESET)),
     Case(_R, "整条街都没电，路灯也不亮", CALLED_BACK,
           "10kV分支线跌落式熔断器熔断，更换熔丝后恢复供电",
@@ -144,11 +158,12 @@ CASES = (
           "台区三相负荷不平衡，调整负荷分配后电压恢复正常",
           followup="回访时客户反映晚上用电高峰电压仍然偏低",
           answers=Answers(breaker=_HELD, equipment_in_use="空调", fault_side=_OURS),
-          order_path=WALKED, cause="overload"),
-    Case(_R, "家里一半的灯不亮，另一半正常", CALLED_BACK,
+          order_path=WALKED, cause="overload", due_in=25),
+    Case(_R, "家里一半的灯不亮，另一半正常", CALLED_BACK_LATER,
           "接户线一相接头松脱导致缺相，重新压接后恢复",
           answers=Answers(_SELF, _HELD), order_path=WALKED, cause="service_line"),
-    Case(_R, "打雷以后就停电了，全村都没电", CALLED_BACK, "配变高压侧避雷器击穿，更换后恢复供电",
+    Case(_R, "打雷以后就停电了，全村都没电", CALLED_BACK_CONTENT,
+          "配变高压侧避雷器击穿，更换后恢复供电",
           caller=AreaType.RURAL, answers=Answers(_AREA, _HELD, fault_side=_OURS),
           order_path=WALKED, cause="weather", late=True),
     Case(_R, "村口的电线杆被货车撞歪了，电线垂得很低", (), "更换电杆并重新紧线，线路恢复正常",
@@ -163,9 +178,9 @@ CASES = (
           "低压线路熔丝熔断，优先处理，更换后恢复供电", caller="life_support",
           answers=Answers(_NEAR, _HELD, equipment_in_use="制氧机"), order_path=WALKED,
           cause="transformer_fuse"),
-    Case(_R, "烧水壶一插上，漏电开关就跳", CALLED_BACK,
+    Case(_R, "烧水壶一插上，漏电开关就跳", CLOSED_ON_CALL,
           answers=Answers(_SELF, _NO_RESET, equipment_in_use="电热水壶", fault_side=_THEIRS)),
-    Case(_R, "开了空调和电热水器以后总闸跳了，复位后已经来电", CALLED_BACK,
+    Case(_R, "开了空调和电热水器以后总闸跳了，复位后已经来电", CLOSED_ON_CALL,
           answers=Answers(_SELF, _RESET, high_power_load=True, equipment_in_use="空调、电热水器")),
     Case(_R, "停电两个多小时了还没来电，到底什么时候能恢复", (), caller=AreaType.REMOTE,
           answers=Answers(_NEAR, _HELD), order_path=EN_ROUTE, due_in=-8),
@@ -200,11 +215,11 @@ CASES = (
           answers=Answers(_AREA, _HELD)),
     Case(_R, "停电了，附近几户都没电", CALLED_BACK, caller="cluster",
           answers=Answers(_NEAR, _HELD)),
-    Case(_R, "隔壁几家都没电，是不是变压器坏了", CALLED_BACK, caller="cluster",
+    Case(_R, "隔壁几家都没电，是不是变压器坏了", NOT_REACHED, caller="cluster",
           answers=Answers(_NEAR, _HELD)),
     Case(_R, "家里突然停电了，也没收到停电通知", (), caller="temporary",
           answers=Answers(_NEAR, _HELD)),
-    Case(_R, "茶厂车间突然停电，生产线全停了", CALLED_BACK, caller="restriction",
+    Case(_R, "茶厂车间突然停电，生产线全停了", CLOSED_ON_CALL, caller="restriction",
           answers=Answers(_AREA, _HELD, equipment_in_use="揉捻机、烘干机")),
     Case(_C, "抢修人员说一个小时内到，等了三个小时还没人来", SATISFIED,
           complaint=ComplaintFacts(

@@ -12,10 +12,11 @@ _SR, _OP, _PR = Kind.SERVICE_REQUEST, Kind.OPINION, Kind.PRAISE
 
 # --- Steps of tickets, complaints and work orders ------------------------------------------
 
-# Minutes from one step to the next, per kind: (shortest, longest). Repairs: the ticket's
-# own actions after its work order's steps; a repair settled on the call is closed at once.
+# Minutes from one step to the next, per kind: (shortest, longest). Repairs: the callbacks
+# (in office hours) or the cancel after the work order's steps; a repair settled on the call
+# is closed at once.
 STEP_MINUTES = {
-    _R: {"close": (120, 1440), "reopen": (60, 720), "cancel": (1, 5)},
+    _R: {"callback": (120, 1440), "cancel": (1, 5)},
     _Q: {"close": (1, 5)},
     _SR: {"start": (60, 480), "resolve": (240, 2880), "close": (240, 1440), "cancel": (30, 1440)},
     _OP: {"start": (60, 1440), "resolve": (1440, 2880), "close": (120, 1440)},
@@ -45,7 +46,7 @@ CONTACT_NOTES = (
     "已联系客户了解详细情况，告知处理时限",
     "已与客户取得联系，记录诉求，承诺按时答复",
 )
-CALLBACK_NOTES = {
+CALLBACK_NOTES: dict[str, str] = {
     CallbackResult.SATISFIED: "回访客户，对处理结果表示满意",
     CallbackResult.BASICALLY_SATISFIED: "回访客户，表示基本满意",
     CallbackResult.UNREACHABLE: "回访电话无人接听",

@@ -16,7 +16,14 @@ from django.utils import timezone
 from complaints.models import Category, Complaint
 from config import celery
 from dashboards import services, tasks
-from dashboards.models import ComplaintDay, RollupState, TicketDay, WorkOrderDay
+from dashboards.models import (
+    COMPLAINT_DAY_SUMS,
+    WORK_ORDER_DAY_SUMS,
+    ComplaintDay,
+    RollupState,
+    TicketDay,
+    WorkOrderDay,
+)
 from dispatch.models import WorkOrder
 from grid.models import AreaType
 from tests.conftest import requires_postgres
@@ -26,27 +33,6 @@ from tickets.models import Callback, Ticket, TimelineEvent
 from tickets.services import ticket_urge
 
 pytestmark = pytest.mark.django_db
-
-WORK_FIELDS = (
-    "work_orders",
-    "arrivals_due",
-    "arrivals_met",
-    "arrivals",
-    "arrival_seconds",
-    "restorations",
-    "restoration_seconds",
-    "returns",
-)
-COMPLAINT_FIELDS = (
-    "complaints",
-    "valid",
-    "partially_valid",
-    "not_valid",
-    "satisfied",
-    "basically_satisfied",
-    "unsatisfied",
-    "unreachable",
-)
 
 
 def local(moment) -> date:
@@ -110,11 +96,11 @@ def stored() -> dict:
         )
     for work_day in WorkOrderDay.objects.all():
         rows[("work", work_day.day, work_day.station_id, work_day.area_type)] = Counter(
-            {f: getattr(work_day, f) for f in WORK_FIELDS}
+            {f: getattr(work_day, f) for f in WORK_ORDER_DAY_SUMS}
         )
     for complaint_day in ComplaintDay.objects.all():
         key = ("complaint", complaint_day.day, complaint_day.station_id, complaint_day.category)
-        rows[key] = Counter({f: getattr(complaint_day, f) for f in COMPLAINT_FIELDS})
+        rows[key] = Counter({f: getattr(complaint_day, f) for f in COMPLAINT_DAY_SUMS})
     return {key: +counter for key, counter in rows.items() if +counter}
 
 

@@ -14,10 +14,19 @@ from dispatch.models import OPEN_WORK_ORDER_STATUSES, Crew, CrewMember, WorkOrde
 from grid.models import AreaType, Customer, CustomerPhone, Department, Premise, Station
 from hotline.models import Call, CallTicket, Consultation, Feedback, ServiceRequest
 from hotline.selectors import call_list_today
+from hotline.selectors.callbacks import callback_queue
 from repairs.models import Incident, OutageNotice, Repair
 from repairs.triage import DISPATCHING_OUTCOMES, Outcome
 from tickets.escalation import deadlines_scan
-from tickets.models import Channel, Deadline, Kind, Ticket, TimelineEvent
+from tickets.models import (
+    Callback,
+    CallbackResult,
+    Channel,
+    Deadline,
+    Kind,
+    Ticket,
+    TimelineEvent,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -163,6 +172,38 @@ def test_the_station_queue_is_live_with_times_left_and_overdue_orders():
     # Called in recently: the deadlines are near, not days away or long gone.
     assert all(abs(o.arrive_by - now) < timedelta(hours=1) for o in on_the_way)
     assert all(o.restore_by > now for o in open_orders if o.status == WorkOrder.Status.ON_SITE)
+
+
+def test_agents_call_back_the_resolved_repairs_through_the_one_callback():
+    seed()
+    now = timezone.now()
+
+    callbacks = Callback.objects.filter(ticket__kind=Kind.REPAIR).select_related("actor")
+    assert {callback.result for callback in callbacks} == set(CallbackResult.values)
+    assert {callback.actor.role for callback in callbacks} == {Role.AGENT}
+    for callback in callbacks:
+        event = callback.ticket.events.get(kind="callback", at=callback.at)
+        assert event.data["result"] == callback.result, callback.ticket.number
+    # Most are content and closed; a crew's repair is closed only by its callback.
+    content_results = [CallbackResult.SATISFIED, CallbackResult.BASICALLY_SATISFIED]
+    content = [callback for callback in callbacks if callback.result in content_results]
+    assert len(content) > len(callbacks) / 2
+    assert {callback.ticket.status for callback in content} == {Ticket.Status.CLOSED}
+    crews_closed = Ticket.objects.filter(
+        kind=Kind.REPAIR, status=Ticket.Status.CLOSED, work_orders__isnull=False
+    ).distinct()
+    assert crews_closed.exists()
+    assert not crews_closed.exclude(callbacks__result__in=content_results).exists()
+    # One customer did not answer: the repair waits in the console's queue for another try.
+    waiting = callback_queue().filter(kind=Kind.REPAIR, callbacks__isnull=False).distinct()
+    assert [ticket.unreachable_count for ticket in waiting] == [1]
+    # The unsatisfied one is back at its station with a new work order, due soon.
+    unhappy = Ticket.objects.get(callbacks__result=CallbackResult.UNSATISFIED, kind=Kind.REPAIR)
+    assert unhappy.status == Ticket.Status.IN_PROGRESS
+    assert unhappy.events.filter(kind="reopen").exists()
+    order = unhappy.work_orders.get(status__in=OPEN_WORK_ORDER_STATUSES)
+    assert order.station_id == unhappy.station_id
+    assert now < order.arrive_by < now + timedelta(hours=1)
 
 
 def test_notices_are_published_with_the_late_flag_where_the_notice_was_short():

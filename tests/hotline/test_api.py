@@ -135,6 +135,47 @@ def test_a_phone_that_is_not_a_phone_is_400(api, agent):
     assert list(response.json()) == ["phone"]
 
 
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"account_no": "0" * 33}, "account_no"),
+        ({"meter_no": "4418\x000123"}, "meter_no"),
+        ({"phone": "13800138000", "meter_no": "M" * 33}, "meter_no"),
+        ({"phone": "1" * 41, "account_no": "0318000001"}, "phone"),
+    ],
+    ids=["account-too-long", "meter-with-nul", "meter-too-long-beside-a-phone", "phone-too-long"],
+)
+def test_a_bad_key_is_400_naming_only_that_key(api, agent, customer, query, field):
+    api.force_authenticate(agent)
+
+    response = api.get(URL, query)
+
+    assert response.status_code == 400
+    body = response.json()
+    assert list(body) == [field]
+    assert body[field][0]
+
+
+def test_blank_keys_count_as_not_given(api, agent, customer):
+    api.force_authenticate(agent)
+
+    response = api.get(URL, {"phone": "  ", "account_no": "", "meter_no": " "})
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["detail"]
+
+
+def test_the_schema_documents_the_keys_from_the_lookup_form(client, db):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+
+    parameters = schema["paths"][URL]["get"]["parameters"]
+    keys = {p["name"]: p for p in parameters if p["name"] in ("phone", "account_no", "meter_no")}
+    assert set(keys) == {"phone", "account_no", "meter_no"}
+    assert all(p["in"] == "query" and not p.get("required") for p in keys.values())
+    assert keys["account_no"]["schema"]["maxLength"] == 32
+    assert "+86" in keys["phone"]["description"]
+
+
 @pytest.mark.parametrize("persona", ["agent", "supervisor"])
 def test_agents_and_supervisors_may_look_up(api, persona, request, customer):
     api.force_authenticate(request.getfixturevalue(persona))
