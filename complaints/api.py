@@ -29,7 +29,6 @@ from accounts.models import Role
 from complaints import roles, selectors, services
 from complaints.forms import (
     STEP_FORMS,
-    CallbackForm,
     ComplaintForm,
     ContactForm,
     JudgeForm,
@@ -40,6 +39,7 @@ from complaints.models import Complaint
 from config.errors import FieldErrors
 from config.formschema import form_serializer
 from tickets import idempotency
+from tickets.forms import CallbackForm
 from tickets.idempotency import idempotent
 from tickets.models import CallbackResult, Channel
 from tickets.selectors import callback_result_last

@@ -18,6 +18,7 @@ from tickets.callbacks import (
     callback_kinds,
     callback_record,
 )
+from tickets.forms import CallbackForm
 from tickets.models import Callback, Kind, Ticket, TimelineEvent
 from tickets.services import ticket_transition
 
@@ -76,6 +77,23 @@ def test_a_refused_input_writes_nothing(agent, resolved_repair, result, note, er
         callback_record(ticket=resolved_repair, result=result, note=note, actor=agent)
 
     assert snapshot(resolved_repair) == before
+
+
+@pytest.mark.parametrize(
+    ("data", "errors"),
+    [
+        ({"result": "satisfied", "note": "Happy now."}, {}),
+        ({"result": "satisfied"}, {}),
+        ({}, {"result": ["Choose the callback's result."]}),
+        ({"result": "satisfied", "note": 42}, {"note": ["Give this as text."]}),
+    ],
+    ids=["result-and-note", "no-note", "no-result", "note-not-text"],
+)
+def test_the_callback_form_refuses_what_the_service_would(data, errors):
+    form = CallbackForm(data=data)
+
+    assert form.is_valid() is (not errors)
+    assert form.errors == errors
 
 
 def test_a_ticket_not_waiting_for_its_callback_is_refused_and_nothing_written(agent):
