@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import TextField
-from tickets.callbacks import NOTE_MAX_LENGTH
+from tickets.callbacks import NOTE_MAX_LENGTH, NOTE_TOO_LONG
 from tickets.models import CallbackResult
 
 URGE_NOTE_MAX_LENGTH = 500
@@ -35,6 +35,7 @@ class CallbackForm(forms.Form):
         required=False,
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": NOTE_TOO_LONG},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

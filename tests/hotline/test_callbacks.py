@@ -31,6 +31,24 @@ def url(ticket: Ticket) -> str:
     return f"/console/callbacks/{ticket.number}/"
 
 
+def test_a_note_over_the_limit_comes_back_in_its_row_with_the_error(client, agent, resolved_repair):
+    note = "x" * (NOTE_MAX_LENGTH + 1)
+    before = written(resolved_repair)
+    client.login(username=agent.username, password=PASSWORD)
+
+    response = client.post(
+        url(resolved_repair), {"result": "satisfied", "note": note}, headers=HTMX
+    )
+
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert f'id="callback-{resolved_repair.number}"' in html
+    assert f"Keep the note to {NOTE_MAX_LENGTH} characters; it has {NOTE_MAX_LENGTH + 1}." in html
+    assert f'value="{note}"' in html
+    assert '<option value="satisfied" selected>' in html
+    assert written(resolved_repair) == before
+
+
 def test_a_missing_result_comes_back_in_its_row(client, agent, resolved_repair):
     before = written(resolved_repair)
     client.login(username=agent.username, password=PASSWORD)
@@ -41,6 +59,25 @@ def test_a_missing_result_comes_back_in_its_row(client, agent, resolved_repair):
     html = response.content.decode()
     assert "Choose the callback&#x27;s result." in html
     assert 'value="Rang twice."' in html
+    assert written(resolved_repair) == before
+
+
+def test_without_htmx_a_refused_input_goes_back_to_the_queue_with_the_message(
+    client, agent, resolved_repair
+):
+    before = written(resolved_repair)
+    client.login(username=agent.username, password=PASSWORD)
+
+    response = client.post(
+        url(resolved_repair),
+        {"result": "satisfied", "note": "x" * (NOTE_MAX_LENGTH + 1)},
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == "/console/callbacks/"
+    assert f"{resolved_repair.number}: Keep the note to {NOTE_MAX_LENGTH}" in (
+        response.content.decode()
+    )
     assert written(resolved_repair) == before
 
 
