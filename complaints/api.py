@@ -1,7 +1,7 @@
 """The complaint API (DESIGN §5.2): POST /complaints/ and one POST per step.
 
 Who may call: agents and supervisors record; each step checks its own roles in the
-service (ACTION_ROLES in complaints/services.py): agents contact and call back,
+service (ACTION_ROLES in complaints/roles.py): agents contact and call back,
 supervisors judge, the department's handlers rectify and reply (supervisors reply
 too). Everyone else gets 403. A complaint outside a handler's department answers 404
 before the body is read. The forms in complaints/forms.py validate the bodies, the
@@ -26,10 +26,9 @@ from rest_framework.response import Response
 from accounts.access import has_role, role_permission
 from accounts.http import AuthenticatedRequest
 from accounts.models import Role
-from complaints import selectors, services
+from complaints import roles, selectors, services
 from complaints.forms import (
     STEP_FORMS,
-    CallbackForm,
     ComplaintForm,
     ContactForm,
     JudgeForm,
@@ -40,6 +39,7 @@ from complaints.models import Complaint
 from config.errors import FieldErrors
 from config.formschema import form_serializer
 from tickets import idempotency
+from tickets.forms import CallbackForm
 from tickets.idempotency import idempotent
 from tickets.models import CallbackResult, Channel
 from tickets.selectors import callback_result_last
@@ -168,7 +168,7 @@ class ComplaintViewSet(viewsets.GenericViewSet):
     )
     @idempotent
     def create(self, request: AuthenticatedRequest) -> Response:
-        if not has_role(request.user, *services.RECORD_ROLES):
+        if not has_role(request.user, *roles.RECORD_ROLES):
             raise PermissionDenied(_("Your role cannot record complaints."))
         form = ComplaintForm(data=self._body(request))
         if not form.is_valid():
@@ -227,7 +227,7 @@ class ComplaintViewSet(viewsets.GenericViewSet):
     def _step(self, request: AuthenticatedRequest, number: str, name: str) -> Response:
         # Scope first (404), then the role (403), then the body (400), then the state (409).
         complaint = selectors.complaint_get_for_user(user=request.user, number=number)
-        services.complaint_action_check(user=request.user, complaint=complaint, action=name)
+        roles.complaint_action_check(user=request.user, complaint=complaint, action=name)
         form = STEP_FORMS[name](data=self._body(request))
         if not form.is_valid():
             raise FieldErrors.from_form(form)

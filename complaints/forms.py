@@ -1,4 +1,5 @@
-"""Input for recording a complaint and for each step, shared by the pages and the API.
+"""Input for recording a complaint and for each step, shared by the pages and the API; the
+callback's is the one every kind shares (tickets/forms.py).
 
 A form only checks the shape of the input (required, choices, codes that exist, phone
 format); the services decide what the state allows and who may act.
@@ -13,7 +14,8 @@ from complaints.models import Category, Complaint
 from complaints.services import TEXT_MAX_LENGTH
 from grid.models import Department, Station
 from grid.phones import normalise_phone
-from tickets.models import CallbackResult, Channel
+from tickets.forms import CallbackForm
+from tickets.models import Channel
 
 
 class _Form(forms.Form):
@@ -124,13 +126,6 @@ class RectifyForm(_Form):
 
 class ReplyForm(_Form):
     text = _text(_("The reply, as the customer was given it"), rows=5)
-
-
-class CallbackForm(_Form):
-    result = forms.ChoiceField(
-        label=_("Result"), choices=CallbackResult.choices, widget=forms.RadioSelect
-    )
-    note = _text(_("Note"), required=False, rows=2)
 
 
 STEP_FORMS: dict[str, type[forms.Form]] = {

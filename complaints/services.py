@@ -4,9 +4,9 @@ Each step locks the complaint's row, checks who acts and the table, writes its f
 one timeline event named after the action, keeps the deadlines (deadline_open/deadline_meet,
 so the deadline watch escalates them) and moves the ticket with the ticket's own table
 where its status follows (see complaints/models.py), all in one transaction. A rejected
-step raises and writes nothing. Lock order: the complaint, then its ticket. The callback is
-tickets.callbacks.callback_record, the one for every kind; what it does to a complaint is in
-complaints/callbacks.py.
+step raises and writes nothing. Lock order: the complaint, then its ticket. Who may take
+each step is in complaints/roles.py. The callback is tickets.callbacks.callback_record, the
+one for every kind; what it does to a complaint is in complaints/callbacks.py.
 """
 
 from datetime import datetime
@@ -16,12 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import has_role
-from accounts.models import Role, User
+from accounts.models import User
 from complaints import notices, selectors
 from complaints.deadlines import complaint_deadlines
 from complaints.models import COMPLAINT_TRANSITIONS, Category, Complaint
-from config.errors import FieldErrors, NotPermitted, TransitionNotAllowed
+from complaints.roles import complaint_action_check
+from config.errors import FieldErrors, TransitionNotAllowed
 from config.transitions import transition_check
 from grid.models import Department, Station
 from tickets.callbacks import callback_count_restart, callback_record
@@ -35,52 +35,9 @@ from tickets.services import (
     timeline_record,
 )
 
-# Who may take each step besides an administrator (DESIGN §5.2). A handler acts only on
-# the complaints of their own department.
-ACTION_ROLES: dict[str, tuple[str, ...]] = {
-    "contact": (Role.AGENT, Role.SUPERVISOR),
-    "judge": (Role.SUPERVISOR,),
-    "rectify": (Role.HANDLER,),
-    "reply": (Role.HANDLER, Role.SUPERVISOR),
-    "callback": (Role.AGENT, Role.SUPERVISOR),
-}
-RECORD_ROLES = (Role.AGENT, Role.SUPERVISOR)
 TEXT_MAX_LENGTH = 2000
 # The reply window may cross New Year: load this many years from the day it starts.
 CALENDAR_YEARS_AHEAD = 2
-
-
-# --- Who may act -----------------------------------------------------------------------------
-
-
-def complaint_may_act(*, user: User, complaint: Complaint, action: str) -> bool:
-    """The user's role may take this step on this complaint (whatever its state)."""
-    if not has_role(user, *ACTION_ROLES[action]):
-        return False
-    if user.role == Role.HANDLER and not user.is_superuser:
-        return complaint.ticket.department_id is not None and (
-            complaint.ticket.department_id == user.department_id
-        )
-    return True
-
-
-def complaint_actions_for(*, user: User, complaint: Complaint) -> list[str]:
-    """The steps to offer now: allowed by the state and by the user's role."""
-    return [
-        action
-        for action in complaint.allowed_actions()
-        if complaint_may_act(user=user, complaint=complaint, action=action)
-    ]
-
-
-def complaint_action_check(*, user: User, complaint: Complaint, action: str) -> None:
-    """Raises NotPermitted (API: 403) unless the user may take the step."""
-    if action not in COMPLAINT_TRANSITIONS:
-        raise TransitionNotAllowed(
-            _("Unknown action %(action)s.") % {"action": action}, field="action"
-        )
-    if not complaint_may_act(user=user, complaint=complaint, action=action):
-        raise NotPermitted(_("Your role cannot do this to a complaint."))
 
 
 # --- Recording -------------------------------------------------------------------------------
@@ -400,23 +357,30 @@ def complaint_act(
     """One step with its form's cleaned data (complaints/forms.py STEP_FORMS); the pages and
     the API call this. Raises FieldErrors, NotPermitted or TransitionNotAllowed, having
     written nothing."""
-    common = {"complaint": complaint, "actor": actor, "now": now}
     if action == "contact":
-        return complaint_contact(note=data["note"], **common)
+        return complaint_contact(complaint=complaint, note=data["note"], actor=actor, now=now)
     if action == "judge":
         return complaint_judge(
+            complaint=complaint,
             validity=data["validity"],
             reason=data["reason"],
             department=data["department"],
             station=data.get("station"),
             major=data.get("major", False),
             major_reason=data.get("major_reason", ""),
-            **common,
+            actor=actor,
+            now=now,
         )
     if action == "rectify":
-        return complaint_rectify(cause=data["cause"], rectification=data["rectification"], **common)
+        return complaint_rectify(
+            complaint=complaint,
+            cause=data["cause"],
+            rectification=data["rectification"],
+            actor=actor,
+            now=now,
+        )
     if action == "reply":
-        return complaint_reply(text=data["text"], **common)
+        return complaint_reply(complaint=complaint, text=data["text"], actor=actor, now=now)
     if action == "callback":
         callback_record(
             ticket=complaint.ticket,

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.access import has_role, role_required
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Role
-from complaints import selectors, services, summary_format
+from complaints import roles, selectors, services, summary_format
 from complaints.deadlines import REPORT_CHANNELS
 from complaints.forms import STEP_FORMS, ComplaintForm, QueueFilterForm
 from complaints.models import COMPLAINT_TRANSITIONS, Complaint, ComplaintSummary
@@ -111,7 +111,7 @@ def complaint_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         "rows": [QueueRow(c, due_label(c), c.is_overdue(now)) for c in page.object_list],
         "filters": filters,
         "department_queue": request.user.role == Role.HANDLER,
-        "may_record": has_role(request.user, *services.RECORD_ROLES),
+        "may_record": has_role(request.user, *roles.RECORD_ROLES),
         "may_see_summaries": has_role(request.user, *SUMMARY_ROLES),
         "query": f"{params.urlencode()}&" if params else "",
     }
@@ -119,7 +119,7 @@ def complaint_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*services.RECORD_ROLES)
+@role_required(*roles.RECORD_ROLES)
 def complaint_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The agent records a complaint; nothing but what it is, channel and category is needed."""
     if request.method == "GET":
@@ -192,7 +192,7 @@ def complaint_action(request: AuthenticatedHttpRequest, number: str, action: str
         raise Http404(_("No such step."))
     complaint = selectors.complaint_get_for_user(user=request.user, number=number)
     try:
-        services.complaint_action_check(user=request.user, complaint=complaint, action=action)
+        roles.complaint_action_check(user=request.user, complaint=complaint, action=action)
     except NotPermitted as exc:
         raise PermissionDenied(exc.message) from exc
     form = STEP_FORMS[action](request.POST, auto_id=f"id_{action}_%s")
@@ -235,7 +235,7 @@ def _detail_response(
 ) -> HttpResponse:
     now = timezone.now()
     steps = []
-    for action in services.complaint_actions_for(user=request.user, complaint=complaint):
+    for action in roles.complaint_actions_for(user=request.user, complaint=complaint):
         step_form = form if action == failed and form is not None else None
         if step_form is None:
             step_form = STEP_FORMS[action](

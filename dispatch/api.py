@@ -4,7 +4,7 @@ Who may call: dispatchers and crews (their own station), supervisors, managers
 and administrators read; agents and department handlers get 403 on every
 work-order endpoint, because work orders are the stations' business and the
 agent sees the dispatch on the ticket's timeline instead. Each step then
-checks its own roles in the service (ACTION_ROLES in dispatch/services.py), so
+checks its own roles in the service (ACTION_ROLES in dispatch/steps.py), so
 a manager may read but not assign, and a dispatcher may assign but not accept.
 """
 
@@ -34,7 +34,7 @@ from accounts.models import Role
 from config.api import api_datetime
 from config.errors import FieldErrors
 from config.formschema import form_serializer
-from dispatch import selectors, services
+from dispatch import selectors, services, steps
 from dispatch.forms import STEP_FORMS, AssignForm, CompleteForm, ReasonForm
 from dispatch.models import WORK_ORDER_TRANSITIONS, WorkOrder
 from grid.phones import mask_phone
@@ -294,7 +294,7 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         # the body is even read, so nothing about it leaks through a 400.
         order = selectors.work_order_get_for_user(user=request.user, pk=pk)
         # Then the role: a step the caller may not take answers 403, whatever the body.
-        services.work_order_role_check(actor=request.user, action=name)
+        steps.work_order_role_check(actor=request.user, action=name)
         body = request.data if isinstance(request.data, Mapping) else {}
         form = STEP_FORMS[name](data=body, order=order)
         if not form.is_valid():

@@ -71,3 +71,9 @@ def is_assigned_crew_member(*, user: User, order: WorkOrder) -> bool:
     """The caller's phone shows in full only to the crew the order is assigned to."""
     membership = getattr(user, "crew_membership", None) if user.is_authenticated else None
     return membership is not None and order.crew_id == membership.crew_id
+
+
+def crew_of(user: User) -> Crew | None:
+    """The crew the user works in, or None."""
+    membership = getattr(user, "crew_membership", None) if user.is_authenticated else None
+    return membership.crew if membership is not None else None

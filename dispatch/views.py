@@ -27,7 +27,7 @@ from config.countdown import Countdown, countdown
 from config.errors import FieldErrors, GridlineError, NotPermitted, TransitionNotAllowed
 from config.htmx import is_htmx_partial
 from config.redirects import next_url
-from dispatch import selectors, services
+from dispatch import selectors, services, steps
 from dispatch.forms import STEP_FORMS, QueueFilterForm
 from dispatch.models import WORK_ORDER_TRANSITIONS, Crew, WorkOrder
 from grid.phones import mask_phone
@@ -186,7 +186,7 @@ def work_order_action(request: AuthenticatedHttpRequest, pk: int, action: str) -
 
 def _act(request: AuthenticatedHttpRequest, order: WorkOrder, action: str) -> WorkOrder:
     try:
-        services.work_order_role_check(actor=request.user, action=action)
+        steps.work_order_role_check(actor=request.user, action=action)
         form = STEP_FORMS[action](data=request.POST, order=order)
         if not form.is_valid():
             raise FieldErrors.from_form(form)
@@ -241,7 +241,7 @@ def _detail_response(
         prefetch_related_objects([order], Prefetch("ticket__events", queryset=events))
     allowed = set(order.allowed_actions())
     # The field steps are for a member of a crew (an administrator is not one).
-    crew_steps = has_role(user, Role.CREW) and services.crew_of(user) is not None
+    crew_steps = has_role(user, Role.CREW) and selectors.crew_of(user) is not None
     station_steps = has_role(user, *QUEUE_ROLES)
     next_step = order.next_crew_step if crew_steps else None
     context = {

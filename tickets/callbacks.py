@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from config.errors import FieldErrors, TransitionNotAllowed
@@ -23,6 +24,8 @@ from tickets.models import Callback, CallbackResult, Ticket, TimelineEvent
 from tickets.services import timeline_record
 
 NOTE_MAX_LENGTH = 2000
+# The placeholders are those of Django's length validator, so tickets/forms.py says the same.
+NOTE_TOO_LONG = gettext_lazy("Keep the note to %(limit_value)d characters; it has %(show_value)d.")
 
 
 class CallbackFollowup(Protocol):
@@ -90,14 +93,20 @@ def callback_record(
     """One callback of a ticket waiting for it: the row, the `callback` event, and what its
     kind's follow-up does with the result, in one transaction (DESIGN §3.5).
 
-    Raises FieldErrors (the result, or what the kind asks of the note), NotPermitted, or
-    TransitionNotAllowed (a kind without a follow-up, a ticket not waiting), having
-    written nothing.
+    Raises FieldErrors (the result, a note over NOTE_MAX_LENGTH, what the kind asks of the
+    note), NotPermitted, or TransitionNotAllowed (a kind without a follow-up, a ticket not
+    waiting), having written nothing.
     """
     now = now or timezone.now()
+    note = (note or "").strip()
+    errors: dict[str, list[str]] = {}
     if result not in CallbackResult.values:
-        raise FieldErrors({"result": [_("Choose the callback's result.")]})
-    note = (note or "").strip()[:NOTE_MAX_LENGTH]
+        errors["result"] = [_("Choose the callback's result.")]
+    if len(note) > NOTE_MAX_LENGTH:
+        # Refused, never cut: what the customer said is kept whole or not at all.
+        errors["note"] = [NOTE_TOO_LONG % {"limit_value": NOTE_MAX_LENGTH, "show_value": len(note)}]
+    if errors:
+        raise FieldErrors(errors)
     followup = callback_followup_for(ticket.kind)
     if followup is None:
         raise TransitionNotAllowed(

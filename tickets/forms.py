@@ -1,9 +1,13 @@
 """Input for the ticket steps every kind shares, for the pages and the API alike."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import TextField
+from tickets.callbacks import NOTE_MAX_LENGTH, NOTE_TOO_LONG
+from tickets.models import CallbackResult
 
 URGE_NOTE_MAX_LENGTH = 500
 
@@ -14,3 +18,27 @@ class UrgeForm(forms.Form):
     note = TextField(
         label=_("What the caller said"), required=False, max_length=URGE_NOTE_MAX_LENGTH
     )
+
+
+class CallbackForm(forms.Form):
+    """A callback's result and what the customer said (DESIGN §3.5): the one input of the
+    console's callback queue, the complaint page and POST /complaints/{number}/callback/."""
+
+    result = forms.ChoiceField(
+        label=_("Result"),
+        choices=CallbackResult.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the callback's result.")},
+    )
+    note = TextField(
+        label=_("Note"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": NOTE_TOO_LONG},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Labels without a colon, as the complaint page that shows this form writes them.
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

@@ -9,7 +9,15 @@ from rest_framework.authtoken.models import Token
 from complaints.models import Complaint
 from tests.complaints.conftest import PATH_TO, STEP_DATA, record, walk
 from tests.factories import CustomerPhoneFactory, PremiseFactory
-from tickets.models import Deadline, OutboxMessage, Ticket, TicketCounter, TimelineEvent
+from tickets.callbacks import NOTE_MAX_LENGTH
+from tickets.models import (
+    Callback,
+    Deadline,
+    OutboxMessage,
+    Ticket,
+    TicketCounter,
+    TimelineEvent,
+)
 
 URL = "/api/v1/complaints/"
 BODY = {
@@ -291,6 +299,28 @@ def test_a_callback_with_an_unknown_result_is_400(api, agent, people):
     assert response.status_code == 400
     assert set(response.json()) == {"result"}
     assert state(complaint) == before
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["x" * (NOTE_MAX_LENGTH + 1), 42],
+    ids=["over-the-limit", "not-text"],
+)
+def test_a_callback_note_too_long_or_not_text_is_400_and_nothing_written(api, agent, people, note):
+    complaint = walk(record(), PATH_TO["replied"], people=people)
+    before = state(complaint)
+    api.force_authenticate(agent)
+
+    response = api.post(
+        step(complaint.ticket.number, "callback"),
+        {"result": "satisfied", "note": note},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert set(response.json()) == {"note"}
+    assert state(complaint) == before
+    assert not Callback.objects.filter(ticket_id=complaint.pk).exists()
 
 
 def test_an_unsatisfied_callback_reopens_with_a_new_reply_by(api, agent, people):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from complaints.models import Complaint
 from tests.complaints.conftest import PATH_TO, at, record, walk
 from tests.factories import PASSWORD
+from tickets.callbacks import NOTE_MAX_LENGTH
 from tickets.models import Ticket, TimelineEvent
 
 QUEUE = reverse("complaints:queue")
@@ -192,6 +193,21 @@ def test_a_form_error_comes_back_422_with_the_message_and_nothing_written(
     html = response.content.decode()
     assert "This field is required." in html
     assert 'aria-invalid="true"' in html
+    assert state(complaint) == before
+
+
+def test_a_callback_note_over_the_limit_comes_back_422_kept_whole(client, agent, people):
+    complaint = walk(record(), PATH_TO["replied"], people=people)
+    before = state(complaint)
+    note = "x" * (NOTE_MAX_LENGTH + 1)
+    client.force_login(agent)
+
+    response = client.post(act(complaint, "callback"), {"result": "satisfied", "note": note})
+
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert f"Keep the note to {NOTE_MAX_LENGTH} characters; it has {NOTE_MAX_LENGTH + 1}." in html
+    assert f"{note}</textarea>" in html
     assert state(complaint) == before
 
 

@@ -7,7 +7,8 @@ from accounts.models import User
 from config.errors import FieldErrors
 from dispatch.forms import STEP_FORMS
 from dispatch.models import WorkOrder
-from dispatch.services import work_order_role_check, work_order_step
+from dispatch.services import work_order_step
+from dispatch.steps import work_order_role_check
 
 
 def take_step(

@@ -10,7 +10,8 @@ from django.utils import translation
 from accounts.models import Role
 from config.errors import NotPermitted, TransitionNotAllowed
 from dispatch.models import OPEN_WORK_ORDER_STATUSES, CauseCode, WorkOrder
-from dispatch.services import crew_member_set, crew_of
+from dispatch.selectors import crew_of
+from dispatch.services import crew_member_set
 from repairs.models import Incident, Repair
 from repairs.services.incidents import incident_acknowledge, incident_etr_set, incident_restore
 from repairs.services.intake import repair_create

@@ -13,11 +13,13 @@ from tests.conftest import requires_postgres
 from tests.factories import PremiseFactory, ticket_create
 from tests.hotline.test_race import together
 from tickets.callbacks import (
+    NOTE_MAX_LENGTH,
     callback_followup_for,
     callback_followups,
     callback_kinds,
     callback_record,
 )
+from tickets.forms import CallbackForm
 from tickets.models import Callback, Kind, Ticket, TimelineEvent
 from tickets.services import ticket_transition
 
@@ -76,6 +78,57 @@ def test_a_refused_input_writes_nothing(agent, resolved_repair, result, note, er
         callback_record(ticket=resolved_repair, result=result, note=note, actor=agent)
 
     assert snapshot(resolved_repair) == before
+
+
+def test_a_note_over_the_limit_is_refused_whole_never_cut(agent, resolved_repair):
+    before = snapshot(resolved_repair)
+
+    with pytest.raises(FieldErrors) as refused:
+        callback_record(
+            ticket=resolved_repair,
+            result="satisfied",
+            note="x" * (NOTE_MAX_LENGTH + 1),
+            actor=agent,
+        )
+
+    assert refused.value.errors == {
+        "note": [f"Keep the note to {NOTE_MAX_LENGTH} characters; it has {NOTE_MAX_LENGTH + 1}."]
+    }
+    assert snapshot(resolved_repair) == before
+
+
+def test_a_note_at_the_limit_is_kept_whole(agent, resolved_repair):
+    note = "x" * NOTE_MAX_LENGTH
+
+    callback = callback_record(ticket=resolved_repair, result="satisfied", note=note, actor=agent)
+
+    assert Callback.objects.get(pk=callback.pk).note == note
+    assert TimelineEvent.objects.get(ticket=resolved_repair, kind="callback").note == note
+
+
+@pytest.mark.parametrize(
+    ("data", "errors"),
+    [
+        ({"result": "satisfied", "note": "Happy now."}, {}),
+        ({"result": "satisfied"}, {}),
+        ({}, {"result": ["Choose the callback's result."]}),
+        (
+            {"result": "satisfied", "note": "x" * (NOTE_MAX_LENGTH + 1)},
+            {
+                "note": [
+                    f"Keep the note to {NOTE_MAX_LENGTH} characters; it has {NOTE_MAX_LENGTH + 1}."
+                ]
+            },
+        ),
+        ({"result": "satisfied", "note": 42}, {"note": ["Give this as text."]}),
+    ],
+    ids=["result-and-note", "no-note", "no-result", "note-too-long", "note-not-text"],
+)
+def test_the_callback_form_refuses_what_the_service_would(data, errors):
+    form = CallbackForm(data=data)
+
+    assert form.is_valid() is (not errors)
+    assert form.errors == errors
 
 
 def test_a_ticket_not_waiting_for_its_callback_is_refused_and_nothing_written(agent):
