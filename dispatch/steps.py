@@ -25,7 +25,13 @@ from dispatch.hooks import work_order_step_hooks
 from dispatch.models import CREW_ACTIONS, WORK_ORDER_TRANSITIONS, CauseCode, Crew, WorkOrder
 from tickets.locks import row_for_update
 from tickets.models import Deadline, Ticket
-from tickets.services import deadline_meet, deadline_open, ticket_transition, timeline_record
+from tickets.services import (
+    deadline_meet,
+    deadline_open,
+    deadline_withdraw,
+    ticket_transition,
+    timeline_record,
+)
 
 # Who may take each step besides an administrator. Crews walk the order;
 # the station's dispatcher and the supervisors assign, take back and cancel.
@@ -192,7 +198,9 @@ def _apply(
 
 
 def _keep_deadlines(*, order: WorkOrder, ticket: Ticket, action: str, now: datetime) -> None:
-    """On site meets the arrival promise and starts the restoration one; completion meets it."""
+    """On site meets the arrival promise and starts the restoration one; completion meets it.
+    A return from the site ends it unmet: the next arrival starts a new one (a ticket has
+    one open deadline of a name)."""
     if action == "arrive":
         assert order.restore_by is not None  # set by the arrive step itself
         deadline_meet(ticket_ids=[ticket.pk], name=Deadline.Name.ARRIVE_BY, at=now)
@@ -205,6 +213,8 @@ def _keep_deadlines(*, order: WorkOrder, ticket: Ticket, action: str, now: datet
         )
     elif action == "complete":
         deadline_meet(ticket_ids=[ticket.pk], name=Deadline.Name.RESTORE_BY, at=now)
+    elif action == "return":
+        deadline_withdraw(ticket_ids=[ticket.pk], name=Deadline.Name.RESTORE_BY, at=now)
 
 
 def _crew_check(order: WorkOrder, action: str, actor: User, now: datetime) -> dict[str, Any]:

@@ -299,6 +299,14 @@ def deadline_meet(*, ticket_ids: list[int], name: str, at: datetime) -> int:
     ).update(met_at=at, closed_at=at, next_step="", next_step_at=None)
 
 
+def deadline_withdraw(*, ticket_ids: list[int], name: str, at: datetime) -> int:
+    """The promise no longer runs, unmet (a crew left the site unrestored): stop watching
+    it, so the next step may open it anew. Returns how many open deadlines ended."""
+    return Deadline.objects.filter(
+        ticket_id__in=ticket_ids, name=name, closed_at__isnull=True
+    ).update(closed_at=at, next_step="", next_step_at=None)
+
+
 def deadlines_close(*, ticket_ids: list[int], at: datetime) -> int:
     """The ticket ended (resolved, closed, cancelled): nothing of it is watched any more."""
     return Deadline.objects.filter(ticket_id__in=ticket_ids, closed_at__isnull=True).update(

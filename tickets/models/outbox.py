@@ -10,7 +10,7 @@ from tickets.models.ticket import Ticket
 class OutboxMessage(ChoiceLabels, models.Model):
     """A message to send, written in the transaction of the event it reports (DESIGN §3.6).
 
-    A worker claims unsent rows one by one (compare-and-set on `claimed_at`) and
+    A worker claims a batch of unsent rows (SKIP LOCKED, stamping `claimed_at`) and
     marks them sent; the dedup key makes the same message to the same
     recipient on the same channel impossible to queue twice.
     """
