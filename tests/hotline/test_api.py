@@ -139,11 +139,11 @@ def test_a_phone_that_is_not_a_phone_is_400(api, agent):
     ("query", "field"),
     [
         ({"account_no": "0" * 33}, "account_no"),
-        ({"meter_no": "4418\x000123"}, "meter_no"),
         ({"phone": "13800138000", "meter_no": "M" * 33}, "meter_no"),
         ({"phone": "1" * 41, "account_no": "0318000001"}, "phone"),
     ],
-    ids=["account-too-long", "meter-with-nul", "meter-too-long-beside-a-phone", "phone-too-long"],
+    # A NUL is refused before any view (tests/api/test_hostile_bodies.py).
+    ids=["account-too-long", "meter-too-long-beside-a-phone", "phone-too-long"],
 )
 def test_a_bad_key_is_400_naming_only_that_key(api, agent, customer, query, field):
     api.force_authenticate(agent)
