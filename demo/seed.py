@@ -17,7 +17,7 @@ then work_order_step for every step a dispatcher or crew takes;
 complaint_create, the complaint steps (contact, judge, rectify, reply) and
 callback_record for the complaints; consultation_record, service_request_record and
 feedback_record for the other kinds, and ticket_transition for their
-back-office steps and the repairs' callbacks; notice_input_parse and
+back-office steps and the repairs' callbacks; the outage-notice form and
 notice_publish for the notices. The week is replayed in time order
 (demo/replay.py), so each call is triaged against the notices and incidents of
 its moment.

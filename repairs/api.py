@@ -1,3 +1,10 @@
+"""The repairs API: triage, recording a repair call, incidents and outage notices. Each body
+is validated by the form its page shares (repairs/forms.py), and the request schema is
+derived from that form."""
+
+from collections.abc import Mapping
+from typing import Any
+
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -6,15 +13,24 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import has_role, role_permission
+from accounts.http import AuthenticatedRequest
 from accounts.models import Role
 from config.api import JSONParser
-from dispatch.models import CauseCode
+from config.errors import FieldErrors
+from config.formschema import form_serializer
 from grid.models import Premise
-from repairs.inputs import DESCRIPTION_MAX_LENGTH, repair_input_parse, triage_input_parse
+from repairs.forms import (
+    IncidentEtrForm,
+    IncidentRestoreForm,
+    OutageNoticeForm,
+    RepairForm,
+    TriageForm,
+)
 from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident, OutageNotice
 from repairs.selectors import (
     incident_get_for_user,
@@ -25,34 +41,15 @@ from repairs.selectors import (
 )
 from repairs.services.incidents import incident_etr_set, incident_restore
 from repairs.services.intake import repair_create
-from repairs.services.notices import notice_cancel, notice_input_parse, notice_publish
-from repairs.triage import (
-    EQUIPMENT_IN_USE_MAX_LENGTH,
-    Answers,
-    Breaker,
-    Decision,
-    FaultSide,
-    Hazard,
-    Outcome,
-    Scope,
-    decide,
-)
+from repairs.services.notices import notice_cancel, notice_publish
+from repairs.triage import Answers, Decision, Outcome, decide
 from tickets import idempotency
 from tickets.idempotency import idempotent
 
 
-class TriageInput(serializers.Serializer):
-    """Documents the body; repairs.inputs validates it, the same way as the browser form's."""
-
-    meter_no = serializers.CharField()
-    scope = serializers.ChoiceField(Scope.choices, default=Scope.UNKNOWN)
-    breaker = serializers.ChoiceField(Breaker.choices, default=Breaker.UNKNOWN)
-    high_power_load = serializers.BooleanField(default=False)
-    equipment_in_use = serializers.CharField(
-        max_length=EQUIPMENT_IN_USE_MAX_LENGTH, allow_blank=True, default=""
-    )
-    fault_side = serializers.ChoiceField(FaultSide.choices, default=FaultSide.UNKNOWN)
-    hazards = serializers.ListField(child=serializers.ChoiceField(Hazard.choices), default=list)
+def _body(request: Request) -> Mapping[str, Any]:
+    # A body that is not a JSON object has none of the fields: each is reported missing.
+    return request.data if isinstance(request.data, Mapping) else {}
 
 
 class PremiseOutput(serializers.Serializer):
@@ -106,45 +103,6 @@ def triage_output(*, premise: Premise, answers: Answers, decision: Decision) -> 
     ).data
 
 
-class TriageView(APIView):
-    """POST /api/v1/repairs/triage/: the outcome of DESIGN §3.1 for these answers. Saves nothing."""
-
-    permission_classes = [role_permission(Role.AGENT, Role.SUPERVISOR)]
-    # JSON only: lists and booleans do not survive a form-encoded body.
-    parser_classes = [JSONParser]
-
-    @extend_schema(
-        request=TriageInput,
-        responses={200: TriageOutput},
-        examples=[
-            OpenApiExample(
-                "Only this house, breaker trips again",
-                value={
-                    "meter_no": "YD01000123",
-                    "scope": "self_only",
-                    "breaker": "tripped_no_reset",
-                    "high_power_load": True,
-                    "equipment_in_use": "electric water heater",
-                    "fault_side": "unknown",
-                    "hazards": [],
-                },
-                request_only=True,
-            )
-        ],
-    )
-    def post(self, request):
-        premise, answers = triage_input_parse(request.data)
-        decision = decide(answers, premise_facts(premise=premise, now=timezone.now()))
-        return Response(triage_output(premise=premise, answers=answers, decision=decision))
-
-
-class RepairInput(TriageInput):
-    caller_phone = serializers.CharField(required=False, allow_blank=True, default="")
-    description = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=DESCRIPTION_MAX_LENGTH
-    )
-
-
 class RepairOutput(serializers.Serializer):
     number = serializers.CharField()
     outcome = serializers.ChoiceField(Outcome.choices)
@@ -153,63 +111,6 @@ class RepairOutput(serializers.Serializer):
     arrive_by = serializers.DateTimeField(allow_null=True)
     incident = serializers.IntegerField(allow_null=True)
     work_order = serializers.IntegerField(allow_null=True)
-
-
-class RepairCreateView(APIView):
-    """POST /api/v1/repairs/: record a repair call, triaged, dispatched or answered."""
-
-    permission_classes = [role_permission(Role.AGENT, Role.SUPERVISOR)]
-    parser_classes = [JSONParser]
-
-    @extend_schema(
-        request=RepairInput,
-        parameters=[idempotency.HEADER_PARAMETER],
-        responses={
-            201: RepairOutput,
-            400: OpenApiTypes.OBJECT,
-            409: OpenApiTypes.OBJECT,
-            422: OpenApiTypes.OBJECT,
-        },
-        examples=[
-            OpenApiExample(
-                "Neighbours out too",
-                value={
-                    "meter_no": "YD01000123",
-                    "caller_phone": "13800001234",
-                    "description": "Whole street dark since 19:40",
-                    "scope": "neighbours",
-                    "breaker": "not_tripped",
-                    "high_power_load": False,
-                    "equipment_in_use": "",
-                    "fault_side": "unknown",
-                    "hazards": [],
-                },
-                request_only=True,
-            )
-        ],
-    )
-    @idempotent
-    def post(self, request):
-        premise, answers, phone, description = repair_input_parse(request.data)
-        created = repair_create(
-            premise=premise,
-            answers=answers,
-            actor=request.user,
-            caller_phone=phone,
-            description=description,
-        )
-        body = RepairOutput(
-            {
-                "number": created.ticket.number,
-                "outcome": created.decision.outcome,
-                "reason": created.decision.reason,
-                "priority": created.ticket.priority,
-                "arrive_by": created.repair.arrive_by,
-                "incident": created.incident.pk if created.incident else None,
-                "work_order": created.work_order.pk if created.work_order else None,
-            }
-        ).data
-        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class IncidentOutput(serializers.ModelSerializer):
@@ -241,15 +142,125 @@ class IncidentOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class IncidentRestoreInput(serializers.Serializer):
-    cause = serializers.SlugRelatedField(
-        slug_field="code", queryset=CauseCode.objects.filter(active=True)
+class OutageNoticeOutput(serializers.ModelSerializer):
+    feeder_codes = serializers.SlugRelatedField(
+        source="feeders", slug_field="code", many=True, read_only=True
     )
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    transformer_codes = serializers.SlugRelatedField(
+        source="transformers", slug_field="code", many=True, read_only=True
+    )
+    station_code = serializers.CharField(source="station.code", default=None, read_only=True)
+
+    class Meta:
+        model = OutageNotice
+        fields = [
+            "id",
+            "kind",
+            "feeder_codes",
+            "transformer_codes",
+            "station_code",
+            "starts_at",
+            "ends_at",
+            "reason",
+            "published_at",
+            "late_notice",
+            "cancelled_at",
+        ]
+        read_only_fields = fields
 
 
-class IncidentEtrInput(serializers.Serializer):
-    etr = serializers.DateTimeField()
+class TriageView(APIView):
+    """POST /api/v1/repairs/triage/: the outcome of DESIGN §3.1 for these answers. Saves nothing."""
+
+    permission_classes = [role_permission(Role.AGENT, Role.SUPERVISOR)]
+    # JSON only: lists and booleans do not survive a form-encoded body.
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        request=form_serializer(TriageForm),
+        responses={200: TriageOutput},
+        examples=[
+            OpenApiExample(
+                "Only this house, breaker trips again",
+                value={
+                    "meter_no": "YD01000123",
+                    "scope": "self_only",
+                    "breaker": "tripped_no_reset",
+                    "high_power_load": True,
+                    "equipment_in_use": "electric water heater",
+                    "fault_side": "unknown",
+                    "hazards": [],
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request: AuthenticatedRequest) -> Response:
+        form = TriageForm(data=_body(request))
+        if not form.is_valid():
+            raise FieldErrors.from_form(form)
+        premise, answers = form.premise, form.answers()
+        decision = decide(answers, premise_facts(premise=premise, now=timezone.now()))
+        return Response(triage_output(premise=premise, answers=answers, decision=decision))
+
+
+class RepairCreateView(APIView):
+    """POST /api/v1/repairs/: record a repair call, triaged, dispatched or answered."""
+
+    permission_classes = [role_permission(Role.AGENT, Role.SUPERVISOR)]
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        request=form_serializer(RepairForm),
+        parameters=[idempotency.HEADER_PARAMETER],
+        responses={
+            201: RepairOutput,
+            400: OpenApiTypes.OBJECT,
+            409: OpenApiTypes.OBJECT,
+            422: OpenApiTypes.OBJECT,
+        },
+        examples=[
+            OpenApiExample(
+                "Neighbours out too",
+                value={
+                    "meter_no": "YD01000123",
+                    "caller_phone": "13800001234",
+                    "description": "Whole street dark since 19:40",
+                    "scope": "neighbours",
+                    "breaker": "not_tripped",
+                    "high_power_load": False,
+                    "equipment_in_use": "",
+                    "fault_side": "unknown",
+                    "hazards": [],
+                },
+                request_only=True,
+            )
+        ],
+    )
+    @idempotent
+    def post(self, request: AuthenticatedRequest) -> Response:
+        form = RepairForm(data=_body(request))
+        if not form.is_valid():
+            raise FieldErrors.from_form(form)
+        created = repair_create(
+            premise=form.premise,
+            answers=form.answers(),
+            actor=request.user,
+            caller_phone=form.cleaned_data["caller_phone"],
+            description=form.cleaned_data["description"],
+        )
+        body = RepairOutput(
+            {
+                "number": created.ticket.number,
+                "outcome": created.decision.outcome,
+                "reason": created.decision.reason,
+                "priority": created.ticket.priority,
+                "arrive_by": created.repair.arrive_by,
+                "incident": created.incident.pk if created.incident else None,
+                "work_order": created.work_order.pk if created.work_order else None,
+            }
+        ).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class IncidentFilter(django_filters.FilterSet):
@@ -283,7 +294,7 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
         return incident_get_for_user(user=request.user, pk=pk)
 
     @extend_schema(
-        request=IncidentRestoreInput,
+        request=form_serializer(IncidentRestoreForm),
         responses={200: IncidentOutput, 400: OpenApiTypes.OBJECT, 404: None, 409: None},
         examples=[
             OpenApiExample(
@@ -294,69 +305,33 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
         ],
     )
     @action(detail=True, methods=["post"])
-    def restore(self, request, pk=None):
+    def restore(self, request: AuthenticatedRequest, pk: str) -> Response:
         """Power is back: resolves every attached ticket with the cause (DESIGN §3.3)."""
         incident = self._incident(request, pk)
-        body = IncidentRestoreInput(data=request.data)
-        body.is_valid(raise_exception=True)
+        form = IncidentRestoreForm(data=_body(request))
+        if not form.is_valid():
+            raise FieldErrors.from_form(form)
         incident_restore(
             incident=incident,
-            cause=body.validated_data["cause"],
-            note=body.validated_data["note"],
+            cause=form.cleaned_data["cause"],
+            note=form.cleaned_data["note"],
             actor=request.user,
         )
         return Response(IncidentOutput(incident_get_for_user(user=request.user, pk=pk)).data)
 
     @extend_schema(
-        request=IncidentEtrInput,
+        request=form_serializer(IncidentEtrForm),
         responses={200: IncidentOutput, 400: OpenApiTypes.OBJECT, 404: None, 409: None},
     )
     @action(detail=True, methods=["post"])
-    def etr(self, request, pk=None):
+    def etr(self, request: AuthenticatedRequest, pk: str) -> Response:
         """Set the estimated restoration time; every attached caller's timeline shows it."""
         incident = self._incident(request, pk)
-        body = IncidentEtrInput(data=request.data)
-        body.is_valid(raise_exception=True)
-        incident_etr_set(incident=incident, etr=body.validated_data["etr"], actor=request.user)
+        form = IncidentEtrForm(data=_body(request))
+        if not form.is_valid():
+            raise FieldErrors.from_form(form)
+        incident_etr_set(incident=incident, etr=form.cleaned_data["etr"], actor=request.user)
         return Response(IncidentOutput(incident_get_for_user(user=request.user, pk=pk)).data)
-
-
-class OutageNoticeInput(serializers.Serializer):
-    """Documents the body; `notice_input_parse` validates it, as the notice page does."""
-
-    kind = serializers.ChoiceField(OutageNotice.Kind.choices)
-    feeder_codes = serializers.ListField(child=serializers.CharField(), default=list)
-    transformer_codes = serializers.ListField(child=serializers.CharField(), default=list)
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
-    reason = serializers.CharField(max_length=255)
-
-
-class OutageNoticeOutput(serializers.ModelSerializer):
-    feeder_codes = serializers.SlugRelatedField(
-        source="feeders", slug_field="code", many=True, read_only=True
-    )
-    transformer_codes = serializers.SlugRelatedField(
-        source="transformers", slug_field="code", many=True, read_only=True
-    )
-    station_code = serializers.CharField(source="station.code", default=None, read_only=True)
-
-    class Meta:
-        model = OutageNotice
-        fields = [
-            "id",
-            "kind",
-            "feeder_codes",
-            "transformer_codes",
-            "station_code",
-            "starts_at",
-            "ends_at",
-            "reason",
-            "published_at",
-            "late_notice",
-            "cancelled_at",
-        ]
-        read_only_fields = fields
 
 
 class OutageNoticeViewSet(
@@ -382,7 +357,7 @@ class OutageNoticeViewSet(
         return notice_list(now=timezone.now(), current=not past)
 
     @extend_schema(
-        request=OutageNoticeInput,
+        request=form_serializer(OutageNoticeForm),
         responses={201: OutageNoticeOutput, 400: OpenApiTypes.OBJECT, 403: None},
         examples=[
             OpenApiExample(
@@ -399,10 +374,12 @@ class OutageNoticeViewSet(
             )
         ],
     )
-    def create(self, request, *args, **kwargs):
+    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         now = timezone.now()
-        data = notice_input_parse(request.data, user=request.user, now=now)
-        notice = notice_publish(data=data, actor=request.user, now=now)
+        form = OutageNoticeForm(data=_body(request), user=request.user, now=now)
+        if not form.is_valid():
+            raise FieldErrors.from_form(form)
+        notice = notice_publish(data=form.notice_input(), actor=request.user, now=now)
         return Response(OutageNoticeOutput(notice).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: OutageNoticeOutput, 404: None, 409: None})
