@@ -1,6 +1,6 @@
 """The repairs API: triage, recording a repair call, incidents and outage notices. Each body
 is validated by the form its page shares (repairs/forms.py), and the request schema is
-derived from that form."""
+derived from that form; the outputs are in repairs/serializers.py."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
@@ -23,7 +23,6 @@ from accounts.models import Role
 from config.api import JSONParser
 from config.errors import FieldErrors
 from config.formschema import form_serializer
-from grid.models import Premise
 from repairs.forms import (
     IncidentEtrForm,
     IncidentRestoreForm,
@@ -31,7 +30,7 @@ from repairs.forms import (
     RepairForm,
     TriageForm,
 )
-from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident, OutageNotice
+from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident
 from repairs.selectors import (
     incident_get_for_user,
     incident_list_for_user,
@@ -39,10 +38,17 @@ from repairs.selectors import (
     notice_list,
     premise_facts,
 )
+from repairs.serializers import (
+    IncidentOutput,
+    OutageNoticeOutput,
+    RepairOutput,
+    TriageOutput,
+    triage_output,
+)
 from repairs.services.incidents import incident_etr_set, incident_restore
 from repairs.services.intake import repair_create
 from repairs.services.notices import notice_cancel, notice_publish
-from repairs.triage import Answers, Decision, Outcome, decide
+from repairs.triage import decide
 from tickets import idempotency
 from tickets.idempotency import idempotent
 
@@ -50,123 +56,6 @@ from tickets.idempotency import idempotent
 def _body(request: Request) -> Mapping[str, Any]:
     # A body that is not a JSON object has none of the fields: each is reported missing.
     return request.data if isinstance(request.data, Mapping) else {}
-
-
-class PremiseOutput(serializers.Serializer):
-    meter_no = serializers.CharField()
-    address = serializers.CharField()
-    area_type = serializers.CharField()
-    important = serializers.BooleanField()
-    station_code = serializers.CharField(source="transformer.feeder.station.code")
-    feeder_code = serializers.CharField(source="transformer.feeder.code")
-    transformer_code = serializers.CharField(source="transformer.code")
-
-
-class NoticeFactOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    kind = serializers.CharField()
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
-    reason = serializers.CharField()
-    device_codes = serializers.CharField()
-
-
-class IncidentFactOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    level = serializers.CharField()
-    device_code = serializers.CharField()
-    status = serializers.CharField()
-    etr = serializers.DateTimeField(allow_null=True)
-
-
-class TriageOutput(serializers.Serializer):
-    outcome = serializers.ChoiceField(Outcome.choices)
-    reason = serializers.CharField()
-    dispatches = serializers.BooleanField()
-    likely_overload = serializers.BooleanField()
-    premise = PremiseOutput()
-    notice = NoticeFactOutput(allow_null=True)
-    incident = IncidentFactOutput(allow_null=True)
-
-
-def triage_output(*, premise: Premise, answers: Answers, decision: Decision) -> dict:
-    return TriageOutput(
-        {
-            "outcome": decision.outcome,
-            "reason": decision.reason,
-            "dispatches": decision.dispatches,
-            "likely_overload": answers.likely_overload,
-            "premise": premise,
-            "notice": decision.notice,
-            "incident": decision.incident,
-        }
-    ).data
-
-
-class RepairOutput(serializers.Serializer):
-    number = serializers.CharField()
-    outcome = serializers.ChoiceField(Outcome.choices)
-    reason = serializers.CharField()
-    priority = serializers.CharField()
-    arrive_by = serializers.DateTimeField(allow_null=True)
-    incident = serializers.IntegerField(allow_null=True)
-    work_order = serializers.IntegerField(allow_null=True)
-
-
-class IncidentOutput(serializers.ModelSerializer):
-    device_code = serializers.CharField(read_only=True)
-    station_code = serializers.CharField(source="station.code", read_only=True)
-    feeder_code = serializers.CharField(source="feeder.code", read_only=True)
-    ticket_count = serializers.IntegerField(read_only=True)
-    cause = serializers.SlugRelatedField(slug_field="code", read_only=True)
-
-    class Meta:
-        model = Incident
-        fields = [
-            "id",
-            "level",
-            "device_code",
-            "station_code",
-            "feeder_code",
-            "status",
-            "etr",
-            "ticket_count",
-            "work_order",
-            "absorbed_into",
-            "cause",
-            "cause_note",
-            "created_at",
-            "acknowledged_at",
-            "restored_at",
-        ]
-        read_only_fields = fields
-
-
-class OutageNoticeOutput(serializers.ModelSerializer):
-    feeder_codes = serializers.SlugRelatedField(
-        source="feeders", slug_field="code", many=True, read_only=True
-    )
-    transformer_codes = serializers.SlugRelatedField(
-        source="transformers", slug_field="code", many=True, read_only=True
-    )
-    station_code = serializers.CharField(source="station.code", default=None, read_only=True)
-
-    class Meta:
-        model = OutageNotice
-        fields = [
-            "id",
-            "kind",
-            "feeder_codes",
-            "transformer_codes",
-            "station_code",
-            "starts_at",
-            "ends_at",
-            "reason",
-            "published_at",
-            "late_notice",
-            "cancelled_at",
-        ]
-        read_only_fields = fields
 
 
 class TriageView(APIView):
