@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import django_filters
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -13,6 +14,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -30,7 +32,7 @@ from repairs.forms import (
     RepairForm,
     TriageForm,
 )
-from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident
+from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident, OutageNotice
 from repairs.selectors import (
     incident_get_for_user,
     incident_list_for_user,
@@ -159,7 +161,9 @@ class IncidentFilter(django_filters.FilterSet):
         model = Incident
         fields = ["active", "level", "status"]
 
-    def filter_active(self, queryset, name, value):
+    def filter_active(
+        self, queryset: QuerySet[Incident], name: str, value: bool
+    ) -> QuerySet[Incident]:
         if value:
             return queryset.filter(status__in=ACTIVE_INCIDENT_STATUSES)
         return queryset.exclude(status__in=ACTIVE_INCIDENT_STATUSES)
@@ -173,11 +177,12 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [
         role_permission(Role.AGENT, Role.SUPERVISOR, Role.DISPATCHER, Role.CREW, Role.MANAGER)
     ]
+    request: AuthenticatedRequest
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Incident]:
         return incident_list_for_user(user=self.request.user)
 
-    def _incident(self, request, pk) -> Incident:
+    def _incident(self, request: AuthenticatedRequest, pk: str) -> Incident:
         if not has_role(request.user, Role.DISPATCHER, Role.CREW, Role.SUPERVISOR):
             raise PermissionDenied(_("Your role cannot change incidents."))
         return incident_get_for_user(user=request.user, pk=pk)
@@ -224,7 +229,6 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class OutageNoticeViewSet(
-    mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
@@ -235,13 +239,14 @@ class OutageNoticeViewSet(
     """
 
     serializer_class = OutageNoticeOutput
+    request: AuthenticatedRequest
 
-    def get_permissions(self):
+    def get_permissions(self) -> list[BasePermission]:
         if self.action in ("create", "cancel"):
             return [role_permission(Role.SUPERVISOR, Role.DISPATCHER)()]
         return [permissions.IsAuthenticated()]
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[OutageNotice]:
         past = self.request.query_params.get("past") == "true"
         return notice_list(now=timezone.now(), current=not past)
 
@@ -263,7 +268,7 @@ class OutageNoticeViewSet(
             )
         ],
     )
-    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         now = timezone.now()
         form = OutageNoticeForm(data=_body(request), user=request.user, now=now)
         if not form.is_valid():
@@ -273,7 +278,7 @@ class OutageNoticeViewSet(
 
     @extend_schema(request=None, responses={200: OutageNoticeOutput, 404: None, 409: None})
     @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
+    def cancel(self, request: AuthenticatedRequest, pk: str) -> Response:
         """Withdraw the notice; its customers get an SMS."""
         notice = notice_get_for_change(user=request.user, pk=pk)
         notice = notice_cancel(notice=notice, actor=request.user)

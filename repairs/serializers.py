@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from dispatch.models import CauseCode
 from grid.models import Premise
 from repairs.models import Incident, OutageNotice
 from repairs.triage import Answers, Decision, Outcome
@@ -73,7 +74,9 @@ class IncidentOutput(serializers.ModelSerializer):
     station_code = serializers.CharField(source="station.code", read_only=True)
     feeder_code = serializers.CharField(source="feeder.code", read_only=True)
     ticket_count = serializers.IntegerField(read_only=True)
-    cause = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    cause: serializers.SlugRelatedField[CauseCode] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = Incident
@@ -98,11 +101,16 @@ class IncidentOutput(serializers.ModelSerializer):
 
 
 class OutageNoticeOutput(serializers.ModelSerializer):
-    feeder_codes = serializers.SlugRelatedField(
-        source="feeders", slug_field="code", many=True, read_only=True
+    # What many=True builds, built as such, so that its type says so.
+    feeder_codes = serializers.ManyRelatedField(
+        child_relation=serializers.SlugRelatedField(slug_field="code", read_only=True),
+        source="feeders",
+        read_only=True,
     )
-    transformer_codes = serializers.SlugRelatedField(
-        source="transformers", slug_field="code", many=True, read_only=True
+    transformer_codes = serializers.ManyRelatedField(
+        child_relation=serializers.SlugRelatedField(slug_field="code", read_only=True),
+        source="transformers",
+        read_only=True,
     )
     station_code = serializers.CharField(source="station.code", default=None, read_only=True)
 

@@ -130,7 +130,7 @@ def _next_step(decision: Decision, *, station: str) -> str:
     """What recording the ticket will do, as repairs.services.intake.repair_create does it."""
     if decision.dispatches:
         return _("Recording the ticket sends a work order to %(station)s.") % {"station": station}
-    if decision.outcome == Outcome.KNOWN_INCIDENT:
+    if decision.outcome == Outcome.KNOWN_INCIDENT and decision.incident is not None:
         return _("Recording the ticket attaches it to incident #%(id)s; no new work order.") % {
             "id": decision.incident.id
         }
