@@ -14,6 +14,8 @@ from typing import Any, cast
 from django import forms
 from rest_framework import serializers
 
+from config.forms import CodeListField
+
 
 @cache
 def form_serializer(form_class: type[forms.BaseForm]) -> type[serializers.Serializer]:
@@ -38,8 +40,16 @@ def _schema_field(field: forms.Field, *, help_text: str) -> serializers.Field:
         return serializers.CharField(allow_blank=not field.required, **common)
     if isinstance(field, forms.MultipleChoiceField):
         return serializers.ListField(child=serializers.ChoiceField(_choices(field)), **common)
+    if isinstance(field, forms.TypedChoiceField) and not field.required:
+        # A missing answer is the field's empty value (`unknown`), when that is a choice.
+        choices = _choices(field)
+        if field.empty_value in {value for value, _label in choices}:
+            common["default"] = field.empty_value
+        return serializers.ChoiceField(choices, **common)
     if isinstance(field, forms.ChoiceField):
         return serializers.ChoiceField(_choices(field), **common)
+    if isinstance(field, CodeListField):
+        return serializers.ListField(child=serializers.CharField(), **common)
     if isinstance(field, forms.DateTimeField):
         return serializers.DateTimeField(**common)
     if isinstance(field, forms.IntegerField):

@@ -31,7 +31,7 @@ class NoticePlan:
     reason: str
 
     def form_data(self) -> dict[str, Any]:
-        """The fields notice_input_parse reads."""
+        """The fields repairs.forms.OutageNoticeForm reads."""
         return {
             "kind": self.kind,
             "feeder_codes": self.feeder_codes,

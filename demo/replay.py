@@ -40,9 +40,10 @@ from hotline.services import (
     feedback_record,
     service_request_record,
 )
+from repairs.forms import OutageNoticeForm
 from repairs.models import Incident
 from repairs.services.intake import repair_create
-from repairs.services.notices import notice_input_parse, notice_publish, notice_reminders_send
+from repairs.services.notices import notice_publish, notice_reminders_send
 from tickets.callbacks import callback_record
 from tickets.models import Channel, Kind, Ticket
 from tickets.services import ticket_transition
@@ -388,5 +389,5 @@ def _ticket_step(run: TicketRun, action: str, actor: User, note: str, moment: da
 
 
 def _publish(notice: NoticePlan, publisher: User) -> None:
-    data = notice_input_parse(notice.form_data(), user=publisher, now=notice.published_at)
-    notice_publish(data=data, actor=publisher, now=notice.published_at)
+    form = OutageNoticeForm(data=notice.form_data(), user=publisher, now=notice.published_at)
+    notice_publish(data=form.notice_input(), actor=publisher, now=notice.published_at)

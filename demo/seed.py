@@ -18,7 +18,7 @@ complaint_create and the complaint steps (contact, judge, rectify, reply);
 callback_record for the callbacks to complaints and resolved repairs;
 consultation_record, service_request_record and feedback_record for the other
 kinds, and ticket_transition for their back-office steps and the repairs
-cancelled or closed on the call; notice_input_parse and
+cancelled or closed on the call; the outage-notice form and
 notice_publish for the notices. The week is replayed in time order
 (demo/replay.py), so each call is triaged against the notices and incidents of
 its moment.

@@ -1,20 +1,37 @@
+"""The repairs API: triage, recording a repair call, incidents and outage notices. Each body
+is validated by the form its page shares (repairs/forms.py), and the request schema is
+derived from that form; the outputs are in repairs/serializers.py."""
+
+from collections.abc import Mapping
+from typing import Any
+
 import django_filters
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import has_role, role_permission
+from accounts.http import AuthenticatedRequest
 from accounts.models import Role
+from config.errors import FieldErrors
+from config.formschema import form_serializer
 from config.parsers import JSONParser
-from dispatch.models import CauseCode
-from grid.models import Premise
-from repairs.inputs import DESCRIPTION_MAX_LENGTH, repair_input_parse, triage_input_parse
+from repairs.forms import (
+    IncidentEtrForm,
+    IncidentRestoreForm,
+    OutageNoticeForm,
+    RepairForm,
+    TriageForm,
+)
 from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident, OutageNotice
 from repairs.selectors import (
     incident_get_for_user,
@@ -23,87 +40,24 @@ from repairs.selectors import (
     notice_list,
     premise_facts,
 )
+from repairs.serializers import (
+    IncidentOutput,
+    OutageNoticeOutput,
+    RepairOutput,
+    TriageOutput,
+    triage_output,
+)
 from repairs.services.incidents import incident_etr_set, incident_restore
 from repairs.services.intake import repair_create
-from repairs.services.notices import notice_cancel, notice_input_parse, notice_publish
-from repairs.triage import (
-    EQUIPMENT_IN_USE_MAX_LENGTH,
-    Answers,
-    Breaker,
-    Decision,
-    FaultSide,
-    Hazard,
-    Outcome,
-    Scope,
-    decide,
-)
+from repairs.services.notices import notice_cancel, notice_publish
+from repairs.triage import decide
 from tickets import idempotency
 from tickets.idempotency import idempotent
 
 
-class TriageInput(serializers.Serializer):
-    """Documents the body; repairs.inputs validates it, the same way as the browser form's."""
-
-    meter_no = serializers.CharField()
-    scope = serializers.ChoiceField(Scope.choices, default=Scope.UNKNOWN)
-    breaker = serializers.ChoiceField(Breaker.choices, default=Breaker.UNKNOWN)
-    high_power_load = serializers.BooleanField(default=False)
-    equipment_in_use = serializers.CharField(
-        max_length=EQUIPMENT_IN_USE_MAX_LENGTH, allow_blank=True, default=""
-    )
-    fault_side = serializers.ChoiceField(FaultSide.choices, default=FaultSide.UNKNOWN)
-    hazards = serializers.ListField(child=serializers.ChoiceField(Hazard.choices), default=list)
-
-
-class PremiseOutput(serializers.Serializer):
-    meter_no = serializers.CharField()
-    address = serializers.CharField()
-    area_type = serializers.CharField()
-    important = serializers.BooleanField()
-    station_code = serializers.CharField(source="transformer.feeder.station.code")
-    feeder_code = serializers.CharField(source="transformer.feeder.code")
-    transformer_code = serializers.CharField(source="transformer.code")
-
-
-class NoticeFactOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    kind = serializers.CharField()
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
-    reason = serializers.CharField()
-    device_codes = serializers.CharField()
-
-
-class IncidentFactOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    level = serializers.CharField()
-    device_code = serializers.CharField()
-    status = serializers.CharField()
-    etr = serializers.DateTimeField(allow_null=True)
-
-
-class TriageOutput(serializers.Serializer):
-    outcome = serializers.ChoiceField(Outcome.choices)
-    reason = serializers.CharField()
-    dispatches = serializers.BooleanField()
-    likely_overload = serializers.BooleanField()
-    premise = PremiseOutput()
-    notice = NoticeFactOutput(allow_null=True)
-    incident = IncidentFactOutput(allow_null=True)
-
-
-def triage_output(*, premise: Premise, answers: Answers, decision: Decision) -> dict:
-    return TriageOutput(
-        {
-            "outcome": decision.outcome,
-            "reason": decision.reason,
-            "dispatches": decision.dispatches,
-            "likely_overload": answers.likely_overload,
-            "premise": premise,
-            "notice": decision.notice,
-            "incident": decision.incident,
-        }
-    ).data
+def _body(request: Request) -> Mapping[str, Any]:
+    # A body that is not a JSON object has none of the fields: each is reported missing.
+    return request.data if isinstance(request.data, Mapping) else {}
 
 
 class TriageView(APIView):
@@ -114,7 +68,7 @@ class TriageView(APIView):
     parser_classes = [JSONParser]
 
     @extend_schema(
-        request=TriageInput,
+        request=form_serializer(TriageForm),
         responses={200: TriageOutput},
         examples=[
             OpenApiExample(
@@ -132,27 +86,13 @@ class TriageView(APIView):
             )
         ],
     )
-    def post(self, request):
-        premise, answers = triage_input_parse(request.data)
+    def post(self, request: AuthenticatedRequest) -> Response:
+        form = TriageForm(data=_body(request))
+        if not form.is_valid():
+            raise FieldErrors.from_form(form)
+        premise, answers = form.premise, form.answers()
         decision = decide(answers, premise_facts(premise=premise, now=timezone.now()))
         return Response(triage_output(premise=premise, answers=answers, decision=decision))
-
-
-class RepairInput(TriageInput):
-    caller_phone = serializers.CharField(required=False, allow_blank=True, default="")
-    description = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=DESCRIPTION_MAX_LENGTH
-    )
-
-
-class RepairOutput(serializers.Serializer):
-    number = serializers.CharField()
-    outcome = serializers.ChoiceField(Outcome.choices)
-    reason = serializers.CharField()
-    priority = serializers.CharField()
-    arrive_by = serializers.DateTimeField(allow_null=True)
-    incident = serializers.IntegerField(allow_null=True)
-    work_order = serializers.IntegerField(allow_null=True)
 
 
 class RepairCreateView(APIView):
@@ -162,7 +102,7 @@ class RepairCreateView(APIView):
     parser_classes = [JSONParser]
 
     @extend_schema(
-        request=RepairInput,
+        request=form_serializer(RepairForm),
         parameters=[idempotency.HEADER_PARAMETER],
         responses={
             201: RepairOutput,
@@ -189,14 +129,16 @@ class RepairCreateView(APIView):
         ],
     )
     @idempotent
-    def post(self, request):
-        premise, answers, phone, description = repair_input_parse(request.data)
+    def post(self, request: AuthenticatedRequest) -> Response:
+        form = RepairForm(data=_body(request))
+        if not form.is_valid():
+            raise FieldErrors.from_form(form)
         created = repair_create(
-            premise=premise,
-            answers=answers,
+            premise=form.premise,
+            answers=form.answers(),
             actor=request.user,
-            caller_phone=phone,
-            description=description,
+            caller_phone=form.cleaned_data["caller_phone"],
+            description=form.cleaned_data["description"],
         )
         body = RepairOutput(
             {
@@ -212,46 +154,6 @@ class RepairCreateView(APIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class IncidentOutput(serializers.ModelSerializer):
-    device_code = serializers.CharField(read_only=True)
-    station_code = serializers.CharField(source="station.code", read_only=True)
-    feeder_code = serializers.CharField(source="feeder.code", read_only=True)
-    ticket_count = serializers.IntegerField(read_only=True)
-    cause = serializers.SlugRelatedField(slug_field="code", read_only=True)
-
-    class Meta:
-        model = Incident
-        fields = [
-            "id",
-            "level",
-            "device_code",
-            "station_code",
-            "feeder_code",
-            "status",
-            "etr",
-            "ticket_count",
-            "work_order",
-            "absorbed_into",
-            "cause",
-            "cause_note",
-            "created_at",
-            "acknowledged_at",
-            "restored_at",
-        ]
-        read_only_fields = fields
-
-
-class IncidentRestoreInput(serializers.Serializer):
-    cause = serializers.SlugRelatedField(
-        slug_field="code", queryset=CauseCode.objects.filter(active=True)
-    )
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
-
-
-class IncidentEtrInput(serializers.Serializer):
-    etr = serializers.DateTimeField()
-
-
 class IncidentFilter(django_filters.FilterSet):
     active = django_filters.BooleanFilter(method="filter_active", label="active")
 
@@ -259,7 +161,9 @@ class IncidentFilter(django_filters.FilterSet):
         model = Incident
         fields = ["active", "level", "status"]
 
-    def filter_active(self, queryset, name, value):
+    def filter_active(
+        self, queryset: QuerySet[Incident], name: str, value: bool
+    ) -> QuerySet[Incident]:
         if value:
             return queryset.filter(status__in=ACTIVE_INCIDENT_STATUSES)
         return queryset.exclude(status__in=ACTIVE_INCIDENT_STATUSES)
@@ -273,17 +177,18 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [
         role_permission(Role.AGENT, Role.SUPERVISOR, Role.DISPATCHER, Role.CREW, Role.MANAGER)
     ]
+    request: AuthenticatedRequest
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Incident]:
         return incident_list_for_user(user=self.request.user)
 
-    def _incident(self, request, pk) -> Incident:
+    def _incident(self, request: AuthenticatedRequest, pk: str) -> Incident:
         if not has_role(request.user, Role.DISPATCHER, Role.CREW, Role.SUPERVISOR):
             raise PermissionDenied(_("Your role cannot change incidents."))
         return incident_get_for_user(user=request.user, pk=pk)
 
     @extend_schema(
-        request=IncidentRestoreInput,
+        request=form_serializer(IncidentRestoreForm),
         responses={200: IncidentOutput, 400: OpenApiTypes.OBJECT, 404: None, 409: None},
         examples=[
             OpenApiExample(
@@ -294,73 +199,36 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
         ],
     )
     @action(detail=True, methods=["post"])
-    def restore(self, request, pk=None):
+    def restore(self, request: AuthenticatedRequest, pk: str) -> Response:
         """Power is back: resolves every attached ticket with the cause (DESIGN §3.3)."""
         incident = self._incident(request, pk)
-        body = IncidentRestoreInput(data=request.data)
-        body.is_valid(raise_exception=True)
+        form = IncidentRestoreForm(data=_body(request))
+        if not form.is_valid():
+            raise FieldErrors.from_form(form)
         incident_restore(
             incident=incident,
-            cause=body.validated_data["cause"],
-            note=body.validated_data["note"],
+            cause=form.cleaned_data["cause"],
+            note=form.cleaned_data["note"],
             actor=request.user,
         )
         return Response(IncidentOutput(incident_get_for_user(user=request.user, pk=pk)).data)
 
     @extend_schema(
-        request=IncidentEtrInput,
+        request=form_serializer(IncidentEtrForm),
         responses={200: IncidentOutput, 400: OpenApiTypes.OBJECT, 404: None, 409: None},
     )
     @action(detail=True, methods=["post"])
-    def etr(self, request, pk=None):
+    def etr(self, request: AuthenticatedRequest, pk: str) -> Response:
         """Set the estimated restoration time; every attached caller's timeline shows it."""
         incident = self._incident(request, pk)
-        body = IncidentEtrInput(data=request.data)
-        body.is_valid(raise_exception=True)
-        incident_etr_set(incident=incident, etr=body.validated_data["etr"], actor=request.user)
+        form = IncidentEtrForm(data=_body(request))
+        if not form.is_valid():
+            raise FieldErrors.from_form(form)
+        incident_etr_set(incident=incident, etr=form.cleaned_data["etr"], actor=request.user)
         return Response(IncidentOutput(incident_get_for_user(user=request.user, pk=pk)).data)
 
 
-class OutageNoticeInput(serializers.Serializer):
-    """Documents the body; `notice_input_parse` validates it, as the notice page does."""
-
-    kind = serializers.ChoiceField(OutageNotice.Kind.choices)
-    feeder_codes = serializers.ListField(child=serializers.CharField(), default=list)
-    transformer_codes = serializers.ListField(child=serializers.CharField(), default=list)
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
-    reason = serializers.CharField(max_length=255)
-
-
-class OutageNoticeOutput(serializers.ModelSerializer):
-    feeder_codes = serializers.SlugRelatedField(
-        source="feeders", slug_field="code", many=True, read_only=True
-    )
-    transformer_codes = serializers.SlugRelatedField(
-        source="transformers", slug_field="code", many=True, read_only=True
-    )
-    station_code = serializers.CharField(source="station.code", default=None, read_only=True)
-
-    class Meta:
-        model = OutageNotice
-        fields = [
-            "id",
-            "kind",
-            "feeder_codes",
-            "transformer_codes",
-            "station_code",
-            "starts_at",
-            "ends_at",
-            "reason",
-            "published_at",
-            "late_notice",
-            "cancelled_at",
-        ]
-        read_only_fields = fields
-
-
 class OutageNoticeViewSet(
-    mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
@@ -371,18 +239,19 @@ class OutageNoticeViewSet(
     """
 
     serializer_class = OutageNoticeOutput
+    request: AuthenticatedRequest
 
-    def get_permissions(self):
+    def get_permissions(self) -> list[BasePermission]:
         if self.action in ("create", "cancel"):
             return [role_permission(Role.SUPERVISOR, Role.DISPATCHER)()]
         return [permissions.IsAuthenticated()]
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[OutageNotice]:
         past = self.request.query_params.get("past") == "true"
         return notice_list(now=timezone.now(), current=not past)
 
     @extend_schema(
-        request=OutageNoticeInput,
+        request=form_serializer(OutageNoticeForm),
         responses={201: OutageNoticeOutput, 400: OpenApiTypes.OBJECT, 403: None},
         examples=[
             OpenApiExample(
@@ -399,15 +268,17 @@ class OutageNoticeViewSet(
             )
         ],
     )
-    def create(self, request, *args, **kwargs):
+    def create(self, request: AuthenticatedRequest) -> Response:
         now = timezone.now()
-        data = notice_input_parse(request.data, user=request.user, now=now)
-        notice = notice_publish(data=data, actor=request.user, now=now)
+        form = OutageNoticeForm(data=_body(request), user=request.user, now=now)
+        if not form.is_valid():
+            raise FieldErrors.from_form(form)
+        notice = notice_publish(data=form.notice_input(), actor=request.user, now=now)
         return Response(OutageNoticeOutput(notice).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: OutageNoticeOutput, 404: None, 409: None})
     @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
+    def cancel(self, request: AuthenticatedRequest, pk: str) -> Response:
         """Withdraw the notice; its customers get an SMS."""
         notice = notice_get_for_change(user=request.user, pk=pk)
         notice = notice_cancel(notice=notice, actor=request.user)

@@ -1,35 +1,159 @@
-"""The triage wizard's form data: the browser's QueryDict in the shape the API parsers take.
+"""The repairs' input, shared by the pages and the API: the triage answers and the repair
+call (the wizard, POST /api/v1/repairs/triage/ and /repairs/), the outage notice (its page
+and POST /api/v1/outage-notices/), and an incident's restoration and ETR.
 
-Validation is not repeated here: `repairs.inputs.repair_input_parse` (and the
-`parse_answers` it calls) is the one place that decides what is a valid answer,
-for the API and the browser alike.
+A form checks the shape of the input (types, choices, codes that exist, the phone), every
+bad field at once; the services decide what the state allows. The triage rules themselves
+are in repairs/triage.py.
 """
 
-from django.http import QueryDict
+from datetime import datetime
+from typing import Any
+
+from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Role, User
+from config.errors import FieldErrors
+from config.forms import (
+    ChoiceListField,
+    CodeListField,
+    StrictBooleanField,
+    StrictDateTimeField,
+    TextChoiceField,
+    TextField,
+)
+from dispatch.models import CauseCode
+from grid.models import Feeder, Premise, Transformer
+from grid.phones import normalise_phone
+from grid.selectors import premise_get_by_meter
 from repairs.models import OutageNotice
-from repairs.triage import Breaker, FaultSide, Scope
+from repairs.services.notices import NoticeInput
+from repairs.triage import (
+    EQUIPMENT_IN_USE_MAX_LENGTH,
+    Answers,
+    Breaker,
+    FaultSide,
+    Hazard,
+    Scope,
+)
 
-# What an HTML checkbox sends when ticked ("on" unless the template sets a value).
-_CHECKBOX_ON = frozenset({"on", "true", "1"})
-
-# Labels for the error list in the outcome panel, keyed like the parsers' errors.
-FIELD_LABELS = {
-    "meter_no": _("Meter number"),
-    "hazards": _("Any danger?"),
-    "scope": _("Who is without power?"),
-    "breaker": _("Terminal-box breaker"),
-    "equipment_in_use": _("What was running"),
-    "high_power_load": _("High-power appliance"),
-    "fault_side": _("Which side of the meter"),
-    "caller_phone": _("Caller's phone"),
-    "description": _("Description"),
-}
+DESCRIPTION_MAX_LENGTH = 2000
 
 
-def repair_form_initial(*, meter_no: str = "", caller_phone: str = "") -> dict:
+class _Form(forms.Form):
+    def values(self) -> dict[str, Any]:
+        """What the page shows in each input: as typed when posted, else the initial value."""
+        values = {}
+        for name in self.fields:
+            value = self[name].value()
+            values[name] = "" if value is None else value
+        return values
+
+
+def error_list(form: forms.BaseForm) -> list[tuple[str, list[str]]]:
+    """The form's errors as (field label, messages), in the order of its questions."""
+    return [
+        (str(form.fields[name].label) if name in form.fields else "", [str(m) for m in messages])
+        for name, messages in form.errors.items()
+    ]
+
+
+# --- Triage and the repair call (DESIGN §3.1) ----------------------------------------------
+
+
+def _answer(label: Any, choices: type[Scope | Breaker | FaultSide]) -> TextChoiceField:
+    # Unknown is always an allowed answer, and a missing or blank one is unknown.
+    return TextChoiceField(
+        label=label,
+        choices=choices.choices,
+        coerce=choices,
+        empty_value=choices.UNKNOWN,
+        required=False,
+    )
+
+
+class TriageForm(_Form):
+    """The premise by its meter number and the caller's answers, in the wizard's order."""
+
+    meter_no = TextField(
+        label=_("Meter number"),
+        error_messages={
+            "required": _("Give the meter number of the premise without power."),
+            "not_text": _("Give the meter number of the premise without power."),
+        },
+    )
+    hazards = ChoiceListField(
+        label=_("Any danger?"),
+        choices=Hazard.choices,
+        required=False,
+        error_messages={"invalid_list": _("Must be a list of hazards.")},
+    )
+    scope = _answer(_("Who is without power?"), Scope)
+    breaker = _answer(_("Terminal-box breaker"), Breaker)
+    equipment_in_use = TextField(
+        label=_("What was running"), max_length=EQUIPMENT_IN_USE_MAX_LENGTH, required=False
+    )
+    high_power_load = StrictBooleanField(label=_("High-power appliance"), required=False)
+    fault_side = _answer(_("Which side of the meter"), FaultSide)
+
+    def clean_meter_no(self) -> Premise:
+        meter_no = self.cleaned_data["meter_no"]
+        premise = premise_get_by_meter(meter_no=meter_no)
+        if premise is None:
+            raise forms.ValidationError(
+                _("No premise has meter number %(meter)s."), params={"meter": meter_no}
+            )
+        return premise
+
+    def clean_hazards(self) -> frozenset[str]:
+        return frozenset(Hazard(value) for value in self.cleaned_data["hazards"])
+
+    @property
+    def premise(self) -> Premise:
+        return self.cleaned_data["meter_no"]
+
+    def answers(self) -> Answers:
+        data = self.cleaned_data
+        return Answers(
+            scope=data["scope"],
+            breaker=data["breaker"],
+            high_power_load=data["high_power_load"],
+            equipment_in_use=data["equipment_in_use"],
+            fault_side=data["fault_side"],
+            hazards=data["hazards"],
+        )
+
+
+class RepairForm(TriageForm):
+    """A repair call: the triage input, the caller's phone and the description."""
+
+    caller_phone = TextField(
+        label=_("Caller's phone"),
+        required=False,
+        error_messages={"not_text": _("Give the caller's phone as text.")},
+    )
+    description = TextField(
+        label=_("Description"),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        required=False,
+        error_messages={"not_text": _("Give the description as text.")},
+    )
+
+    def clean_caller_phone(self) -> str:
+        phone = self.cleaned_data["caller_phone"]
+        if not phone:
+            return ""
+        try:
+            return normalise_phone(phone)
+        except ValueError:
+            raise forms.ValidationError(
+                _("%(phone)s is not a phone number."), params={"phone": phone}
+            ) from None
+
+
+def repair_form_initial(*, meter_no: str = "", caller_phone: str = "") -> dict[str, Any]:
     """A blank wizard: unknown is selected wherever unknown is an answer."""
     return {
         "meter_no": meter_no,
@@ -44,50 +168,143 @@ def repair_form_initial(*, meter_no: str = "", caller_phone: str = "") -> dict:
     }
 
 
-def repair_form_data(post: QueryDict) -> dict:
-    """The posted wizard as the dict `repair_input_parse` accepts.
+# --- Outage notices (DESIGN §3.4) ----------------------------------------------------------
 
-    hazards is a list and high_power_load a bool there; a checkbox value other than
-    the ones a browser sends is passed on as it is, so the parser reports it.
-    """
-    # Text is stripped, as a Django form field would (a phone of spaces is no phone).
-    data: dict[str, object] = {name: post.get(name, "").strip() for name in FIELD_LABELS}
-    data["hazards"] = post.getlist("hazards")
-    high_power_load = post.get("high_power_load", "")
-    if high_power_load == "":
-        data["high_power_load"] = False
-    elif high_power_load.lower() in _CHECKBOX_ON:
-        data["high_power_load"] = True
-    else:
-        data["high_power_load"] = high_power_load
-    return data
+NOTICE_REASON_MAX_LENGTH = 255
 
 
-def error_list(errors: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
-    """The parsers' errors as (field label, messages), in the wizard's question order."""
-    order = list(FIELD_LABELS)
-    ranked = sorted(errors, key=lambda name: order.index(name) if name in order else len(order))
-    return [(str(FIELD_LABELS.get(name, "")), errors[name]) for name in ranked]
+class OutageNoticeForm(_Form):
+    """A notice to publish or change: its devices exist, a dispatcher's are in their own
+    station, and its window ends after it starts and is not over yet."""
+
+    kind = TextChoiceField(
+        label=_("Kind"),
+        choices=OutageNotice.Kind.choices,
+        error_messages={
+            "required": _("Choose planned, temporary or restriction."),
+            "invalid_choice": _("Choose planned, temporary or restriction."),
+        },
+    )
+    feeder_codes = CodeListField(label=_("Feeders"), required=False)
+    transformer_codes = CodeListField(label=_("Transformers"), required=False)
+    starts_at = StrictDateTimeField(
+        label=_("Starts"),
+        error_messages={"invalid": _("Give a date and time, e.g. 2026-12-01T08:00+08:00.")},
+    )
+    ends_at = StrictDateTimeField(
+        label=_("Ends"),
+        error_messages={"invalid": _("Give a date and time, e.g. 2026-12-01T08:00+08:00.")},
+    )
+    reason = TextField(
+        label=_("Reason (the customers read it)"),
+        max_length=NOTICE_REASON_MAX_LENGTH,
+        error_messages={
+            "required": _("Give the reason the customers will read."),
+            "not_text": _("Give the reason the customers will read."),
+            "max_length": _("Keep the reason under 255 characters."),
+        },
+    )
+
+    def __init__(self, *args: Any, user: User, now: datetime | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.now = now or timezone.now()
+
+    def clean_feeder_codes(self) -> list[Feeder]:
+        return _devices(Feeder, self.cleaned_data["feeder_codes"], related="station")
+
+    def clean_transformer_codes(self) -> list[Transformer]:
+        codes = self.cleaned_data["transformer_codes"]
+        return _devices(Transformer, codes, related="feeder__station")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        feeders = data.get("feeder_codes")
+        transformers = data.get("transformer_codes")
+        # Judged only when both lists are valid: an unknown code is its own error.
+        if feeders is not None and transformers is not None:
+            if not feeders and not transformers:
+                self.add_error("feeder_codes", _("Name at least one feeder or transformer."))
+            elif self.user.role == Role.DISPATCHER and not self.user.is_superuser:
+                foreign = [f.code for f in feeders if f.station_id != self.user.station_id] + [
+                    t.code for t in transformers if t.feeder.station_id != self.user.station_id
+                ]
+                if foreign:
+                    self.add_error(
+                        "feeder_codes",
+                        _("Not in your station: %(codes)s.") % {"codes": ", ".join(foreign)},
+                    )
+        starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
+        if starts_at and ends_at:
+            if ends_at <= starts_at:
+                self.add_error("ends_at", _("The end must come after the start."))
+            elif ends_at <= self.now:
+                self.add_error("ends_at", _("This window is already over."))
+        return data
+
+    def notice_input(self) -> NoticeInput:
+        """The notice to publish or change; FieldErrors naming every bad field otherwise."""
+        if not self.is_valid():
+            raise FieldErrors.from_form(self)
+        data = self.cleaned_data
+        return NoticeInput(
+            kind=data["kind"],
+            feeders=data["feeder_codes"],
+            transformers=data["transformer_codes"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            reason=data["reason"],
+        )
 
 
-# --- Outage notice form -------------------------------------------------------------------
+def _devices(model: type[Feeder] | type[Transformer], codes: list[str], *, related: str) -> list:
+    """The devices in the order of their codes; every unknown code named at once."""
+    devices = model.objects.select_related(related).filter(code__in=codes)
+    found = {device.code: device for device in devices}
+    missing = [code for code in codes if code not in found]
+    if missing:
+        raise forms.ValidationError(_("Unknown: %(codes)s."), params={"codes": ", ".join(missing)})
+    return [found[code] for code in codes]
 
 
-def notice_form_data(post: QueryDict) -> dict[str, str]:
-    """The notice page's fields as notice_input_parse reads them (codes as typed)."""
-    fields = ("kind", "feeder_codes", "transformer_codes", "starts_at", "ends_at", "reason")
-    return {name: post.get(name, "").strip() for name in fields}
+def notice_form_initial(notice: OutageNotice) -> dict[str, Any]:
+    """The notice as its page shows it to change it, in local time."""
 
-
-def notice_form_initial(notice: OutageNotice) -> dict[str, str]:
-    def local(moment):
+    def local(moment: datetime) -> str:
         return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
 
     return {
         "kind": notice.kind,
-        "feeder_codes": " ".join(f.code for f in notice.feeders.all()),
-        "transformer_codes": " ".join(t.code for t in notice.transformers.all()),
+        "feeder_codes": [f.code for f in notice.feeders.all()],
+        "transformer_codes": [t.code for t in notice.transformers.all()],
         "starts_at": local(notice.starts_at),
         "ends_at": local(notice.ends_at),
         "reason": notice.reason,
     }
+
+
+# --- Incidents (DESIGN §3.3) ---------------------------------------------------------------
+
+RESTORE_NOTE_MAX_LENGTH = 2000
+
+
+class IncidentRestoreForm(forms.Form):
+    """Power is back: the cause, from the active cause codes, and a note."""
+
+    cause = TextField(label=_("Cause"), error_messages={"required": _("Choose the cause.")})
+    note = TextField(label=_("Note"), max_length=RESTORE_NOTE_MAX_LENGTH, required=False)
+
+    api_help = {"cause": _("Code of an active cause.")}
+
+    def clean_cause(self) -> CauseCode:
+        code = self.cleaned_data["cause"]
+        cause = CauseCode.objects.filter(code=code, active=True).first()
+        if cause is None:
+            raise forms.ValidationError(_("Unknown cause %(code)s."), params={"code": code})
+        return cause
+
+
+class IncidentEtrForm(forms.Form):
+    """The estimated restoration time."""
+
+    etr = StrictDateTimeField(label=_("Estimated restoration"))

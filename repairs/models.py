@@ -172,7 +172,10 @@ class Incident(ChoiceLabels, models.Model):
 
     @property
     def device_code(self) -> str:
-        return self.transformer.code if self.level == self.Level.TRANSFORMER else self.feeder.code
+        if self.level == self.Level.FEEDER:
+            return self.feeder.code
+        assert self.transformer is not None  # constraint transformer_incident_has_transformer
+        return self.transformer.code
 
     @property
     def is_active(self) -> bool:
@@ -241,4 +244,4 @@ class Repair(ChoiceLabels, models.Model):
 
     @property
     def hazard_labels(self) -> list[str]:
-        return [Hazard(h).label for h in self.hazards]
+        return [str(Hazard(h).label) for h in self.hazards]

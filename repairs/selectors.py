@@ -96,7 +96,8 @@ def incident_list_for_user(*, user: User) -> QuerySet[Incident]:
     return qs.annotate(ticket_count=Count("repairs")).order_by("-created_at", "-pk")
 
 
-def incident_get_for_user(*, user: User, pk: int) -> Incident:
+def incident_get_for_user(*, user: User, pk: int | str) -> Incident:
+    """One incident; Http404 when it is outside the user's scope (or the pk is not a number)."""
     try:
         return incident_list_for_user(user=user).get(pk=pk)
     except (Incident.DoesNotExist, ValueError, TypeError):
@@ -129,9 +130,13 @@ def notice_may_change(*, user: User, notice: OutageNotice) -> bool:
     )
 
 
-def notice_get_for_change(*, user: User, pk: int) -> OutageNotice:
-    """A notice the user may edit or cancel; Http404 otherwise (as for out-of-scope objects)."""
-    notice = OutageNotice.objects.filter(pk=pk).prefetch_related("feeders", "transformers").first()
+def notice_get_for_change(*, user: User, pk: int | str) -> OutageNotice:
+    """A notice the user may edit or cancel; Http404 otherwise (as for out-of-scope objects,
+    or a pk that is not a number)."""
+    try:
+        notice = OutageNotice.objects.prefetch_related("feeders", "transformers").get(pk=pk)
+    except (OutageNotice.DoesNotExist, ValueError, TypeError):
+        notice = None
     if notice is None or not notice_may_change(user=user, notice=notice):
         raise Http404(_("No such notice."))
     return notice

@@ -1,21 +1,19 @@
 """Fault-repair triage (DESIGN.md §3.1): the caller's answers plus the facts looked up
 for the premise decide what happens to a repair call.
 
-Pure rules: no queries. `repairs.services.intake` gathers the facts through selectors,
-calls `decide`, and writes; the triage API is selectors + `decide` and saves nothing.
+Pure rules: no queries. The answers arrive through repairs.forms.TriageForm (the wizard
+and the API alike); `repairs.services.intake` gathers the facts through selectors, calls
+`decide`, and writes; the triage API is selectors + `decide` and saves nothing.
 """
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final, TypeVar
+from typing import Final
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-
-from config.errors import FieldErrors
 
 # Hazards live with the work order, which carries them to the crew.
 from dispatch.models import Hazard
@@ -57,13 +55,6 @@ class Outcome(models.TextChoices):
 DISPATCHING_OUTCOMES: Final = frozenset({Outcome.EMERGENCY_DISPATCH, Outcome.DISPATCH})
 
 _TRIPPED: Final = frozenset({Breaker.TRIPPED_RESET_OK, Breaker.TRIPPED_NO_RESET})
-
-
-class TriageInputInvalid(FieldErrors):
-    """The triage answers failed validation; `errors` holds the messages per field."""
-
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__(errors, _("The triage answers are not valid."))
 
 
 @dataclass(frozen=True)
@@ -187,97 +178,6 @@ def decide(answers: Answers, facts: Facts) -> Decision:
         outcome=Outcome.DISPATCH,
         reason=_("No known outage covers this premise: send a crew from its supply station."),
     )
-
-
-def parse_answers(data: object) -> Answers:
-    """Validate raw answers from an API body or a form; raises TriageInputInvalid.
-
-    Keys other than the answers (meter_no, caller_phone, ...) are ignored. A missing
-    or null answer is `unknown`, no hazards, no high-power load, no equipment text.
-    """
-    if not isinstance(data, Mapping):
-        raise TriageInputInvalid({"detail": [_("Expected an object with the triage answers.")]})
-    errors: dict[str, list[str]] = {}
-
-    scope = _parse_choice(data, "scope", Scope, errors)
-    breaker = _parse_choice(data, "breaker", Breaker, errors)
-    fault_side = _parse_choice(data, "fault_side", FaultSide, errors)
-
-    high_power_load = data.get("high_power_load")
-    if high_power_load is None:
-        high_power_load = False
-    elif not isinstance(high_power_load, bool):
-        errors["high_power_load"] = [_("Must be true or false.")]
-
-    equipment_in_use = data.get("equipment_in_use")
-    if equipment_in_use is None:
-        equipment_in_use = ""
-    elif not isinstance(equipment_in_use, str):
-        errors["equipment_in_use"] = [_("Must be text.")]
-    else:
-        equipment_in_use = equipment_in_use.strip()
-        if "\x00" in equipment_in_use:
-            errors["equipment_in_use"] = [_("Must be text.")]
-        elif len(equipment_in_use) > EQUIPMENT_IN_USE_MAX_LENGTH:
-            errors["equipment_in_use"] = [
-                _("At most %(limit)s characters.") % {"limit": EQUIPMENT_IN_USE_MAX_LENGTH}
-            ]
-
-    hazards = _parse_hazards(data.get("hazards"), errors)
-
-    # A choice is None only when its error is recorded.
-    if errors or scope is None or breaker is None or fault_side is None:
-        raise TriageInputInvalid(errors)
-    return Answers(
-        scope=scope,
-        breaker=breaker,
-        high_power_load=high_power_load,
-        equipment_in_use=equipment_in_use,
-        fault_side=fault_side,
-        hazards=hazards,
-    )
-
-
-_Choice = TypeVar("_Choice", Scope, Breaker, FaultSide)
-
-
-def _parse_choice(
-    data: Mapping[str, Any], name: str, enum: type[_Choice], errors: dict[str, list[str]]
-) -> _Choice | None:
-    """The answer to one question: missing or blank is unknown; None (and an error) if bad."""
-    value = data.get(name)
-    if value is None or value == "":
-        return enum.UNKNOWN
-    if isinstance(value, str) and value in enum.values:
-        return enum(value)
-    errors[name] = [_not_a_choice(value, enum.values)]
-    return None
-
-
-def _parse_hazards(value: object, errors: dict[str, list[str]]) -> frozenset[str]:
-    if value is None:
-        return frozenset()
-    # A bare string is not a list: "wire_down" must arrive as ["wire_down"].
-    if not isinstance(value, list | tuple):
-        errors["hazards"] = [_("Must be a list of hazards.")]
-        return frozenset()
-    hazards = set()
-    messages = []
-    for item in value:
-        if isinstance(item, str) and item in Hazard.values:
-            hazards.add(Hazard(item))
-        else:
-            messages.append(_not_a_choice(item, Hazard.values))
-    if messages:
-        errors["hazards"] = messages
-    return frozenset(hazards)
-
-
-def _not_a_choice(value: object, choices: list[str]) -> str:
-    return _("“%(value)s” is not a valid choice; expected one of %(choices)s.") % {
-        "value": value,
-        "choices": ", ".join(choices),
-    }
 
 
 def _hazard_labels(hazards: frozenset[str]) -> str:

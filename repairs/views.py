@@ -1,49 +1,37 @@
 """The triage wizard (issue #3 item 6): an agent on a repair call asks the questions of
 DESIGN §3.1 and sees the outcome change as the caller answers."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import has_role, role_required
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Role
-from config.errors import FieldErrors, TransitionNotAllowed
+from config.errors import TransitionNotAllowed
 from config.htmx import is_htmx_partial
 from config.redirects import next_url
-from grid.selectors import premise_get_by_meter
 from repairs import deadlines, selectors
 from repairs.forms import (
+    OutageNoticeForm,
+    RepairForm,
+    TriageForm,
     error_list,
-    notice_form_data,
     notice_form_initial,
-    repair_form_data,
     repair_form_initial,
 )
-from repairs.inputs import repair_input_parse, triage_input_parse
 from repairs.models import Incident, OutageNotice
 from repairs.selectors import premise_facts
 from repairs.services.intake import repair_create
-from repairs.services.notices import (
-    notice_cancel,
-    notice_input_parse,
-    notice_publish,
-    notice_update,
-)
-from repairs.triage import (
-    Breaker,
-    Decision,
-    FaultSide,
-    Hazard,
-    Outcome,
-    Scope,
-    TriageInputInvalid,
-    decide,
-)
+from repairs.services.notices import notice_cancel, notice_publish, notice_update
+from repairs.triage import Breaker, Decision, FaultSide, Hazard, Outcome, Scope, decide
 from tickets.models import Priority
 
 WIZARD_ROLES = (Role.AGENT, Role.SUPERVISOR)
@@ -51,25 +39,23 @@ WIZARD_ROLES = (Role.AGENT, Role.SUPERVISOR)
 
 @require_http_methods(["GET", "POST"])
 @role_required(*WIZARD_ROLES)
-def repair_new(request: HttpRequest) -> HttpResponse:
+def repair_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET: the wizard for ?meter_no= (with ?phone=); POST: record the repair ticket."""
     if request.method == "GET":
-        values = repair_form_initial(
+        initial = repair_form_initial(
             meter_no=request.GET.get("meter_no", "").strip(),
             caller_phone=request.GET.get("phone", "").strip(),
         )
-        return _wizard_render(request, values=values, errors={})
-    values = repair_form_data(request.POST)
-    try:
-        premise, answers, phone, description = repair_input_parse(values)
-    except TriageInputInvalid as exc:
-        return _wizard_render(request, values=values, errors=exc.errors, status=422)
+        return _wizard_render(request, form=RepairForm(initial=initial))
+    form = RepairForm(data=request.POST)
+    if not form.is_valid():
+        return _wizard_render(request, form=form, status=422)
     created = repair_create(
-        premise=premise,
-        answers=answers,
+        premise=form.premise,
+        answers=form.answers(),
         actor=request.user,
-        caller_phone=phone,
-        description=description,
+        caller_phone=form.cleaned_data["caller_phone"],
+        description=form.cleaned_data["description"],
     )
     messages.success(
         request,
@@ -81,26 +67,25 @@ def repair_new(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(*WIZARD_ROLES)
-def repair_preview(request: HttpRequest) -> HttpResponse:
+def repair_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The outcome panel for the answers so far (htmx); saves nothing, 422 on bad answers."""
-    context, status = _outcome_context(repair_form_data(request.POST))
+    context, status = _outcome_context(TriageForm(data=request.POST))
     return render(request, "repairs/_outcome.html", context, status=status)
 
 
 def _wizard_render(
-    request: HttpRequest, *, values: dict, errors: dict[str, list[str]], status: int = 200
+    request: AuthenticatedHttpRequest, *, form: RepairForm, status: int = 200
 ) -> HttpResponse:
-    meter_no = values["meter_no"].strip()
-    premise = None
-    if meter_no and "meter_no" not in errors:
-        premise = premise_get_by_meter(meter_no=meter_no)
-        if premise is None:
-            errors = {
-                **errors,
-                "meter_no": [_("No premise has meter number %(meter)s.") % {"meter": meter_no}],
-            }
+    values = form.values()
+    errors = dict(form.errors) if form.is_bound else {}
+    # The outcome panel judges the triage answers alone: a bad phone does not hide it.
+    triage = TriageForm(data=form.data if form.is_bound else values)
+    triage.is_valid()  # cleans every field: a known meter number gives its premise
+    premise = triage.cleaned_data.get("meter_no")
+    if values["meter_no"] and "meter_no" in triage.errors:
+        errors.setdefault("meter_no", triage.errors["meter_no"])
     # The panel's own status does not matter here: the page's status is the submit's.
-    outcome = _outcome_context(values)[0] if premise else {}
+    outcome = _outcome_context(triage)[0] if premise else {}
     context = {
         **outcome,
         "premise": premise,
@@ -118,12 +103,11 @@ def _wizard_render(
     return render(request, template, context, status=status)
 
 
-def _outcome_context(values: dict) -> tuple[dict, int]:
+def _outcome_context(form: TriageForm) -> tuple[dict[str, Any], int]:
     """Selectors + decide for the answers (DESIGN §3.1), as the outcome panel shows them."""
-    try:
-        premise, answers = triage_input_parse(values)
-    except TriageInputInvalid as exc:
-        return {"outcome_errors": error_list(exc.errors)}, 422
+    if not form.is_valid():
+        return {"outcome_errors": error_list(form)}, 422
+    premise, answers = form.premise, form.answers()
     decision = decide(answers, premise_facts(premise=premise, now=timezone.now()))
     context = {
         "premise": premise,
@@ -146,7 +130,7 @@ def _next_step(decision: Decision, *, station: str) -> str:
     """What recording the ticket will do, as repairs.services.intake.repair_create does it."""
     if decision.dispatches:
         return _("Recording the ticket sends a work order to %(station)s.") % {"station": station}
-    if decision.outcome == Outcome.KNOWN_INCIDENT:
+    if decision.outcome == Outcome.KNOWN_INCIDENT and decision.incident is not None:
         return _("Recording the ticket attaches it to incident #%(id)s; no new work order.") % {
             "id": decision.incident.id
         }
@@ -160,15 +144,18 @@ NOTICE_ROLES = (Role.SUPERVISOR, Role.DISPATCHER)
 
 
 @login_required
-def notice_list(request: HttpRequest) -> HttpResponse:
+def notice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Active and upcoming notices (every member of staff answers callers about them)."""
     past = request.GET.get("past") == "1"
     notices = selectors.notice_list(now=timezone.now(), current=not past)
     page = Paginator(notices, NOTICE_PAGE_SIZE).get_page(request.GET.get("page"))
-    for notice in page:
-        notice.may_change = selectors.notice_may_change(user=request.user, notice=notice)
     context = {
         "page": page,
+        "changeable": {
+            notice.pk
+            for notice in page
+            if selectors.notice_may_change(user=request.user, notice=notice)
+        },
         "past": past,
         "now": timezone.now(),
         "may_publish": has_role(request.user, *NOTICE_ROLES),
@@ -178,16 +165,15 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*NOTICE_ROLES)
-def notice_new(request: HttpRequest) -> HttpResponse:
+def notice_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "GET":
-        return _notice_form(request, values={"kind": OutageNotice.Kind.PLANNED}, errors={})
-    values = notice_form_data(request.POST)
+        initial = {"kind": OutageNotice.Kind.PLANNED}
+        return _notice_form(request, form=OutageNoticeForm(initial=initial, user=request.user))
     now = timezone.now()
-    try:
-        data = notice_input_parse(values, user=request.user, now=now)
-    except FieldErrors as exc:
-        return _notice_form(request, values=values, errors=exc.errors, status=422)
-    notice = notice_publish(data=data, actor=request.user, now=now)
+    form = OutageNoticeForm(data=request.POST, user=request.user, now=now)
+    if not form.is_valid():
+        return _notice_form(request, form=form, status=422)
+    notice = notice_publish(data=form.notice_input(), actor=request.user, now=now)
     _notice_published_message(request, notice, _("Notice published."))
     # The notice's page lists the important customers to call individually.
     return redirect(notice.get_absolute_url())
@@ -195,17 +181,17 @@ def notice_new(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*NOTICE_ROLES)
-def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get_for_change(user=request.user, pk=pk)
     if request.method == "GET":
-        return _notice_form(request, values=notice_form_initial(notice), errors={}, notice=notice)
-    values = notice_form_data(request.POST)
+        form = OutageNoticeForm(initial=notice_form_initial(notice), user=request.user)
+        return _notice_form(request, form=form, notice=notice)
     now = timezone.now()
+    form = OutageNoticeForm(data=request.POST, user=request.user, now=now)
+    if not form.is_valid():
+        return _notice_form(request, form=form, notice=notice, status=422)
     try:
-        data = notice_input_parse(values, user=request.user, now=now)
-        notice = notice_update(notice=notice, data=data, actor=request.user, now=now)
-    except FieldErrors as exc:
-        return _notice_form(request, values=values, errors=exc.errors, notice=notice, status=422)
+        notice = notice_update(notice=notice, data=form.notice_input(), actor=request.user, now=now)
     except TransitionNotAllowed as exc:
         messages.error(request, exc.message)
         return redirect("repairs:notices")
@@ -215,7 +201,7 @@ def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*NOTICE_ROLES)
-def notice_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_cancel_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get_for_change(user=request.user, pk=pk)
     try:
         notice_cancel(notice=notice, actor=request.user)
@@ -226,10 +212,16 @@ def notice_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("repairs:notices")
 
 
-def _notice_form(request, *, values, errors, notice=None, status=200) -> HttpResponse:
+def _notice_form(
+    request: AuthenticatedHttpRequest,
+    *,
+    form: OutageNoticeForm,
+    notice: OutageNotice | None = None,
+    status: int = 200,
+) -> HttpResponse:
     context = {
-        "values": values,
-        "errors": errors,
+        "values": form.values(),
+        "errors": form.errors if form.is_bound else {},
         "notice": notice,
         "kinds": OutageNotice.Kind.choices,
         "affected": selectors.notice_affected(notice=notice) if notice else None,
@@ -237,7 +229,9 @@ def _notice_form(request, *, values, errors, notice=None, status=200) -> HttpRes
     return render(request, "repairs/notice_form.html", context, status=status)
 
 
-def _notice_published_message(request, notice: OutageNotice, text: str) -> None:
+def _notice_published_message(
+    request: AuthenticatedHttpRequest, notice: OutageNotice, text: str
+) -> None:
     messages.success(request, text)
     if notice.late_notice:
         messages.warning(

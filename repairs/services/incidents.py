@@ -108,7 +108,7 @@ def incident_restore(
         data={"incident": incident.pk, "cause": cause.code},
         now=now,
     )
-    if incident.work_order_id is not None:
+    if incident.work_order is not None:
         work_order_withdraw(
             order=incident.work_order,
             actor=actor,
@@ -226,6 +226,7 @@ def on_work_order_transitioned(
         incident_acknowledge(incident=incident, actor=actor, now=now)
     elif action == "arrive":
         callers = incident_attached_ticket_ids(incident)
+        assert order.restore_by is not None  # set by the arrive step itself
         deadline_meet(ticket_ids=callers, name=Deadline.Name.ARRIVE_BY, at=now)
         deadline_open_many(
             ticket_ids=callers,
@@ -235,6 +236,7 @@ def on_work_order_transitioned(
             station_id=order.station_id,
         )
     else:
+        assert order.cause is not None  # the complete step records the cause
         incident_restore(
             incident=incident, cause=order.cause, note=order.actions, actor=actor, now=now
         )

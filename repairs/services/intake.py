@@ -122,6 +122,7 @@ def repair_create(
                     work_order = incident.work_order
         elif decision.outcome == Outcome.KNOWN_INCIDENT:
             incident = repair.incident
+            assert incident is not None  # a known incident outcome names its incident
             ticket = ticket_transition(
                 ticket=ticket,
                 action="start",
@@ -165,6 +166,7 @@ def dispatch_to_station(
     both held to the one promise. Call inside a transaction, with a dispatching promise."""
     if promise.arrive_by is None:
         raise ValueError("Only a dispatching promise sends a crew.")
+    assert ticket.station is not None  # a ticket with a premise has the premise's station
     order = work_order_create(
         station=ticket.station,
         ticket=ticket,

@@ -1,20 +1,18 @@
-"""Planned outages and supply restrictions (DESIGN §3.4): the notice's input, publishing,
-changing and cancelling it, the reminder before it starts, and the customers' SMS."""
+"""Planned outages and supply restrictions (DESIGN §3.4): publishing, changing and
+cancelling a notice, the reminder before it starts, and the customers' SMS. The notice's
+input is validated by repairs.forms.OutageNoticeForm, for the page and the API alike."""
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
-from config.errors import FieldErrors, TransitionNotAllowed
+from accounts.models import User
+from config.errors import TransitionNotAllowed
 from grid.models import CustomerPhone, Feeder, Premise, Transformer
 from repairs.models import OutageNotice
 from tickets.models import OutboxMessage
@@ -23,6 +21,8 @@ from tickets.outbox import Message, outbox_enqueue
 
 @dataclass(frozen=True)
 class NoticeInput:
+    """A notice as its form validated it: the devices exist and the window is sound."""
+
     kind: str
     feeders: list[Feeder]
     transformers: list[Transformer]
@@ -40,82 +40,6 @@ def notice_is_late(*, kind: str, starts_at: datetime, published_at: datetime) ->
     else:
         return False  # a restriction follows the grid's shortage: no notice period applies
     return starts_at - published_at < required
-
-
-def notice_input_parse(data: Mapping[str, Any], *, user: User, now: datetime) -> NoticeInput:
-    """Validate a notice from the API or the page; NoticeInputInvalid names every bad field."""
-    errors: dict[str, list[str]] = {}
-    kind = data.get("kind")
-    if kind not in OutageNotice.Kind.values:
-        errors["kind"] = [_("Choose planned, temporary or restriction.")]
-    feeders = _devices(Feeder, data.get("feeder_codes"), "feeder_codes", errors)
-    transformers = _devices(Transformer, data.get("transformer_codes"), "transformer_codes", errors)
-    if not errors.get("feeder_codes") and not errors.get("transformer_codes"):
-        if not feeders and not transformers:
-            errors["feeder_codes"] = [_("Name at least one feeder or transformer.")]
-        elif user.role == Role.DISPATCHER and not user.is_superuser:
-            foreign = [f.code for f in feeders if f.station_id != user.station_id] + [
-                t.code for t in transformers if t.feeder.station_id != user.station_id
-            ]
-            if foreign:
-                errors["feeder_codes"] = [
-                    _("Not in your station: %(codes)s.") % {"codes": ", ".join(foreign)}
-                ]
-    starts_at = _moment(data.get("starts_at"), "starts_at", errors)
-    ends_at = _moment(data.get("ends_at"), "ends_at", errors)
-    if starts_at and ends_at:
-        if ends_at <= starts_at:
-            errors["ends_at"] = [_("The end must come after the start.")]
-        elif ends_at <= now:
-            errors["ends_at"] = [_("This window is already over.")]
-    reason = data.get("reason")
-    reason = reason.strip() if isinstance(reason, str) else ""
-    if not reason or "\x00" in reason:
-        errors["reason"] = [_("Give the reason the customers will read.")]
-    elif len(reason) > 255:
-        errors["reason"] = [_("Keep the reason under 255 characters.")]
-    if errors:
-        raise FieldErrors(errors)
-    return NoticeInput(kind, feeders, transformers, starts_at, ends_at, reason)
-
-
-def _devices(model, codes: Any, field: str, errors: dict[str, list[str]]) -> list:
-    if codes in (None, ""):
-        return []
-    if isinstance(codes, str):
-        codes = [c for c in codes.replace(",", " ").split() if c]
-    if not isinstance(codes, list | tuple) or not all(isinstance(c, str) for c in codes):
-        errors[field] = [_("Give a list of codes.")]
-        return []
-    codes = list(dict.fromkeys(c.strip() for c in codes if c.strip()))
-    if any("\x00" in c for c in codes):
-        errors[field] = [_("Give a list of codes.")]
-        return []
-    devices = model.objects.select_related(*_DEVICE_RELATED[model]).filter(code__in=codes)
-    found = {device.code: device for device in devices}
-    missing = [c for c in codes if c not in found]
-    if missing:
-        errors[field] = [_("Unknown: %(codes)s.") % {"codes": ", ".join(missing)}]
-    return [found[c] for c in codes if c in found]
-
-
-_DEVICE_RELATED = {Feeder: ("station",), Transformer: ("feeder__station",)}
-
-
-def _moment(value: Any, field: str, errors: dict[str, list[str]]) -> datetime | None:
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, str) and value.strip():
-        moment = parse_datetime(value.strip())
-        if moment is None:
-            errors[field] = [_("Give a date and time, e.g. 2026-12-01T08:00+08:00.")]
-            return None
-    else:
-        errors[field] = [_("This field is required.")]
-        return None
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
 
 
 def _notice_station(data: NoticeInput) -> int | None:

@@ -87,3 +87,8 @@ def test_cancel_twice_answers_409(api, supervisor):
     assert api.post(f"{URL}{created['id']}/cancel/").status_code == 409
     listed = api.get(URL).data
     assert listed["count"] == 0  # a cancelled notice is no longer current
+
+
+def test_cancel_of_a_notice_that_is_not_a_number_answers_404(api, supervisor):
+    api.force_authenticate(supervisor)
+    assert api.post(f"{URL}abc/cancel/").status_code == 404

@@ -6,10 +6,10 @@ import pytest
 from django.utils import timezone
 
 from config.errors import FieldErrors, TransitionNotAllowed
+from repairs.forms import OutageNoticeForm
 from repairs.models import OutageNotice
 from repairs.services.notices import (
     notice_cancel,
-    notice_input_parse,
     notice_is_late,
     notice_publish,
     notice_reminders_send,
@@ -74,7 +74,7 @@ def parse(supervisor, **overrides):
         "reason": "Replacing poles",
         **overrides,
     }
-    return notice_input_parse(data, user=supervisor, now=NOW)
+    return OutageNoticeForm(data=data, user=supervisor, now=NOW).notice_input()
 
 
 def sms_to(notice_event: str) -> list[str]:

@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import translation
 
-from config.errors import GridlineError
 from repairs.triage import (
     Answers,
     Breaker,
@@ -17,9 +16,7 @@ from repairs.triage import (
     NoticeFact,
     Outcome,
     Scope,
-    TriageInputInvalid,
     decide,
-    parse_answers,
 )
 
 LOCAL = ZoneInfo("Asia/Shanghai")  # settings.TIME_ZONE
@@ -408,127 +405,3 @@ def test_likely_overload_needs_high_power_load_and_a_tripped_breaker(
     answers = Answers(breaker=breaker, high_power_load=high_power_load)
 
     assert answers.likely_overload is likely
-
-
-def test_parse_answers_reads_a_full_body():
-    data = {
-        "meter_no": "M0001",  # the rest of the request body is not the answers' business
-        "scope": "self_only",
-        "breaker": "tripped_no_reset",
-        "high_power_load": True,
-        "equipment_in_use": "  electric water heater ",
-        "fault_side": "customer",
-        "hazards": ["fire_smoke", "fire_smoke", "flooding"],
-    }
-
-    answers = parse_answers(data)
-
-    assert answers == Answers(
-        scope=Scope.SELF_ONLY,
-        breaker=Breaker.TRIPPED_NO_RESET,
-        high_power_load=True,
-        equipment_in_use="electric water heater",
-        fault_side=FaultSide.CUSTOMER,
-        hazards=frozenset({Hazard.FIRE_SMOKE, Hazard.FLOODING}),
-    )
-
-
-@pytest.mark.parametrize(
-    "data",
-    [
-        pytest.param({}, id="missing"),
-        pytest.param(
-            {
-                "scope": None,
-                "breaker": None,
-                "high_power_load": None,
-                "equipment_in_use": None,
-                "fault_side": None,
-                "hazards": None,
-            },
-            id="null",
-        ),
-        pytest.param({"scope": "", "breaker": "", "fault_side": "", "hazards": []}, id="empty"),
-    ],
-)
-def test_parse_answers_defaults_missing_answers_to_unknown(data):
-    answers = parse_answers(data)
-
-    assert answers == Answers(
-        scope=Scope.UNKNOWN,
-        breaker=Breaker.UNKNOWN,
-        high_power_load=False,
-        equipment_in_use="",
-        fault_side=FaultSide.UNKNOWN,
-        hazards=frozenset(),
-    )
-
-
-def test_parse_answers_accepts_equipment_text_at_the_limit():
-    answers = parse_answers({"equipment_in_use": "x" * 200})
-
-    assert len(answers.equipment_in_use) == 200
-
-
-@pytest.mark.parametrize(
-    ("data", "field"),
-    [
-        pytest.param({"scope": "street"}, "scope", id="unknown-scope"),
-        pytest.param({"scope": 1}, "scope", id="scope-not-text"),
-        pytest.param({"breaker": "off"}, "breaker", id="unknown-breaker"),
-        pytest.param({"fault_side": "meter"}, "fault_side", id="unknown-fault-side"),
-        pytest.param({"hazards": ["wire_down", "lightning"]}, "hazards", id="unknown-hazard"),
-        pytest.param({"hazards": [7]}, "hazards", id="hazard-not-text"),
-        pytest.param({"hazards": "wire_down"}, "hazards", id="hazards-a-string"),
-        pytest.param({"hazards": {"wire_down": True}}, "hazards", id="hazards-an-object"),
-        pytest.param({"high_power_load": "yes"}, "high_power_load", id="load-a-string"),
-        pytest.param({"high_power_load": 1}, "high_power_load", id="load-a-number"),
-        pytest.param({"equipment_in_use": 42}, "equipment_in_use", id="equipment-not-text"),
-        pytest.param({"equipment_in_use": "x" * 201}, "equipment_in_use", id="equipment-too-long"),
-    ],
-)
-def test_parse_answers_rejects_bad_input_naming_the_field(data, field):
-    with pytest.raises(TriageInputInvalid) as caught:
-        parse_answers(data)
-
-    assert list(caught.value.errors) == [field]
-    assert caught.value.errors[field]
-
-
-def test_parse_answers_reports_every_bad_field_at_once():
-    data = {"scope": "street", "breaker": "off", "high_power_load": "no", "hazards": "fire"}
-
-    with pytest.raises(TriageInputInvalid) as caught:
-        parse_answers(data)
-
-    assert set(caught.value.errors) == {"scope", "breaker", "high_power_load", "hazards"}
-
-
-def test_parse_answers_names_the_bad_value_in_the_message():
-    with pytest.raises(TriageInputInvalid) as caught:
-        parse_answers({"hazards": ["wire_down", "lightning"]})
-
-    assert caught.value.errors == {
-        "hazards": [
-            "“lightning” is not a valid choice; expected one of wire_down, fire_smoke, "
-            "electric_shock, flooding, other_danger."
-        ]
-    }
-
-
-def test_parse_answers_rejects_a_body_that_is_not_an_object():
-    with pytest.raises(TriageInputInvalid) as caught:
-        parse_answers(["self_only"])
-
-    assert list(caught.value.errors) == ["detail"]
-
-
-def test_triage_input_invalid_is_a_400_domain_error_with_a_message_per_field():
-    with pytest.raises(TriageInputInvalid) as caught:
-        parse_answers({"scope": "street", "high_power_load": "yes"})
-
-    error = caught.value
-    assert isinstance(error, GridlineError)
-    assert error.status_code == 400
-    assert error.as_dict() == error.errors
-    assert set(error.as_dict()) == {"scope", "high_power_load"}

@@ -22,8 +22,9 @@ from grid.models import Customer, Premise
 from grid.services import grid_import
 from hotline.models import Call
 from hotline.services import call_finish, call_start, consultation_record
+from repairs.forms import OutageNoticeForm
 from repairs.services.intake import repair_create
-from repairs.services.notices import notice_input_parse, notice_publish
+from repairs.services.notices import notice_publish
 from repairs.triage import Answers
 from tests.dispatch.steps import take_step
 from tests.factories import CrewFactory, DepartmentFactory, UserFactory
@@ -130,12 +131,12 @@ def build_hostile(payload: str) -> HostileWorld:
     world.consultation = consultation_record(call=None, actor=agent, question=payload,
                                              answer=payload, article=None,
                                              premise=premise)  # fmt: skip
-    data = notice_input_parse(
-        {"kind": "planned", "feeder_codes": ["F01"],
-         "starts_at": (now + timedelta(days=9)).isoformat(),
-         "ends_at": (now + timedelta(days=9, hours=4)).isoformat(), "reason": payload[:255]},
+    data = OutageNoticeForm(
+        data={"kind": "planned", "feeder_codes": ["F01"],
+              "starts_at": (now + timedelta(days=9)).isoformat(),
+              "ends_at": (now + timedelta(days=9, hours=4)).isoformat(), "reason": payload[:255]},
         user=supervisor, now=now,
-    )  # fmt: skip
+    ).notice_input()  # fmt: skip
     world.notice = notice_publish(data=data, actor=supervisor, now=now)
 
     earlier = call_start(agent=agent, caller_phone=CALLER_PHONE, customer=world.customer)

@@ -15,8 +15,9 @@ from complaints.summaries import complaint_summary_build
 from dispatch.services import crew_member_set
 from hotline.models import Article
 from hotline.services import call_start
+from repairs.forms import OutageNoticeForm
 from repairs.services.intake import repair_create
-from repairs.services.notices import notice_input_parse, notice_publish
+from repairs.services.notices import notice_publish
 from repairs.triage import Answers, Scope
 from tests.dispatch.steps import take_step
 from tests.factories import (
@@ -109,12 +110,12 @@ def build_world() -> World:
                                  answers=Answers(scope=Scope.NEIGHBOURS), actor=agent,
                                  now=now + timedelta(seconds=i))  # fmt: skip
         objects.incident = last.incident
-        data = notice_input_parse(
-            {"kind": "planned", "feeder_codes": [feeder.code],
-             "starts_at": (now + timedelta(days=9)).isoformat(),
-             "ends_at": (now + timedelta(days=9, hours=4)).isoformat(), "reason": "Poles"},
+        data = OutageNoticeForm(
+            data={"kind": "planned", "feeder_codes": [feeder.code],
+                  "starts_at": (now + timedelta(days=9)).isoformat(),
+                  "ends_at": (now + timedelta(days=9, hours=4)).isoformat(), "reason": "Poles"},
             user=supervisor, now=now,
-        )  # fmt: skip
+        ).notice_input()  # fmt: skip
         objects.notice = notice_publish(data=data, actor=supervisor, now=now)
         complaint = complaint_create(channel="hotline", category=category_any(),
                                      description="Rude clerk", actor=agent)  # fmt: skip
