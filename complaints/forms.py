@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Category, Complaint
 from complaints.services import TEXT_MAX_LENGTH
+from config.forms import StrictBooleanField, TextField
 from grid.models import Department, Station
 from grid.phones import normalise_phone
 from tickets.forms import CallbackForm
@@ -27,7 +28,7 @@ class _Form(forms.Form):
 
 
 def _text(label, *, required: bool = True, rows: int = 3, **kwargs: Any) -> forms.CharField:
-    return forms.CharField(
+    return TextField(
         label=label,
         required=required,
         max_length=TEXT_MAX_LENGTH,
@@ -49,14 +50,15 @@ class ComplaintForm(_Form):
         error_messages={"invalid_choice": _("There is no active category with this code.")},
     )
     description = _text(_("What the customer complains about"), rows=5)
-    caller_phone = forms.CharField(label=_("Caller's phone"), required=False, max_length=32)
-    account_no = forms.CharField(label=_("Account number"), required=False, max_length=32)
-    meter_no = forms.CharField(label=_("Meter number"), required=False, max_length=32)
-    is_report = forms.BooleanField(label=_("This is a report (举报)"), required=False)
-    major = forms.BooleanField(
+    caller_phone = TextField(label=_("Caller's phone"), required=False, max_length=32)
+    account_no = TextField(label=_("Account number"), required=False, max_length=32)
+    meter_no = TextField(label=_("Meter number"), required=False, max_length=32)
+    # Strict: "major": "no" must not become a major complaint emailed to management.
+    is_report = StrictBooleanField(label=_("This is a report (举报)"), required=False)
+    major = StrictBooleanField(
         label=_("Major complaint: injury, media attention or many customers"), required=False
     )
-    major_reason = forms.CharField(label=_("Why it is major"), required=False, max_length=255)
+    major_reason = TextField(label=_("Why it is major"), required=False, max_length=255)
 
     api_help = {
         "caller_phone": _("Digits; may be blank (an anonymous report)."),
@@ -108,10 +110,10 @@ class JudgeForm(_Form):
         empty_label=_("None"),
         error_messages={"invalid_choice": _("There is no supply station with this code.")},
     )
-    major = forms.BooleanField(
+    major = StrictBooleanField(
         label=_("Major complaint: injury, media attention or many customers"), required=False
     )
-    major_reason = forms.CharField(label=_("Why it is major"), required=False, max_length=255)
+    major_reason = TextField(label=_("Why it is major"), required=False, max_length=255)
 
     api_help = {
         "department": _("Code of the responsible department."),

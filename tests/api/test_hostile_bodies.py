@@ -193,3 +193,55 @@ def test_an_unknown_api_url_answers_404_json(signed_in):
 
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}
+
+
+# --- Wrong types are refused, not coerced (point 6) ---------------------------------------
+
+COMPLAINT = {
+    "caller_phone": "13800138000",
+    "channel": "hotline",
+    "category": "service_attitude",
+    "description": "The clerk shouted at me.",
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"major": "no"}, "major"),
+        ({"major": 1}, "major"),
+        ({"is_report": "yes please"}, "is_report"),
+        ({"description": ["a", "list"]}, "description"),
+        ({"description": 42}, "description"),
+        ({"major_reason": {"a": 1}}, "major_reason"),
+        ({"caller_phone": 13800138000}, "caller_phone"),
+    ],
+    ids=str,
+)
+def test_a_complaint_field_takes_only_its_json_type(signed_in, change, field):
+    response = signed_in.post("/api/v1/complaints/", {**COMPLAINT, **change}, format="json")
+
+    assert response.status_code == 400
+    assert field in response.json()
+    _nothing_written()
+
+
+def test_a_complaint_step_note_takes_only_text(signed_in, agent):
+    signed_in.force_authenticate(agent)
+    number = signed_in.post("/api/v1/complaints/", COMPLAINT, format="json").json()["number"]
+
+    response = signed_in.post(
+        f"/api/v1/complaints/{number}/contact/", {"note": {"a": 1}}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "note" in response.json()
+    assert Complaint.objects.get().status == Complaint.Status.RECEIVED
+
+
+def test_the_complaint_page_still_reads_a_ticked_box(client, agent):
+    client.login(username=agent.username, password=PASSWORD)
+
+    client.post("/complaints/new/", {**COMPLAINT, "is_report": "on"})
+
+    assert Complaint.objects.get().is_report is True
