@@ -152,7 +152,17 @@ class StrictDateTimeField(forms.DateTimeField):
     is refused with the field's message, not a server error. A time without an offset is
     in the current time zone."""
 
+    # Outside these years a time is a typo, and near the ends of Python's range turning it
+    # into UTC or local time overflows.
+    YEARS = range(2000, 2100)
+    default_error_messages = {
+        "out_of_range": _("Give a date and time between the years 2000 and 2099."),
+    }
+
     def to_python(self, value: Any) -> datetime | None:
         if value is not None and not isinstance(value, str | datetime):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return super().to_python(value)
+        moment = super().to_python(value)
+        if moment is not None and moment.year not in self.YEARS:
+            raise forms.ValidationError(self.error_messages["out_of_range"], code="out_of_range")
+        return moment

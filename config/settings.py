@@ -364,6 +364,14 @@ GRIDLINE_TEMPORARY_NOTICE_HOURS = env_int("GRIDLINE_TEMPORARY_NOTICE_HOURS", 24,
 # The language of messages to customers (SMS); staff pages follow each user's choice.
 GRIDLINE_CUSTOMER_LANGUAGE = env_str("GRIDLINE_CUSTOMER_LANGUAGE", "zh-hans")
 GRIDLINE_NOTICE_REMINDER_MINUTES = env_int("GRIDLINE_NOTICE_REMINDER_MINUTES", 30, minimum=1)
+# A notice's window must be plausible (a mistyped year would publish an outage active at
+# once): it starts at most this many days ago (a temporary outage noticed late) or ahead,
+# and lasts at most GRIDLINE_NOTICE_MAX_DAYS.
+GRIDLINE_NOTICE_MAX_PAST_DAYS = env_int("GRIDLINE_NOTICE_MAX_PAST_DAYS", 7, minimum=0)
+GRIDLINE_NOTICE_MAX_AHEAD_DAYS = env_int("GRIDLINE_NOTICE_MAX_AHEAD_DAYS", 365, minimum=1)
+GRIDLINE_NOTICE_MAX_DAYS = env_int("GRIDLINE_NOTICE_MAX_DAYS", 31, minimum=1)
+# §3.3: an incident's ETR lies in the future, at most this many days ahead.
+GRIDLINE_ETR_MAX_DAYS = env_int("GRIDLINE_ETR_MAX_DAYS", 30, minimum=1)
 
 # §3.5: complaints and other ticket kinds.
 GRIDLINE_COMPLAINT_CONTACT_HOURS = env_int("GRIDLINE_COMPLAINT_CONTACT_HOURS", 24, minimum=1)

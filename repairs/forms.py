@@ -7,10 +7,11 @@ bad field at once; the services decide what the state allows. The triage rules t
 are in repairs/triage.py.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -205,10 +206,19 @@ class OutageNoticeForm(_Form):
         },
     )
 
-    def __init__(self, *args: Any, user: User, now: datetime | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        user: User,
+        now: datetime | None = None,
+        notice: OutageNotice | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.now = now or timezone.now()
+        # The notice being changed: its start may lie further back than a new one's.
+        self.notice = notice
 
     def clean_feeder_codes(self) -> list[Feeder]:
         return _devices(Feeder, self.cleaned_data["feeder_codes"], related="station")
@@ -235,12 +245,35 @@ class OutageNoticeForm(_Form):
                         _("Not in your station: %(codes)s.") % {"codes": ", ".join(foreign)},
                     )
         starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
+        if starts_at:
+            self._check_start(starts_at)
         if starts_at and ends_at:
             if ends_at <= starts_at:
                 self.add_error("ends_at", _("The end must come after the start."))
             elif ends_at <= self.now:
                 self.add_error("ends_at", _("This window is already over."))
+            elif ends_at - starts_at > timedelta(days=settings.GRIDLINE_NOTICE_MAX_DAYS):
+                self.add_error(
+                    "ends_at",
+                    _("A notice lasts at most %(days)d days.")
+                    % {"days": settings.GRIDLINE_NOTICE_MAX_DAYS},
+                )
         return data
+
+    def _check_start(self, starts_at: datetime) -> None:
+        unchanged = self.notice is not None and starts_at == self.notice.starts_at
+        past = settings.GRIDLINE_NOTICE_MAX_PAST_DAYS
+        ahead = settings.GRIDLINE_NOTICE_MAX_AHEAD_DAYS
+        if starts_at < self.now - timedelta(days=past) and not unchanged:
+            self.add_error(
+                "starts_at",
+                _("A notice starts at most %(days)d days ago.") % {"days": past},
+            )
+        elif starts_at > self.now + timedelta(days=ahead):
+            self.add_error(
+                "starts_at",
+                _("A notice starts at most %(days)d days ahead.") % {"days": ahead},
+            )
 
     def notice_input(self) -> NoticeInput:
         """The notice to publish or change; FieldErrors naming every bad field otherwise."""
@@ -305,6 +338,23 @@ class IncidentRestoreForm(forms.Form):
 
 
 class IncidentEtrForm(forms.Form):
-    """The estimated restoration time."""
+    """The estimated restoration time: ahead of now, and not absurdly far (every caller is
+    texted it)."""
 
     etr = StrictDateTimeField(label=_("Estimated restoration"))
+
+    def __init__(self, *args: Any, now: datetime | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.now = now or timezone.now()
+
+    def clean_etr(self) -> datetime:
+        etr = self.cleaned_data["etr"]
+        days = settings.GRIDLINE_ETR_MAX_DAYS
+        if etr <= self.now:
+            raise forms.ValidationError(_("The estimated restoration must lie in the future."))
+        if etr > self.now + timedelta(days=days):
+            raise forms.ValidationError(
+                _("The estimated restoration lies at most %(days)d days ahead."),
+                params={"days": days},
+            )
+        return etr

@@ -187,7 +187,7 @@ def notice_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         form = OutageNoticeForm(initial=notice_form_initial(notice), user=request.user)
         return _notice_form(request, form=form, notice=notice)
     now = timezone.now()
-    form = OutageNoticeForm(data=request.POST, user=request.user, now=now)
+    form = OutageNoticeForm(data=request.POST, user=request.user, now=now, notice=notice)
     if not form.is_valid():
         return _notice_form(request, form=form, notice=notice, status=422)
     try:
