@@ -19,6 +19,7 @@ import http.client
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -122,6 +123,9 @@ class FaultsResult:
     outbox_rows: int
     outbox_unsent: int
     outbox_retried: int  # rows sent after more than one attempt
+    outbox_queued_while_down: int  # rows written while Redis was down: their kick was lost
+    kicks_lost: int  # on-commit kicks that failed (logged by gunicorn), left to the sweep
+    outbox_longest_wait: float  # seconds from queued to sent, the longest
     sms_recorded: int
     sms_sent_twice: int
     sms_sent_not_recorded: int
@@ -129,6 +133,9 @@ class FaultsResult:
     samples: dict[int, list[str]]
     server_errors_logged: list[str]
     worker_errors_logged: list[str]
+    # The exceptions behind them: each distinct last line of a traceback, with its count.
+    server_exceptions: dict[str, int]
+    worker_exceptions: dict[str, int]
 
     @property
     def gave_up(self) -> int:
@@ -266,6 +273,8 @@ def _run(
 ) -> FaultsResult:
     from django.conf import settings
     from django.core.management import call_command
+    from django.db.models import F, Max
+    from django.utils import timezone
 
     from bench.grid_data import load_grid, load_staff
     from bench.load import start_gunicorn
@@ -383,9 +392,11 @@ def _run(
 
     redis_at = wait_until(args.redis_at)
     say(f"  {redis_at:.1f}s: Redis killed")
+    redis_down = timezone.now()
     redis.stop()
     time.sleep(args.redis_down)
     redis.start()
+    redis_up = timezone.now()
     redis_seconds = time.perf_counter() - started - redis_at
     say(f"  {redis_at + redis_seconds:.1f}s: Redis answers again ({redis_seconds:.1f}s down)")
     pg_at = wait_until(max(args.pg_at, (redis_at + redis_seconds) / args.seconds))
@@ -422,6 +433,7 @@ def _run(
         for line in sms_file.read_text(encoding="utf-8").splitlines():
             recorded[tuple(json.loads(line))] += 1
     sent_sms = outbox.filter(channel="sms", sent_at__isnull=False).values_list("recipient", "body")
+    longest = outbox.aggregate(wait=Max(F("sent_at") - F("created_at")))["wait"]
     return FaultsResult(
         clients=args.clients,
         seconds=burst_seconds,
@@ -450,6 +462,9 @@ def _run(
         outbox_rows=outbox.count(),
         outbox_unsent=outbox.filter(sent_at__isnull=True).count(),
         outbox_retried=outbox.filter(sent_at__isnull=False, attempts__gt=1).count(),
+        outbox_queued_while_down=outbox.filter(created_at__range=(redis_down, redis_up)).count(),
+        kicks_lost=_lines(server.log, "Error calling Task.delay in on_commit"),
+        outbox_longest_wait=longest.total_seconds() if longest else 0.0,
         sms_recorded=sum(recorded.values()),
         sms_sent_twice=sum(n - 1 for n in recorded.values() if n > 1),
         sms_sent_not_recorded=sum(1 for pair in sent_sms if pair not in recorded),
@@ -457,7 +472,25 @@ def _run(
         samples=samples,
         server_errors_logged=server.server_errors(),
         worker_errors_logged=worker.errors(),
+        server_exceptions=_exceptions(server.log),
+        worker_exceptions=_exceptions(worker.log),
     )
+
+
+EXCEPTION_LINE = re.compile(r"^[\w.]+(Error|Exception|Shutdown): ")
+
+
+def _exceptions(log: Path) -> dict[str, int]:
+    found = Counter(
+        line[:200]
+        for line in log.read_text(errors="replace").splitlines()
+        if EXCEPTION_LINE.match(line)
+    )
+    return dict(found.most_common())
+
+
+def _lines(log: Path, text: str) -> int:
+    return sum(1 for line in log.read_text(errors="replace").splitlines() if text in line)
 
 
 def _drain(seconds: float) -> float:
@@ -511,6 +544,9 @@ def render(r: FaultsResult, started_all: float) -> str:
         f"| ETR updates, every answer | {counts(r.etr_answers)} |",
         f"| outbox messages | {r.outbox_rows:,} |",
         f"| unsent after the drain ({r.drain_seconds:.0f} s) | {r.outbox_unsent} |",
+        f"| queued while Redis was down | {r.outbox_queued_while_down} |",
+        f"| on-commit kicks lost (broker down; left to the sweep) | {r.kicks_lost} |",
+        f"| longest wait from queued to sent | {r.outbox_longest_wait:.0f} s |",
         f"| sent after a failed attempt | {r.outbox_retried} |",
         f"| SMS sent more than once | {r.sms_sent_twice} |",
         f"| marked sent but never sent | {r.sms_sent_not_recorded} |",
@@ -523,13 +559,14 @@ def render(r: FaultsResult, started_all: float) -> str:
         lines += ["", "Answers other than 2xx (the first few of each):", ""]
         for status, kept in sorted(r.samples.items()):
             lines += [f"- {'dropped' if status == 0 else status}: `{s}`" for s in kept]
-    for label, logged in [
-        ("gunicorn", r.server_errors_logged),
-        ("worker", r.worker_errors_logged),
-    ]:
-        if logged:
-            lines += ["", f"Errors the {label} logged (the first few):", ""]
-            lines += [f"- `{line[:300]}`" for line in logged[:SAMPLES]]
+    for label, found in [("gunicorn", r.server_exceptions), ("worker", r.worker_exceptions)]:
+        if found:
+            lines += [
+                "",
+                f"Exceptions in the {label} log (tracebacks' lines, chained ones too):",
+                "",
+            ]
+            lines += [f"- {n} × `{line}`" for line, n in found.items()]
     return "\n".join(lines)
 
 
