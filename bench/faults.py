@@ -33,6 +33,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bench.load import ROOT, Server, temp_dir
+from bench.run import _git_revision, environment
 from bench.scenarios import repair_body, token
 from bench.services import OwnPostgres, OwnRedis, missing
 
@@ -96,6 +97,7 @@ class Key:
 
 @dataclass
 class FaultsResult:
+    revision: str
     clients: int
     seconds: float
     premises: int
@@ -217,8 +219,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _environment(args, var_dir: Path, database_url: str, redis_url: str) -> dict[str, str]:
-    from bench.run import environment
-
     env = environment(argparse.Namespace(redis_url=redis_url), var_dir)
     env |= {
         "DATABASE_URL": database_url,
@@ -435,6 +435,7 @@ def _run(
     sent_sms = outbox.filter(channel="sms", sent_at__isnull=False).values_list("recipient", "body")
     longest = outbox.aggregate(wait=Max(F("sent_at") - F("created_at")))["wait"]
     return FaultsResult(
+        revision=_git_revision(),
         clients=args.clients,
         seconds=burst_seconds,
         premises=args.premises,
@@ -514,7 +515,8 @@ def render(r: FaultsResult, started_all: float) -> str:
     lines = [
         f"{FAULTS_HEADING} — {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
         "",
-        f"`python -m bench.faults`: own PostgreSQL and Redis; {r.premises:,} premises (the calls "
+        f"Revision {r.revision}; `python -m bench.faults`: own PostgreSQL and Redis; "
+        f"{r.premises:,} premises (the calls "
         f"from the first {r.district:,}); gunicorn "
         f"{r.workers} sync workers; one Celery worker with beat (outbox sweep every "
         f"{r.sweep_seconds} s); {r.clients} clients recording repairs for {r.seconds:.0f} s, "
