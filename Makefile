@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # Demo defaults; production sets its own environment (README, "Production").
 DEMO_ENV := DJANGO_DEBUG=true
 
-.PHONY: run test lint venv deps-dev messages bench clean
+.PHONY: run test lint venv deps-dev messages bench bench-faults clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ lint: $(VENV)/.deps-dev
 BENCH_DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/gridline_bench
 bench: $(VENV)/.deps
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.run $(ARGS)
+
+# The burst under faults (bench/faults.py): its own PostgreSQL and Redis, which it restarts.
+bench-faults: $(VENV)/.deps
+	$(BIN)/python -m bench.faults --results bench/RESULTS.md $(ARGS)
 
 # Re-extract the UI strings and compile the catalogues (needs GNU gettext).
 messages: $(VENV)/.deps-dev

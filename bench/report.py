@@ -5,6 +5,7 @@ import platform
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from bench.burst import BurstResult
 from bench.inprocess import QueryCount, ScanResult
@@ -22,6 +23,25 @@ CAVEAT = (
     "scenario is reported as a ratio to the floor measured just before and just after it; "
     "compare ratios, not requests per second, between runs."
 )
+
+# The burst under faults (bench/faults.py) is a run of its own: its section stays at the end
+# of RESULTS.md when the main benchmark rewrites the rest.
+FAULTS_HEADING = "## Burst under faults"
+
+
+def faults_section(path: Path) -> str:
+    """The faults section `path` holds ('' if none)."""
+    text = path.read_text() if path.exists() else ""
+    start = text.find(FAULTS_HEADING)
+    return text[start:].strip() if start >= 0 else ""
+
+
+def write_faults_section(path: Path, section: str) -> None:
+    """Put `section` in place of the faults section of `path` (appended if it has none)."""
+    text = path.read_text() if path.exists() else ""
+    start = text.find(FAULTS_HEADING)
+    kept = (text[:start] if start >= 0 else text).rstrip()
+    path.write_text((kept + "\n\n" if kept else "") + section.strip() + "\n")
 
 
 @dataclass

@@ -420,7 +420,8 @@ def _run(args, name: str, env: dict[str, str], var_dir: Path, started_all: float
     say()
     say(text)
     if args.results:
-        args.results.write_text(text + "\n")
+        kept = report.faults_section(args.results)
+        args.results.write_text(text + (f"\n\n{kept}" if kept else "") + "\n")
         say(f"\nWritten to {args.results}")
     if args.json:
         args.json.write_text(json.dumps(report.as_json(facts, median), indent=2, default=str))

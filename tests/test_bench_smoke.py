@@ -3,6 +3,9 @@
 It asserts that the benchmark ran, not how fast: every scenario that exists produced a
 number, and no request met a server error. It runs against a database of its own (its name
 contains "bench"), created and dropped here, never the test database.
+
+The burst under faults (bench/faults.py) runs in a short form too, on a PostgreSQL cluster
+and a Redis it starts itself (never the shared ones): it needs initdb and redis-server.
 """
 
 import json
@@ -16,6 +19,8 @@ import dj_database_url
 import psycopg
 import pytest
 from dj_database_url import DBConfig
+
+from bench.services import missing
 
 pytestmark = pytest.mark.bench
 
@@ -101,3 +106,32 @@ def test_quick_benchmark_measures_every_scenario_without_server_errors(tmp_path)
     assert (burst["lost"], burst["sent"] - burst["statuses"].get("201", 0)) == (0, 0), burst
     assert result["scan"]["steady_seconds"] >= 0
     assert result["logged_server_errors"] == 0
+
+
+def test_burst_under_faults_keeps_its_guarantees(tmp_path):
+    """A few seconds of repairs while Redis is down for 2 s and PostgreSQL restarts: every key
+    ends in a 201 or a 4xx, stored once, none left claimed, every message sent once."""
+    why = missing()
+    if why:
+        pytest.skip(why)
+    figures = tmp_path / "faults.json"
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.faults", "--clients", "3", "--seconds", "6",
+         "--redis-down", "2", "--sweep-seconds", "5", "--drain-seconds", "30",
+         "--json", str(figures)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=240, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+    result = json.loads(figures.read_text())
+    sys.stdout.write(done.stdout[-3000:])
+    assert result["created"] > 0
+    assert result["pg_restart_seconds"] > 0
+    assert result["redis_down_seconds"] >= 2
+    assert result["gave_up"] == 0, result["finals"]
+    assert result["duplicates"] == 0
+    assert result["tickets_found"] == result["distinct_numbers"]
+    assert result["key_rows_mismatched"] == 0
+    assert result["stuck_keys"] == 0
+    assert result["outbox_unsent"] == 0
+    assert result["sms_sent_twice"] == result["sms_sent_not_recorded"] == 0
