@@ -32,8 +32,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from bench.environment import environment, git_revision
 from bench.load import ROOT, Server, temp_dir
-from bench.run import _git_revision, environment
 from bench.scenarios import repair_body, token
 from bench.services import OwnPostgres, OwnRedis, missing
 
@@ -435,7 +435,7 @@ def _run(
     sent_sms = outbox.filter(channel="sms", sent_at__isnull=False).values_list("recipient", "body")
     longest = outbox.aggregate(wait=Max(F("sent_at") - F("created_at")))["wait"]
     return FaultsResult(
-        revision=_git_revision(),
+        revision=git_revision(),
         clients=args.clients,
         seconds=burst_seconds,
         premises=args.premises,
