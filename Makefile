@@ -58,7 +58,7 @@ BENCH_DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/gridline_bench
 bench: $(VENV)/.deps
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.run $(ARGS)
 
-# The burst under faults (bench/faults.py): its own PostgreSQL and Redis, which it restarts.
+# The burst under faults (bench/faults/): its own PostgreSQL and Redis, which it restarts.
 bench-faults: $(VENV)/.deps
 	$(BIN)/python -m bench.faults --results bench/RESULTS.md $(ARGS)
 

@@ -23,8 +23,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.environment import environment
 from bench.load import temp_dir
-from bench.run import environment
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -24,7 +24,7 @@ CAVEAT = (
     "compare ratios, not requests per second, between runs."
 )
 
-# The burst under faults (bench/faults.py) is a run of its own: its section stays at the end
+# The burst under faults (bench/faults/) is a run of its own: its section stays at the end
 # of RESULTS.md when the main benchmark rewrites the rest.
 FAULTS_HEADING = "## Burst under faults"
 

@@ -1,5 +1,5 @@
 """A PostgreSQL cluster and a Redis of the benchmark's own, on free ports, that it may stop and
-restart at will (bench/faults.py): never the machine's shared ones."""
+restart at will (bench/faults/): never the machine's shared ones."""
 
 import contextlib
 import os

@@ -4,7 +4,7 @@ It asserts that the benchmark ran, not how fast: every scenario that exists prod
 number, and no request met a server error. It runs against a database of its own (its name
 contains "bench"), created and dropped here, never the test database.
 
-The burst under faults (bench/faults.py) runs in a short form too, on a PostgreSQL cluster
+The burst under faults (bench/faults/) runs in a short form too, on a PostgreSQL cluster
 and a Redis it starts itself (never the shared ones): it needs initdb and redis-server.
 """
 
