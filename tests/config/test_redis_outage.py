@@ -5,56 +5,18 @@ A Redis of the test's own, on a free port, that the test stops and starts: never
 shared one.
 """
 
-import socket
-import subprocess
-import time
-from pathlib import Path
-
 import pytest
-import redis
 from django.urls import reverse
 
+from bench.services import OwnRedis
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 
-class OwnRedis:
-    def __init__(self, directory: Path) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.directory = directory
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.directory)],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        client = redis.Redis.from_url(self.url)
-        for _ in range(100):
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        assert self.process is not None
-        self.process.kill()
-        self.process.wait()
-
-
 @pytest.fixture
-def own_redis(tmp_path, settings):
-    server = OwnRedis(tmp_path)
+def own_redis(settings):
+    server = OwnRedis()
     server.start()
     settings.CACHES = {
         "default": {
@@ -64,8 +26,7 @@ def own_redis(tmp_path, settings):
         }
     }
     yield server
-    if server.process and server.process.poll() is None:
-        server.stop()
+    server.cleanup()
 
 
 def _sign_in(client, username, password):
