@@ -29,10 +29,10 @@ class JSONParser(parsers.JSONParser):
         except UnicodeDecodeError:
             message = gettext("The body is not valid %(encoding)s.") % {"encoding": encoding}
             raise ParseError(message) from None
-        if _nesting_depth(text) > MAX_DEPTH:
-            raise ParseError(_too_deep())
         try:
             data = json.loads(text, parse_constant=json.strict_constant if self.strict else None)
+        except RecursionError:  # nested deeper than the decoder goes: deeper than MAX_DEPTH
+            raise ParseError(_too_deep()) from None
         except ValueError as exc:
             message = gettext("The body is not valid JSON: %(error)s") % {"error": exc}
             raise ParseError(message) from None
@@ -54,40 +54,21 @@ class MultiPartParser(parsers.MultiPartParser):
         return result
 
 
-def _nesting_depth(text: str) -> int:
-    """How deep the brackets nest, outside strings; counted without recursion, so a body
-    of 100,000 `[` costs one pass instead of a RecursionError."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth -= 1
-    return deepest
-
-
-def _texts_in(value: Any) -> Iterator[str]:
-    """Every string in decoded JSON, keys too (the depth is already bounded)."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield key
-            yield from _texts_in(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _texts_in(item)
+def _texts_in(data: Any) -> Iterator[str]:
+    """Every string in decoded JSON, keys too; walked with a stack, not recursion, and
+    refused once it nests deeper than MAX_DEPTH."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict | list):
+            if depth > MAX_DEPTH:
+                raise ParseError(_too_deep())
+            if isinstance(value, dict):
+                yield from value.keys()
+                value = list(value.values())
+            stack.extend((item, depth + 1) for item in value)
 
 
 def _texts_in_form(data: Any) -> Iterator[str]:
