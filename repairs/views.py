@@ -3,6 +3,7 @@ DESIGN §3.1 and sees the outcome change as the caller answers."""
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -225,6 +226,14 @@ def _notice_form(
         "notice": notice,
         "kinds": OutageNotice.Kind.choices,
         "affected": selectors.notice_affected(notice=notice) if notice else None,
+        "rules": {
+            "planned_days": settings.GRIDLINE_PLANNED_NOTICE_DAYS,
+            "temporary_hours": settings.GRIDLINE_TEMPORARY_NOTICE_HOURS,
+            "reminder_minutes": settings.GRIDLINE_NOTICE_REMINDER_MINUTES,
+            "past_days": settings.GRIDLINE_NOTICE_MAX_PAST_DAYS,
+            "ahead_days": settings.GRIDLINE_NOTICE_MAX_AHEAD_DAYS,
+            "max_days": settings.GRIDLINE_NOTICE_MAX_DAYS,
+        },
     }
     return render(request, "repairs/notice_form.html", context, status=status)
 

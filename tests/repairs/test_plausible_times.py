@@ -115,3 +115,14 @@ def test_a_long_running_notice_keeps_its_old_start_when_changed(client, supervis
     assert response.status_code == 302
     notice.refresh_from_db()
     assert notice.reason == "Line repair, a crane on site"
+
+
+def test_the_notice_page_states_the_rules_from_the_settings(client, supervisor, settings):
+    settings.GRIDLINE_NOTICE_MAX_DAYS = 12
+    settings.GRIDLINE_PLANNED_NOTICE_DAYS = 5
+    client.login(username=supervisor.username, password=PASSWORD)
+
+    page = client.get("/repairs/notices/new/").content.decode()
+
+    assert "lasts at most 12 days" in page
+    assert "at least 5 days ahead" in page
