@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from complaints.models import Category, Complaint
 from complaints.services import TEXT_MAX_LENGTH
 from config.forms import StrictBooleanField, TextField
+from grid.forms import PhoneField
 from grid.models import Department, Station
-from grid.phones import normalise_phone
 from tickets.forms import CallbackForm
 from tickets.models import Channel
 
@@ -50,7 +50,8 @@ class ComplaintForm(_Form):
         error_messages={"invalid_choice": _("There is no active category with this code.")},
     )
     description = _text(_("What the customer complains about"), rows=5)
-    caller_phone = TextField(label=_("Caller's phone"), required=False, max_length=32)
+    # Blank: a report may come without a number.
+    caller_phone = PhoneField(label=_("Caller's phone"), required=False, max_length=32)
     account_no = TextField(label=_("Account number"), required=False, max_length=32)
     meter_no = TextField(label=_("Meter number"), required=False, max_length=32)
     # Strict: "major": "no" must not become a major complaint emailed to management.
@@ -68,17 +69,6 @@ class ComplaintForm(_Form):
         "meter_no": _("Attaches the premise and its station."),
         "category": _("Code of an active complaint category."),
     }
-
-    def clean_caller_phone(self) -> str:
-        phone = self.cleaned_data["caller_phone"].strip()
-        if not phone:
-            return ""  # anonymous: a report may come without a number
-        try:
-            return normalise_phone(phone)
-        except ValueError:
-            raise forms.ValidationError(
-                _("%(phone)s is not a phone number."), params={"phone": phone}
-            ) from None
 
     def clean_account_no(self) -> str:
         return self.cleaned_data["account_no"].strip()

@@ -6,42 +6,25 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from grid.forms import PhoneField
 from grid.models import Customer, Premise
-from hotline.lookup import phone_for_call
 from hotline.models import Article, Call, ServiceRequest
 from tickets.models import Kind
 
 TEXT_MAX_LENGTH = 2000
 
 
-class PhoneField(forms.CharField):
-    """A caller's number in any dialled form, cleaned to its stored form (grid.phones);
-    blank stays blank."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_length=40, **kwargs)
-
-    def clean(self, value: Any) -> str:
-        raw = super().clean(value)
-        if not raw:
-            return ""
-        phone = phone_for_call(raw)
-        if not phone:
-            raise forms.ValidationError(_("%(phone)s is not a phone number.") % {"phone": raw})
-        return phone
-
-
 class CallStartForm(forms.Form):
     """Opening a caller: a customer from the search, a phone number, or both."""
 
     customer = forms.ModelChoiceField(queryset=Customer.objects.all(), required=False)
-    phone = PhoneField(label=_("Caller's phone"), required=False)
+    phone = PhoneField(label=_("Caller's phone"), required=False, max_length=40)
 
 
 class CustomerLookupForm(forms.Form):
     """The query of GET /api/v1/customers/: at least one key; given more, all must match."""
 
-    phone = PhoneField(required=False)
+    phone = PhoneField(required=False, max_length=40)
     account_no = forms.CharField(
         required=False, max_length=Customer._meta.get_field("account_no").max_length
     )

@@ -26,8 +26,8 @@ from config.forms import (
     TextField,
 )
 from dispatch.models import CauseCode
+from grid.forms import PhoneField
 from grid.models import Feeder, Premise, Transformer
-from grid.phones import normalise_phone
 from grid.selectors import premise_get_by_meter
 from repairs.models import OutageNotice
 from repairs.services.notices import NoticeInput
@@ -130,7 +130,7 @@ class TriageForm(_Form):
 class RepairForm(TriageForm):
     """A repair call: the triage input, the caller's phone and the description."""
 
-    caller_phone = TextField(
+    caller_phone = PhoneField(
         label=_("Caller's phone"),
         required=False,
         error_messages={"not_text": _("Give the caller's phone as text.")},
@@ -141,17 +141,6 @@ class RepairForm(TriageForm):
         required=False,
         error_messages={"not_text": _("Give the description as text.")},
     )
-
-    def clean_caller_phone(self) -> str:
-        phone = self.cleaned_data["caller_phone"]
-        if not phone:
-            return ""
-        try:
-            return normalise_phone(phone)
-        except ValueError:
-            raise forms.ValidationError(
-                _("%(phone)s is not a phone number."), params={"phone": phone}
-            ) from None
 
 
 def repair_form_initial(*, meter_no: str = "", caller_phone: str = "") -> dict[str, Any]:
