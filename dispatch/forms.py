@@ -68,7 +68,8 @@ def _text(message: "StrOrPromise") -> TextField:
         max_length=TEXT_MAX_LENGTH,
         error_messages={
             "required": message,
-            "max_length": _("Keep it under %(n)d characters.") % {"n": TEXT_MAX_LENGTH},
+            # Formatted by the length validator when it runs: in the reader's language.
+            "max_length": _("Keep it under %(limit_value)d characters."),
         },
     )
 
