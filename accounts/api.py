@@ -12,6 +12,7 @@ from accounts.throttling import (
     login_lock_seconds_left,
     login_locked,
 )
+from config.api import ERROR_REFERENCE
 
 
 class TokenView(ObtainAuthToken):
@@ -28,7 +29,8 @@ class TokenView(ObtainAuthToken):
         responses={
             200: inline_serializer("TokenOutput", fields={"token": serializers.CharField()}),
             429: OpenApiResponse(
-                description="Too many failed sign-ins for this username from this address."
+                ERROR_REFERENCE,
+                description="Too many failed sign-ins for this username from this address.",
             ),
         },
         auth=[],

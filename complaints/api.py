@@ -155,8 +155,8 @@ class ComplaintViewSet(viewsets.GenericViewSet):
             OpenApiExample(
                 "Rude staff at the service hall",
                 value={
-                    "caller_phone": "13800001234",
-                    "account_no": "0300123456",
+                    "caller_phone": "18612171427",
+                    "account_no": "0318100001",
                     "channel": "hotline",
                     "category": "service_attitude",
                     "description": "The clerk refused to explain my bill and shouted at me.",

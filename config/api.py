@@ -39,10 +39,26 @@ class Pagination(PageNumberPagination):
 
 
 ERROR_SCHEMA = {
-    "type": "object",
-    "description": 'A message per field, or {"detail": "..."} when no field is at fault.',
-    "additionalProperties": True,
+    "description": (
+        'A list of messages per field, or {"detail": "..."} when no field is at fault '
+        "(a 500 adds the `reference` to quote)."
+    ),
+    "oneOf": [
+        {
+            "type": "object",
+            "properties": {"detail": {"type": "string"}, "reference": {"type": "string"}},
+            "required": ["detail"],
+            "additionalProperties": False,
+        },
+        {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "minProperties": 1,
+        },
+    ],
 }
+# For an operation's own error answers (OpenApiResponse), the same component.
+ERROR_REFERENCE = {"$ref": "#/components/schemas/Error"}
 ERROR_RESPONSES = {
     "400": "Bad input: a message per field; nothing was written.",
     "401": "Not signed in (send `Authorization: Token <token>`).",
@@ -50,7 +66,10 @@ ERROR_RESPONSES = {
     "404": "No such object, or it is outside your station or department (lists: no such page).",
     "409": "The current state does not allow this step; nothing was changed.",
     "413": "The body is over the upload limit; nothing was written.",
+    "414": "The URL is over the length limit; nothing was done.",
     "415": "The body's Content-Type is not JSON, a form or multipart; nothing was written.",
+    "503": "The database is briefly unavailable: send the same request again after Retry-After "
+    "seconds, with the same Idempotency-Key if it had one.",
 }
 
 
@@ -58,10 +77,10 @@ def document_errors(result: dict, generator, request, public) -> dict:
     """Every operation documents the error answers it can give (DESIGN §5.2), in one shape."""
     components = result.setdefault("components", {}).setdefault("schemas", {})
     components["Error"] = ERROR_SCHEMA
-    reference = {"$ref": "#/components/schemas/Error"}
+    reference = ERROR_REFERENCE
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
-            codes = ["401", "403"]
+            codes = ["401", "403", "414", "503"]
             if method in ("post", "put", "patch"):
                 codes += ["400", "409", "413", "415"]
             if "{" in path and method != "get":

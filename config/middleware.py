@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import QueryDict
 from django.utils.translation import gettext
 
-from config.errorpages import InputRefused
+from config.errorpages import InputRefused, UrlTooLong
 
 
 class ContentSecurityPolicyMiddleware:
@@ -26,14 +26,20 @@ class ContentSecurityPolicyMiddleware:
 
 
 class InputGuardMiddleware:
-    """Refuse a query string holding a NUL character, with 400 and a message (JSON under
-    /api/). Views read query parameters straight into database filters, and PostgreSQL
-    cannot take a NUL in text; bodies are guarded by the forms and config.parsers."""
+    """Refuse a URL over settings.GRIDLINE_MAX_URL_LENGTH (414) and a query string holding
+    a NUL character (400), with a message (JSON under /api/). Views read query parameters
+    straight into database filters, and PostgreSQL cannot take a NUL in text; bodies are
+    guarded by the forms and config.parsers."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        limit = settings.GRIDLINE_MAX_URL_LENGTH
+        if len(request.get_full_path()) > limit:
+            raise UrlTooLong(
+                gettext("The address is too long: at most %(limit)d characters.") % {"limit": limit}
+            )
         if any("\x00" in key or "\x00" in value for key, value in _pairs(request.GET)):
             raise InputRefused(gettext("Text may not contain NUL characters."))
         return self.get_response(request)

@@ -268,6 +268,10 @@ GRIDLINE_LOGIN_LOCKOUT_MINUTES = env_int("GRIDLINE_LOGIN_LOCKOUT_MINUTES", 15, m
 # Reverse proxies in front of Django that append to X-Forwarded-For (0: none, the client is
 # REMOTE_ADDR). With one proxy, the client is the last address in that header.
 GRIDLINE_PROXY_COUNT = env_int("GRIDLINE_PROXY_COUNT", 0)
+# The longest URL (path and query string) a request may carry; longer ones answer 414.
+# gunicorn.conf.py lets request lines up to 8190 bytes reach Django, so that the answer is
+# this one, in the API's JSON, rather than gunicorn's own plain-text 400.
+GRIDLINE_MAX_URL_LENGTH = env_int("GRIDLINE_MAX_URL_LENGTH", 4096, minimum=256)
 
 # --- Email ------------------------------------------------------------------
 

@@ -31,7 +31,7 @@ from rest_framework.response import Response
 from accounts.access import role_permission
 from accounts.http import AuthenticatedRequest
 from accounts.models import Role
-from config.api import api_datetime
+from config.api import ERROR_REFERENCE, api_datetime
 from config.errors import FieldErrors
 from config.formschema import form_serializer
 from dispatch import selectors, services, steps
@@ -162,28 +162,29 @@ class WorkOrderFilter(django_filters.FilterSet):
 
 # --- Schema pieces shared by the steps ----------------------------------------
 
-_MESSAGES = {
-    "type": "object",
-    "additionalProperties": {"type": "array", "items": {"type": "string"}},
-}
-_DETAIL = {"type": "object", "properties": {"detail": {}}}
 STEP_ERRORS = {
-    400: OpenApiResponse(_MESSAGES, description=_("Bad input: a list of messages per field.")),
-    403: OpenApiResponse(_DETAIL, description=_("Your role may not take this step.")),
-    404: OpenApiResponse(_DETAIL, description=_("No such work order in your scope.")),
+    400: OpenApiResponse(
+        ERROR_REFERENCE, description=_("Bad input: a list of messages per field.")
+    ),
+    403: OpenApiResponse(ERROR_REFERENCE, description=_("Your role may not take this step.")),
+    404: OpenApiResponse(ERROR_REFERENCE, description=_("No such work order in your scope.")),
     409: OpenApiResponse(
-        _MESSAGES,
+        ERROR_REFERENCE,
         description=_("The order's state (or its crew) does not allow the step; nothing changed."),
         examples=[
             OpenApiExample(
                 "Wrong state",
-                value={"action": ["Cannot depart work order 42: it is Waiting for a crew."]},
+                value={
+                    "action": [
+                        "Work order 42 is Waiting for a crew: this step is not possible now."
+                    ]
+                },
             )
         ],
     ),
 }
 READ_ERRORS = {
-    403: OpenApiResponse(_DETAIL, description=_("Agents and department handlers get 403.")),
+    403: OpenApiResponse(ERROR_REFERENCE, description=_("Agents and department handlers get 403.")),
 }
 
 

@@ -74,7 +74,7 @@ class TriageView(APIView):
             OpenApiExample(
                 "Only this house, breaker trips again",
                 value={
-                    "meter_no": "YD01000123",
+                    "meter_no": "441800000001",
                     "scope": "self_only",
                     "breaker": "tripped_no_reset",
                     "high_power_load": True,
@@ -114,8 +114,8 @@ class RepairCreateView(APIView):
             OpenApiExample(
                 "Neighbours out too",
                 value={
-                    "meter_no": "YD01000123",
-                    "caller_phone": "13800001234",
+                    "meter_no": "441800000001",
+                    "caller_phone": "18612171427",
                     "description": "Whole street dark since 19:40",
                     "scope": "neighbours",
                     "breaker": "not_tripped",

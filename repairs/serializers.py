@@ -75,7 +75,7 @@ class IncidentOutput(serializers.ModelSerializer):
     feeder_code = serializers.CharField(source="feeder.code", read_only=True)
     ticket_count = serializers.IntegerField(read_only=True)
     cause: serializers.SlugRelatedField[CauseCode] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )
 
     class Meta:

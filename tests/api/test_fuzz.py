@@ -10,11 +10,13 @@ import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis import checks
 
 from config.wsgi import application
+from repairs.models import Incident
 from tests.factories import PremiseFactory, StationFactory, UserFactory, work_order_create
 
 EXAMPLES = 15
@@ -34,10 +36,18 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 @pytest.fixture
 def world(db):
-    """Something to find: a premise, a work order, staff of each role with tokens."""
+    """Something to find: a premise, a work order, an incident with no cause yet (its
+    nulls must be documented), staff of each role with tokens."""
     station = StationFactory(code="N01")
-    PremiseFactory(meter_no="M1", transformer__feeder__station=station)
+    premise = PremiseFactory(meter_no="M1", transformer__feeder__station=station)
     work_order_create(station=station)
+    Incident.objects.create(
+        level=Incident.Level.TRANSFORMER,
+        station=station,
+        feeder=premise.transformer.feeder,
+        transformer=premise.transformer,
+        created_at=timezone.now(),
+    )
     users = {
         "agent": UserFactory(username="fz_agent", role="agent"),
         "crew": UserFactory(username="fz_crew", role="crew", station=station),

@@ -5,6 +5,7 @@ import json
 import logging
 
 import pytest
+from django.db import OperationalError
 
 from complaints.models import Complaint
 from config.parsers import MAX_DEPTH
@@ -186,6 +187,35 @@ def test_a_crash_in_a_page_answers_500_with_a_reference(client, agent, monkeypat
     (record,) = [r for r in caplog.records if r.name == "config.errorpages"]
     reference = record.args[0]
     assert reference in response.content.decode()
+
+
+def _database_gone(*args, **kwargs):
+    raise OperationalError("connection failed: connection to server at 127.0.0.1 refused")
+
+
+def test_a_database_outage_in_an_api_view_answers_503_with_retry_after(signed_in, monkeypatch):
+    from repairs.api import TriageView
+
+    monkeypatch.setattr(TriageView, "post", _database_gone)
+
+    response = signed_in.post("/api/v1/repairs/triage/", {}, format="json")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert set(response.json()) == {"detail"}
+    assert "127.0.0.1" not in response.content.decode()
+
+
+def test_a_database_outage_in_a_page_answers_a_503_page(client, agent, monkeypatch):
+    client.raise_request_exception = False
+    client.login(username=agent.username, password=PASSWORD)
+    monkeypatch.setattr("tickets.selectors.ticket_list_for_user", _database_gone)
+
+    response = client.get("/tickets/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "briefly unavailable" in response.content.decode()
 
 
 def test_an_unknown_api_url_answers_404_json(signed_in):

@@ -7,11 +7,21 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
 
 from accounts.models import Role, User
-from complaints.models import Complaint
-from dispatch.models import OPEN_WORK_ORDER_STATUSES, Crew, CrewMember, WorkOrder
-from grid.models import AreaType, Customer, CustomerPhone, Department, Premise, Station
+from complaints.models import Category, Complaint
+from dispatch.models import OPEN_WORK_ORDER_STATUSES, CauseCode, Crew, CrewMember, WorkOrder
+from grid.models import (
+    AreaType,
+    Customer,
+    CustomerPhone,
+    Department,
+    Feeder,
+    Premise,
+    Station,
+    Transformer,
+)
 from hotline.models import Call, CallTicket, Consultation, Feedback, ServiceRequest
 from hotline.selectors import call_list_today
 from hotline.selectors.callbacks import callback_queue
@@ -417,3 +427,39 @@ def assert_calls_consistent(now):
         assert call.agent_id == ticket.created_by_id, ticket.number
         assert call.started_at <= ticket.created_at <= call.ended_at, ticket.number
     assert not CallTicket.objects.exclude(ticket__channel=Channel.HOTLINE).exists()
+
+
+# What each key of a request example names, and where the demo keeps it.
+EXAMPLE_LOOKUPS = {
+    "meter_no": lambda v: Premise.objects.filter(meter_no=v),
+    "account_no": lambda v: Customer.objects.filter(account_no=v),
+    "caller_phone": lambda v: CustomerPhone.objects.filter(number=v),
+    "feeder_codes": lambda v: Feeder.objects.filter(code=v),
+    "transformer_codes": lambda v: Transformer.objects.filter(code=v),
+    "department": lambda v: Department.objects.filter(code=v),
+    "cause": lambda v: CauseCode.objects.filter(code=v),
+    "category": lambda v: Category.objects.filter(code=v),
+}
+
+
+def _request_examples(schema: dict):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                for example in content.get("examples", {}).values():
+                    yield f"{method.upper()} {path}", example["value"]
+
+
+def test_the_api_examples_name_what_the_demo_holds():
+    """Someone trying the API documentation on the demo can send its examples as they are."""
+    seed()
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+
+    checked = []
+    for operation, body in _request_examples(schema):
+        for key, lookup in EXAMPLE_LOOKUPS.items():
+            values = body.get(key) or []
+            for value in values if isinstance(values, list) else [values]:
+                assert lookup(value).exists(), f"{operation}: {key} {value!r} is not in the demo"
+                checked.append((operation, key))
+    assert {key for _, key in checked} >= {"meter_no", "account_no", "cause", "department"}
