@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
-from config.formatting import duration_text
+from config.formatting import days_format, duration_text
 
 
 @dataclass(frozen=True)
@@ -16,9 +16,11 @@ class Countdown:
     deadline: datetime
     overdue: bool
     text: str
-    # countdown.js fills "%(time)s" in these every second.
+    # countdown.js fills "%(time)s" in these every second; past a day, the time is
+    # days_text with its "%(days)s" and "%(time)s".
     left_text: str
     overdue_text: str
+    days_text: str
 
     @property
     def iso(self) -> str:
@@ -30,4 +32,4 @@ def countdown(deadline: datetime, now: datetime, *, label: str = "") -> Countdow
     seconds = int((deadline - now).total_seconds())
     left_text, overdue_text = _("%(time)s left"), _("%(time)s overdue")
     text = (overdue_text if seconds < 0 else left_text) % {"time": duration_text(seconds)}
-    return Countdown(label, deadline, seconds < 0, text, left_text, overdue_text)
+    return Countdown(label, deadline, seconds < 0, text, left_text, overdue_text, days_format())
