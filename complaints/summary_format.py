@@ -41,7 +41,8 @@ class Row:
             return "0"
         sign = "+" if self.change > 0 else "−"
         if self.previous == 0:
-            return f"{sign}{abs(self.change)} ({_('new')})"
+            # Translators: a count that the previous period did not have at all, e.g. "+8 (new)".
+            return _("%(change)s (new)") % {"change": f"{sign}{abs(self.change)}"}
         percent = round(abs(self.change) * 100 / self.previous)
         return f"{sign}{abs(self.change)} ({sign}{percent}%)"
 
@@ -145,18 +146,22 @@ def summary_csv(summary: ComplaintSummary) -> str:
     writer.writerow(
         [_("Breakdown"), _("Code"), _("Name"), _("This period"), _("Previous period"), _("Change")]
     )
+    # The first column is the block's title in the reader's language; the codes stay in
+    # their own column for whoever filters the sheet.
+    totals_title = _("Totals")
     for row in report.totals.values():
-        writer.writerow(["total", row.key, row.label, row.count, row.previous, row.change])
+        writer.writerow([totals_title, row.key, row.label, row.count, row.previous, row.change])
     for dimension in DIMENSIONS:
+        title = str(DIMENSION_TITLES[dimension])
         for row in report.breakdowns[dimension]:
-            writer.writerow([dimension, row.key, row.label, row.count, row.previous, row.change])
+            writer.writerow([title, row.key, row.label, row.count, row.previous, row.change])
     writer.writerow([])
     writer.writerow(
         [_("Ticket"), _("Category"), _("Department"), _("Deadline"), _("Due"), _("Met")]
     )
     for o in report.overdue:
         writer.writerow(
-            [o["number"], o["category"], o["department"], o["deadline"], o["due"], o["met"]]
+            [o["number"], o["category"], o["department"], o["deadline_label"], o["due"], o["met"]]
         )
     writer.writerow([])
     writer.writerow(
@@ -169,10 +174,11 @@ def summary_csv(summary: ComplaintSummary) -> str:
             _("Numbers"),
         ]
     )
+    kinds = {"customer": _("Same customer"), "category_station": _("Same category at a station")}
     for r in report.repeated:
         writer.writerow(
             [
-                r["kind"],
+                kinds.get(r["kind"], r["kind"]),
                 r.get("category", ""),
                 r.get("station", ""),
                 r.get("customer", ""),

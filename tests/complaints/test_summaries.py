@@ -16,6 +16,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import translation
 
 from complaints import summary_format, tasks
 from complaints.models import ComplaintSummary
@@ -29,7 +30,7 @@ from complaints.summaries import (
 from tests.complaints.conftest import PATH_TO, at, record, walk
 from tests.conftest import requires_postgres
 from tests.factories import PremiseFactory
-from tickets.models import OutboxMessage
+from tickets.models import Deadline, OutboxMessage
 from tickets.outbox import outbox_send_pending
 
 BUILT = at(2026, 11, 23, 8, 0)  # Monday 08:00: the week of Nov 16–22 has just ended
@@ -245,17 +246,40 @@ def test_csv_holds_the_numbers_the_missed_deadlines_and_the_repeats(week):
     lines = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert lines[0] == ["Complaint summary", "weekly", "2026-11-16", "2026-11-22"]
     assert lines[2] == ["Breakdown", "Code", "Name", "This period", "Previous period", "Change"]
-    assert ["total", "complaints", "All complaints", "5", "3", "2"] in lines
-    assert ["total", "overdue", "Complaints with a missed deadline", "4", "1", "3"] in lines
-    assert ["category", "billing_metering", "Billing and metering", "1", "2", "-1"] in lines
-    assert ["department", "MKT", "Marketing", "2", "2", "0"] in lines
-    assert ["validity", "", "Not judged yet", "2", "1", "1"] in lines
-    assert ["channel", "government_12345", "City government (12345)", "1", "0", "1"] in lines
+    assert ["Totals", "complaints", "All complaints", "5", "3", "2"] in lines
+    assert ["Totals", "overdue", "Complaints with a missed deadline", "4", "1", "3"] in lines
+    assert ["By category", "billing_metering", "Billing and metering", "1", "2", "-1"] in lines
+    assert ["By responsible department", "MKT", "Marketing", "2", "2", "0"] in lines
+    assert ["By validity", "", "Not judged yet", "2", "1", "1"] in lines
+    assert ["By channel", "government_12345", "City government (12345)", "1", "0", "1"] in lines
     overdue = [line for line in lines if line and line[0] == number(week["c3"])]
-    assert overdue == [[number(week["c3"]), "Billing and metering", "", "contact_by",
-                        "2026-11-19 11:00", ""]]  # fmt: skip
-    assert ["customer", "", "", "139****0001", "2",
+    assert overdue == [[number(week["c3"]), "Billing and metering", "",
+                        str(Deadline.Name.CONTACT_BY.label), "2026-11-19 11:00", ""]]  # fmt: skip
+    assert ["Same customer", "", "", "139****0001", "2",
             f"{number(week['c3'])} {number(week['c4'])}"] in lines  # fmt: skip
+
+
+def test_the_csv_speaks_the_readers_language_with_no_codes_outside_the_code_column(week):
+    summary = complaint_summary_build(period="weekly", on=date(2026, 11, 18), now=BUILT)
+
+    with translation.override("zh-hans"):
+        text = summary_format.summary_csv(summary)
+
+    lines = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert ["合计", "complaints", "全部投诉", "5", "3", "2"] in lines
+    # The number rows: a block title, a code, a name, this period, the previous, the change.
+    titles = {line[0] for line in lines if len(line) == 6 and line[3].isdigit()}
+    assert titles == {"合计", "按分类", "按责任部门", "按供电所", "按定性", "按渠道"}
+
+
+def test_a_count_the_previous_period_did_not_have_reads_new_in_chinese(week):
+    summary = complaint_summary_build(period="weekly", on=date(2026, 11, 18), now=BUILT)
+
+    with translation.override("zh-hans"):
+        report = summary_format.summary_report(summary)
+        other = next(r for r in report.breakdowns["category"] if r.key == "other")
+
+        assert other.change_text == "+1（新增）"
 
 
 # --- Building, sending, once -------------------------------------------------------------------
