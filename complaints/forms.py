@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from complaints.models import Category, Complaint
 from complaints.services import TEXT_MAX_LENGTH
@@ -90,6 +91,7 @@ class JudgeForm(_Form):
         label=_("Responsible department"),
         queryset=Department.objects.order_by("name"),
         to_field_name="code",
+        empty_label=_("Choose a department"),
         error_messages={"invalid_choice": _("There is no department with this code.")},
     )
     station = forms.ModelChoiceField(
@@ -112,7 +114,8 @@ class JudgeForm(_Form):
 
 
 class RectifyForm(_Form):
-    cause = _text(_("Cause"))
+    # What the department found behind the complaint; "Cause" alone reads as a fault cause.
+    cause = _text(pgettext_lazy("complaint", "Cause"))
     rectification = _text(_("Rectification"))
 
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from config.models import ChoiceLabels
@@ -64,6 +65,13 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("hotline:article", kwargs={"pk": self.pk})
+
+    @property
+    def title_for_reader(self) -> str:
+        """The English title beside the article's own Chinese one, for a reader of English;
+        nothing for a reader of Chinese, who would otherwise read every title twice."""
+        language = translation.get_language() or ""
+        return self.title_en if language.startswith("en") else ""
 
 
 # --- Calls --------------------------------------------------------------------------------

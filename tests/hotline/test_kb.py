@@ -94,6 +94,19 @@ def test_knowledge_base_index_and_article_pages(client, agent, knowledge_base):
     assert "正向有功总电量" in page
 
 
+@pytest.mark.parametrize(("language", "shown"), [("en", True), ("zh-hans", False)])
+def test_the_english_title_is_shown_to_readers_of_english_only(
+    client, agent, knowledge_base, language, shown
+):
+    reading = Article.objects.get(title="怎样读电能表（智能电表）")
+    assert reading.title_en
+    client.force_login(agent)
+    client.cookies["django_language"] = language
+
+    for url in ["/console/kb/", reading.get_absolute_url()]:
+        assert (reading.title_en in client.get(url).content.decode()) is shown, url
+
+
 def test_picker_keeps_the_chosen_article_whatever_is_searched(client, agent, knowledge_base):
     chosen = Article.objects.get(title="峰谷分时电价时段与价格")
     client.force_login(agent)

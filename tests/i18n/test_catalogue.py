@@ -21,7 +21,8 @@ def _unquote(chunk: str) -> str:
 
 
 def read_po(path: Path) -> list[tuple[str, str, bool]]:
-    """(msgid, msgstr, fuzzy) for every entry but the header."""
+    """(msgid, msgstr, fuzzy) for every entry but the header; an entry with a context has
+    the msgid "context\x04msgid", as the compiled catalogue keys it."""
     entries = []
     for block in path.read_text(encoding="utf-8").split("\n\n"):
         if "#~" in block:
@@ -37,6 +38,10 @@ def read_po(path: Path) -> list[tuple[str, str, bool]]:
         if not match:
             continue
         msgid, msgstr = _unquote(match.group(1)), _unquote(match.group(2))
+        context = re.search(r'^msgctxt (".*?)\nmsgid ', block, re.M | re.S)
+        if context:
+            # gettext's key for an entry with a context (pgettext).
+            msgid = f"{_unquote(context.group(1))}\x04{msgid}"
         if msgid:
             entries.append((msgid, msgstr, "#, fuzzy" in block))
     return entries
