@@ -9,7 +9,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpResponse
 from rest_framework.permissions import BasePermission
 
@@ -88,6 +88,26 @@ def scope_queryset(
             return qs.none()
         return qs.filter(Q(**{f"{department_field}_id": user.department_id}))
     return qs.none()
+
+
+def ticket_scope(qs: QuerySet, user: User) -> QuerySet:
+    """Tickets the user may read (DESIGN §1): the station or department scope, and then
+    never a complaint for a station's dispatchers and crews, even one about their station;
+    a crew only the tickets of its station's work orders.
+
+    Names the ticket's fields by string: accounts sits below tickets and dispatch. The work
+    orders are reached through the ticket's reverse relation, as dispatch reaches repairs.
+    """
+    qs = scope_queryset(qs, user)
+    if user.is_superuser or user.role not in STATION_ROLES:
+        return qs
+    qs = qs.exclude(kind="complaint")
+    if user.role == Role.CREW:
+        orders = qs.model._meta.get_field("work_orders").related_model
+        qs = qs.filter(
+            Exists(orders.objects.filter(ticket_id=OuterRef("pk"), station_id=user.station_id))
+        )
+    return qs
 
 
 # Roles whose work is calling customers back: they see phone numbers in full. Everyone

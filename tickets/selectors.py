@@ -5,7 +5,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.access import scope_queryset
+from accounts.access import ticket_scope
 from accounts.models import User
 from tickets.models import Callback, Notification, Ticket, TimelineEvent
 
@@ -13,7 +13,7 @@ from tickets.models import Callback, Notification, Ticket, TimelineEvent
 def ticket_list_for_user(*, user: User) -> QuerySet[Ticket]:
     """Tickets the user may see, newest first, with what list pages show."""
     qs = Ticket.objects.select_related("customer", "station")
-    return scope_queryset(qs, user).order_by("-created_at", "-pk")
+    return ticket_scope(qs, user).order_by("-created_at", "-pk")
 
 
 def ticket_get_for_user(*, user: User, number: str) -> Ticket:
@@ -27,7 +27,7 @@ def ticket_record_get_for_user(*, user: User, number: str) -> Ticket:
     joins than the page's selector: PostgreSQL plans a five-table join longer than it
     runs it."""
     return _with_timeline_get(
-        scope_queryset(Ticket.objects.select_related("station"), user), number
+        ticket_scope(Ticket.objects.select_related("station"), user), number
     )
 
 
