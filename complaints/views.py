@@ -27,6 +27,7 @@ from complaints.deadlines import REPORT_CHANNELS
 from complaints.forms import STEP_FORMS, ComplaintForm, QueueFilterForm
 from complaints.models import COMPLAINT_TRANSITIONS, Complaint, ComplaintSummary
 from config.errors import FieldErrors, NotPermitted, TransitionNotAllowed
+from tickets.idempotency import SUBMISSION_FIELD, ticket_once_per_form
 from tickets.models import CallbackResult, Channel, Deadline, TimelineEvent
 from tickets.selectors import callback_last
 from tickets.timeline import TimelineItem, timeline_items
@@ -133,13 +134,27 @@ def complaint_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _new_form(request, form, status=422)
     try:
-        complaint = services.complaint_create(actor=request.user, **form.cleaned_data)
+        ticket, first = ticket_once_per_form(
+            user=request.user,
+            token=request.POST.get(SUBMISSION_FIELD, ""),
+            create=lambda: (
+                services.complaint_create(actor=request.user, **form.cleaned_data).ticket
+            ),
+        )
     except FieldErrors as exc:
         _add_errors(form, exc)
         return _new_form(request, form, status=422)
+    complaint = ticket.complaint
+    if first:
+        message = _(
+            "Complaint %(number)s recorded: contact the customer by %(contact)s, "
+            "reply by %(reply)s."
+        )
+    else:
+        message = _("This form was sent before: complaint %(number)s was recorded then.")
     messages.success(
         request,
-        _("Complaint %(number)s recorded: contact the customer by %(contact)s, reply by %(reply)s.")
+        message
         % {
             "number": complaint.ticket.number,
             "contact": _local(complaint.contact_by),

@@ -33,6 +33,7 @@ from repairs.selectors import premise_facts
 from repairs.services.intake import repair_create
 from repairs.services.notices import notice_cancel, notice_publish, notice_update
 from repairs.triage import Breaker, Decision, FaultSide, Hazard, Outcome, Scope, decide
+from tickets.idempotency import SUBMISSION_FIELD, ticket_once_per_form
 from tickets.models import Priority
 
 WIZARD_ROLES = (Role.AGENT, Role.SUPERVISOR)
@@ -51,19 +52,28 @@ def repair_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = RepairForm(data=request.POST)
     if not form.is_valid():
         return _wizard_render(request, form=form, status=422)
-    created = repair_create(
-        premise=form.premise,
-        answers=form.answers(),
-        actor=request.user,
-        caller_phone=form.cleaned_data["caller_phone"],
-        description=form.cleaned_data["description"],
+    ticket, first = ticket_once_per_form(
+        user=request.user,
+        token=request.POST.get(SUBMISSION_FIELD, ""),
+        create=lambda: (
+            repair_create(
+                premise=form.premise,
+                answers=form.answers(),
+                actor=request.user,
+                caller_phone=form.cleaned_data["caller_phone"],
+                description=form.cleaned_data["description"],
+            ).ticket
+        ),
     )
+    if first:
+        message = _("Repair ticket %(number)s recorded: %(outcome)s.")
+    else:
+        message = _("This form was sent before: repair ticket %(number)s was recorded then.")
     messages.success(
         request,
-        _("Repair ticket %(number)s recorded: %(outcome)s.")
-        % {"number": created.ticket.number, "outcome": created.decision.outcome.label},
+        message % {"number": ticket.number, "outcome": ticket.repair.get_outcome_display()},
     )
-    return redirect(next_url(request) or created.ticket)
+    return redirect(next_url(request) or ticket)
 
 
 @require_POST
@@ -89,6 +99,7 @@ def _wizard_render(
     outcome = _outcome_context(triage)[0] if premise else {}
     context = {
         **outcome,
+        "form": form,
         "premise": premise,
         "values": values,
         "errors": errors,

@@ -1,5 +1,6 @@
 """Idempotent intake (issue #10): POST endpoints that create tickets accept an
-`Idempotency-Key` header.
+`Idempotency-Key` header, and the pages' forms that create one carry a one-time
+submission token (`ticket_once_per_form`) that works the same way.
 
 - The same key with the same body answers the first response again (same status,
   same ticket); nothing new is written.
@@ -30,7 +31,7 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from accounts.models import User
-from tickets.models import IdempotencyKey
+from tickets.models import IdempotencyKey, Ticket
 
 HEADER = "Idempotency-Key"
 KEY_MAX_LENGTH = 255
@@ -102,6 +103,43 @@ def _fingerprint(request) -> str:
         body = request.body.decode(errors="replace")
     raw = f"{request.method} {request.path}\n{body}"
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+# The hidden field of a form that creates a ticket (tickets/templatetags/submission.py).
+SUBMISSION_FIELD = "submission"
+
+
+def ticket_once_per_form(
+    *, user: User, token: str, create: Callable[[], Ticket]
+) -> tuple[Ticket, bool]:
+    """Create at most one ticket per form: the same form sent again (the Back button, a
+    double click, a second tab on the same page) gets the ticket the first sending created,
+    and False. A form without a token (or an API client) creates as before.
+
+    Claimed like an Idempotency-Key, in the transaction that creates the ticket: a sending
+    that fails (a bad field, a rule that says no) leaves no claim, so the corrected form
+    goes through; a double click's second request waits for the first and finds its ticket.
+    """
+    token = token.strip()[:64]
+    if not token:
+        return create(), True
+    key = f"form:{token}"
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                IdempotencyKey.objects.create(
+                    user=user, key=key, request_hash="form", created_at=timezone.now()
+                )
+        except IntegrityError:
+            first = IdempotencyKey.objects.get(user=user, key=key)
+            if first.response is not None:
+                return Ticket.objects.get(pk=first.response["ticket"]), False
+            raise
+        ticket = create()
+        IdempotencyKey.objects.filter(user=user, key=key).update(
+            status_code=201, response={"ticket": ticket.pk}
+        )
+    return ticket, True
 
 
 def idempotency_keys_expire(*, now: datetime) -> int:

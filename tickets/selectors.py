@@ -26,9 +26,7 @@ def ticket_record_get_for_user(*, user: User, number: str) -> Ticket:
     """One ticket with its station, deadlines and timeline: what the API returns. Fewer
     joins than the page's selector: PostgreSQL plans a five-table join longer than it
     runs it."""
-    return _with_timeline_get(
-        ticket_scope(Ticket.objects.select_related("station"), user), number
-    )
+    return _with_timeline_get(ticket_scope(Ticket.objects.select_related("station"), user), number)
 
 
 def _with_timeline_get(qs: QuerySet[Ticket], number: str) -> Ticket:

@@ -16,6 +16,7 @@ from config.htmx import is_htmx_partial
 from hotline import selectors, services
 from hotline.models import Call
 from hotline.views.common import CONSOLE_ROLES, call_context, kind_form
+from tickets.idempotency import SUBMISSION_FIELD, ticket_once_per_form
 from tickets.models import Kind, Ticket
 
 RECORDED_HERE = (Kind.CONSULTATION, Kind.SERVICE_REQUEST, Kind.OPINION, Kind.PRAISE)
@@ -32,7 +33,11 @@ def kind_new(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpRespo
     if not form.is_valid():
         return _kind_response(request, call, kind, form=form, status=422)
     try:
-        ticket = _record(kind, call, request.user, form.cleaned_data)
+        ticket, _first = ticket_once_per_form(
+            user=request.user,
+            token=request.POST.get(SUBMISSION_FIELD, ""),
+            create=lambda: _record(kind, call, request.user, form.cleaned_data),
+        )
     except TransitionNotAllowed as exc:
         form.add_error(None, exc.message)
         return _kind_response(request, call, kind, form=form, status=422)

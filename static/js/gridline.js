@@ -5,6 +5,10 @@
  * - An element with data-poll-seconds is refreshed by htmx every so many seconds with the
  *   "poll" event (hx-trigger="poll"), skipped while the tab is hidden or while the page's
  *   own guard, window.gridlinePollIdle(element), says the user is busy there.
+ * - A form's one-time token (input[data-submission], tickets/templatetags/submission.py)
+ *   comes back with the Back button: the browser fetches the form page again (a new
+ *   token) and restores what was typed into it, so the page keeps the token it sent in
+ *   sessionStorage and puts it back when the page is reached with Back or Forward.
  */
 (function () {
   "use strict";
@@ -28,7 +32,32 @@
     }, seconds * 1000);
   }
 
+  function submissionKey(input) {
+    return "gridline-submission:" + location.pathname + "#" + (input.form.id || input.form.action);
+  }
+
+  function restoreSubmissionTokens() {
+    var navigation = performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
+    if (!navigation || navigation.type !== "back_forward") { return; }
+    document.querySelectorAll("input[data-submission]").forEach(function (input) {
+      var sent = null;
+      try { sent = window.sessionStorage.getItem(submissionKey(input)); } catch (e) { /* no storage */ }
+      if (sent) { input.value = sent; }
+    });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var input = event.target.querySelector && event.target.querySelector("input[data-submission]");
+    if (!input) { return; }
+    try {
+      window.sessionStorage.setItem(submissionKey(input), input.value);
+    } catch (e) {
+      // No storage (a private window's quota): a double click is still caught on the server.
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-poll-seconds]").forEach(startPolling);
+    restoreSubmissionTokens();
   });
 })();

@@ -282,3 +282,25 @@ def test_the_queue_marks_overdue_and_major_complaints(
     page.get_by_label("Overdue only").check()
     page.get_by_role("button", name="Filter").click()
     expect(page.locator(".complaint-row")).to_have_count(1)
+
+
+def test_back_and_send_again_records_one_complaint(seeded, live_server, page, sign_in, agent):
+    """The agent files a complaint, presses Back and sends the same form again: the page
+    says it was recorded the first time, and there is one complaint."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, agent.username, PASSWORD)
+    nav(page, "Record a complaint")
+    page.get_by_label("Channel").select_option("hotline")
+    page.get_by_label("Category").select_option(label="Service attitude")
+    page.get_by_label("Caller's phone").fill("138 0013 8000")
+    page.get_by_label("What the customer complains about").fill("The clerk shouted at me.")
+    page.get_by_role("button", name="Record the complaint").click()
+    expect(page.locator(".messages")).to_contain_text("recorded")
+    number = Complaint.objects.get().ticket.number
+
+    page.go_back()
+    page.get_by_role("button", name="Record the complaint").click()
+
+    expect(page.locator(".messages")).to_contain_text(f"complaint {number} was recorded then")
+    expect(page.get_by_role("heading", name=f"Complaint {number}")).to_be_visible()
+    assert Complaint.objects.count() == 1

@@ -28,16 +28,14 @@ def _other_kinds(world, side: str) -> dict[str, object]:
     return {
         "consultation": consultation_record(
             question="Tariff?", answer="0.6", article=None, **common
-        ),  # fmt: skip
+        ),
         "service_request": service_request_record(
             request_type="other", description="Move", **common
-        ),  # fmt: skip
+        ),
         "opinion": feedback_record(
             kind=Kind.OPINION, subject="Hall", description="Open late", **common
-        ),  # fmt: skip
-        "praise": feedback_record(
-            kind=Kind.PRAISE, subject="Crew", description="Thanks", **common
-        ),  # fmt: skip
+        ),
+        "praise": feedback_record(kind=Kind.PRAISE, subject="Crew", description="Thanks", **common),
     }
 
 
