@@ -99,8 +99,8 @@ def ticket_scope(qs: QuerySet, user: User) -> QuerySet:
     orders are reached through the ticket's reverse relation, as dispatch reaches repairs.
     """
     qs = scope_queryset(qs, user)
-    if user.is_superuser or user.role not in STATION_ROLES:
-        return qs
+    if not user.is_authenticated or user.is_superuser or user.role not in STATION_ROLES:
+        return qs  # nothing at all for the signed-out: scope_queryset saw to it
     qs = qs.exclude(kind="complaint")
     if user.role == Role.CREW:
         orders = qs.model._meta.get_field("work_orders").related_model
