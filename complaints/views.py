@@ -28,8 +28,8 @@ from complaints.forms import STEP_FORMS, ComplaintForm, QueueFilterForm
 from complaints.models import COMPLAINT_TRANSITIONS, Complaint, ComplaintSummary
 from config.errors import FieldErrors, NotPermitted, TransitionNotAllowed
 from tickets.idempotency import SUBMISSION_FIELD, ticket_once_per_form
-from tickets.models import CallbackResult, Channel, Deadline, TimelineEvent
-from tickets.selectors import callback_last
+from tickets.models import CallbackResult, Channel, Deadline, Kind, Ticket, TimelineEvent
+from tickets.selectors import callback_last, ticket_duplicates_for_user
 from tickets.timeline import TimelineItem, timeline_items
 
 if TYPE_CHECKING:
@@ -134,18 +134,22 @@ def complaint_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _new_form(request, form, status=422)
     try:
-        ticket, first = ticket_once_per_form(
+        sent = ticket_once_per_form(
             user=request.user,
             token=request.POST.get(SUBMISSION_FIELD, ""),
             create=lambda: (
                 services.complaint_create(actor=request.user, **form.cleaned_data).ticket
             ),
+            duplicates=lambda: _duplicates(request, form),
+            duplicates_confirmed=request.POST.get("duplicate_confirmed") == "1",
         )
     except FieldErrors as exc:
         _add_errors(form, exc)
         return _new_form(request, form, status=422)
-    complaint = ticket.complaint
-    if first:
+    if sent.ticket is None:
+        return _new_form(request, form, status=409, duplicates=sent.duplicates)
+    complaint = sent.ticket.complaint
+    if not sent.repeated:
         message = _(
             "Complaint %(number)s recorded: contact the customer by %(contact)s, "
             "reply by %(reply)s."
@@ -164,10 +168,28 @@ def complaint_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect(complaint.get_absolute_url())
 
 
+def _duplicates(request: AuthenticatedHttpRequest, form: ComplaintForm) -> list[Ticket]:
+    """Open complaints from the last 24 hours by the same phone, account or meter."""
+    data = form.cleaned_data
+    parties = selectors.parties_find(
+        account_no=data["account_no"], meter_no=data["meter_no"], phone=data["caller_phone"]
+    )
+    return ticket_duplicates_for_user(
+        user=request.user,
+        kind=Kind.COMPLAINT,
+        now=timezone.now(),
+        caller_phone=data["caller_phone"],
+        customer=parties.customer,
+    )
+
+
 def _new_form(
-    request: AuthenticatedHttpRequest, form: ComplaintForm, status: int = 200
+    request: AuthenticatedHttpRequest,
+    form: ComplaintForm,
+    status: int = 200,
+    duplicates: tuple[Ticket, ...] = (),
 ) -> HttpResponse:
-    context = {"form": form, "rules": channel_rules()}
+    context = {"form": form, "rules": channel_rules(), "duplicates": duplicates}
     return render(request, "complaints/complaint_new.html", context, status=status)
 
 

@@ -34,7 +34,8 @@ from repairs.services.intake import repair_create
 from repairs.services.notices import notice_cancel, notice_publish, notice_update
 from repairs.triage import Breaker, Decision, FaultSide, Hazard, Outcome, Scope, decide
 from tickets.idempotency import SUBMISSION_FIELD, ticket_once_per_form
-from tickets.models import Priority
+from tickets.models import Kind, Priority, Ticket
+from tickets.selectors import ticket_duplicates_for_user
 
 WIZARD_ROLES = (Role.AGENT, Role.SUPERVISOR)
 
@@ -52,7 +53,8 @@ def repair_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = RepairForm(data=request.POST)
     if not form.is_valid():
         return _wizard_render(request, form=form, status=422)
-    ticket, first = ticket_once_per_form(
+    now = timezone.now()
+    sent = ticket_once_per_form(
         user=request.user,
         token=request.POST.get(SUBMISSION_FIELD, ""),
         create=lambda: (
@@ -62,13 +64,25 @@ def repair_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 actor=request.user,
                 caller_phone=form.cleaned_data["caller_phone"],
                 description=form.cleaned_data["description"],
+                now=now,
             ).ticket
         ),
+        duplicates=lambda: ticket_duplicates_for_user(
+            user=request.user,
+            kind=Kind.REPAIR,
+            now=now,
+            caller_phone=form.cleaned_data["caller_phone"],
+            premise=form.premise,
+        ),
+        duplicates_confirmed=request.POST.get("duplicate_confirmed") == "1",
     )
-    if first:
-        message = _("Repair ticket %(number)s recorded: %(outcome)s.")
-    else:
+    if sent.ticket is None:
+        return _wizard_render(request, form=form, status=409, duplicates=sent.duplicates)
+    ticket = sent.ticket
+    if sent.repeated:
         message = _("This form was sent before: repair ticket %(number)s was recorded then.")
+    else:
+        message = _("Repair ticket %(number)s recorded: %(outcome)s.")
     messages.success(
         request,
         message % {"number": ticket.number, "outcome": ticket.repair.get_outcome_display()},
@@ -85,7 +99,11 @@ def repair_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _wizard_render(
-    request: AuthenticatedHttpRequest, *, form: RepairForm, status: int = 200
+    request: AuthenticatedHttpRequest,
+    *,
+    form: RepairForm,
+    status: int = 200,
+    duplicates: tuple[Ticket, ...] = (),
 ) -> HttpResponse:
     values = form.values()
     errors = dict(form.errors) if form.is_bound else {}
@@ -100,6 +118,7 @@ def _wizard_render(
     context = {
         **outcome,
         "form": form,
+        "duplicates": duplicates,
         "premise": premise,
         "values": values,
         "errors": errors,

@@ -19,6 +19,7 @@ unique index), and finds the committed answer once the first is done.
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import wraps
 
@@ -109,37 +110,68 @@ def _fingerprint(request) -> str:
 SUBMISSION_FIELD = "submission"
 
 
+@dataclass(frozen=True)
+class FormSent:
+    """What became of a form that creates a ticket."""
+
+    ticket: Ticket | None  # None: not recorded; `duplicates` says why
+    repeated: bool = False  # the same form was sent before: this is its ticket
+    duplicates: tuple[Ticket, ...] = ()
+
+
+class _AskFirst(Exception):
+    """Leaves the claim's transaction: there are tickets to show before recording."""
+
+    def __init__(self, duplicates: list[Ticket]) -> None:
+        self.duplicates = duplicates
+
+
 def ticket_once_per_form(
-    *, user: User, token: str, create: Callable[[], Ticket]
-) -> tuple[Ticket, bool]:
+    *,
+    user: User,
+    token: str,
+    create: Callable[[], Ticket],
+    duplicates: Callable[[], list[Ticket]] | None = None,
+    duplicates_confirmed: bool = False,
+) -> FormSent:
     """Create at most one ticket per form: the same form sent again (the Back button, a
-    double click, a second tab on the same page) gets the ticket the first sending created,
-    and False. A form without a token (or an API client) creates as before.
+    double click, a second tab on the same page) gets the ticket the first sending created.
+    A form without a token creates as before.
+
+    `duplicates`, when given, lists the open tickets the caller may mean instead (DESIGN
+    §3.9): if there are any, nothing is recorded and they are returned to be shown, until
+    the agent sends the form again with `duplicates_confirmed`.
 
     Claimed like an Idempotency-Key, in the transaction that creates the ticket: a sending
-    that fails (a bad field, a rule that says no) leaves no claim, so the corrected form
-    goes through; a double click's second request waits for the first and finds its ticket.
+    that fails (a bad field, a rule that says no, a question about duplicates) leaves no
+    claim, so the corrected form goes through; a double click's second request waits for
+    the first and finds its ticket.
     """
     token = token.strip()[:64]
-    if not token:
-        return create(), True
     key = f"form:{token}"
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                IdempotencyKey.objects.create(
-                    user=user, key=key, request_hash="form", created_at=timezone.now()
+    try:
+        with transaction.atomic():
+            if token:
+                try:
+                    with transaction.atomic():
+                        IdempotencyKey.objects.create(
+                            user=user, key=key, request_hash="form", created_at=timezone.now()
+                        )
+                except IntegrityError:
+                    first = IdempotencyKey.objects.get(user=user, key=key)
+                    assert first.response is not None  # written in the first's transaction
+                    return FormSent(Ticket.objects.get(pk=first.response["ticket"]), repeated=True)
+            found = duplicates() if duplicates is not None and not duplicates_confirmed else []
+            if found:
+                raise _AskFirst(found)
+            ticket = create()
+            if token:
+                IdempotencyKey.objects.filter(user=user, key=key).update(
+                    status_code=201, response={"ticket": ticket.pk}
                 )
-        except IntegrityError:
-            first = IdempotencyKey.objects.get(user=user, key=key)
-            if first.response is not None:
-                return Ticket.objects.get(pk=first.response["ticket"]), False
-            raise
-        ticket = create()
-        IdempotencyKey.objects.filter(user=user, key=key).update(
-            status_code=201, response={"ticket": ticket.pk}
-        )
-    return ticket, True
+    except _AskFirst as ask:
+        return FormSent(None, duplicates=tuple(ask.duplicates))
+    return FormSent(ticket)
 
 
 def idempotency_keys_expire(*, now: datetime) -> int:

@@ -1,19 +1,54 @@
 """Reads of tickets, scoped by who is asking."""
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Value
+from datetime import datetime, timedelta
+
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.access import ticket_scope
 from accounts.models import User
-from tickets.models import Callback, Notification, Ticket, TimelineEvent
+from grid.models import Customer, Premise
+from tickets.models import OPEN_STATUSES, Callback, Notification, Ticket, TimelineEvent
+
+# How far back an open ticket of the same kind counts as the one the caller means (§3.9).
+DUPLICATE_HOURS = 24
 
 
 def ticket_list_for_user(*, user: User) -> QuerySet[Ticket]:
     """Tickets the user may see, newest first, with what list pages show."""
     qs = Ticket.objects.select_related("customer", "station")
     return ticket_scope(qs, user).order_by("-created_at", "-pk")
+
+
+def ticket_duplicates_for_user(
+    *,
+    user: User,
+    kind: str,
+    now: datetime,
+    caller_phone: str = "",
+    premise: Premise | None = None,
+    customer: Customer | None = None,
+) -> list[Ticket]:
+    """Open tickets of `kind` from the last 24 hours for the same caller, premise or
+    customer: what the agent is shown and asked about before recording another."""
+    same = Q()
+    if caller_phone:
+        same |= Q(caller_phone=caller_phone)
+    if premise is not None:
+        same |= Q(premise=premise)
+    if customer is not None:
+        same |= Q(customer=customer)
+    if not same:
+        return []
+    qs = ticket_list_for_user(user=user).filter(
+        same,
+        kind=kind,
+        status__in=OPEN_STATUSES,
+        created_at__gte=now - timedelta(hours=DUPLICATE_HOURS),
+    )
+    return list(qs[:5])
 
 
 def ticket_get_for_user(*, user: User, number: str) -> Ticket:

@@ -33,11 +33,11 @@ def kind_new(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpRespo
     if not form.is_valid():
         return _kind_response(request, call, kind, form=form, status=422)
     try:
-        ticket, _first = ticket_once_per_form(
+        ticket = ticket_once_per_form(
             user=request.user,
             token=request.POST.get(SUBMISSION_FIELD, ""),
             create=lambda: _record(kind, call, request.user, form.cleaned_data),
-        )
+        ).ticket
     except TransitionNotAllowed as exc:
         form.add_error(None, exc.message)
         return _kind_response(request, call, kind, form=form, status=422)

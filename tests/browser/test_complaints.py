@@ -304,3 +304,26 @@ def test_back_and_send_again_records_one_complaint(seeded, live_server, page, si
     expect(page.locator(".messages")).to_contain_text(f"complaint {number} was recorded then")
     expect(page.get_by_role("heading", name=f"Complaint {number}")).to_be_visible()
     assert Complaint.objects.count() == 1
+
+
+def test_a_second_complaint_by_the_same_caller_shows_the_first_and_asks(
+    seeded, live_server, page, sign_in, shoot, agent
+):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, agent.username, PASSWORD)
+    for attempt in range(2):
+        nav(page, "Record a complaint")
+        page.get_by_label("Channel").select_option("hotline")
+        page.get_by_label("Caller's phone").fill("138 0013 8000")
+        page.get_by_label("What the customer complains about").fill(f"Rude clerk ({attempt})")
+        page.get_by_role("button", name="Record the complaint").click()
+    first = Complaint.objects.get().ticket
+
+    warning = page.get_by_role("alert")
+    expect(warning).to_contain_text("already has an open ticket of this kind")
+    expect(warning.get_by_role("link", name=first.number)).to_be_visible()
+    shoot(page, "complaint-duplicate-1280")
+    warning.get_by_role("button", name="It is another one: record it").click()
+
+    expect(page.locator(".messages")).to_contain_text("recorded")
+    assert Complaint.objects.count() == 2

@@ -163,3 +163,26 @@ def test_wizard_on_a_narrow_screen_has_no_horizontal_page_scroll(agent_page, liv
     expect(page.locator("#outcome")).to_contain_text("Dispatch")
     shoot(page, "triage-390")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_second_repair_for_the_premise_shows_the_first_and_asks(
+    transactional_db, live_server, page, sign_in, shoot
+):
+    UserFactory(username="agent_dup", role="agent")
+    PremiseFactory(meter_no="M77")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, "agent_dup", PASSWORD)
+    for _ in range(2):
+        page.goto(f"{live_server.url}/repairs/new/?meter_no=M77")
+        page.get_by_label("Only this premise").check()
+        page.get_by_role("button", name="Record the repair ticket").click()
+    first = Ticket.objects.get()
+
+    warning = page.get_by_role("alert").filter(has_text="already has an open ticket")
+    expect(warning.get_by_role("link", name=first.number)).to_be_visible()
+    expect(page.get_by_role("button", name="Record the repair ticket")).to_have_count(0)
+    shoot(page, "triage-duplicate-1280")
+    warning.get_by_role("button", name="It is another one: record it").click()
+
+    expect(page.locator(".messages")).to_contain_text("recorded")
+    assert Ticket.objects.count() == 2

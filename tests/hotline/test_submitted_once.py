@@ -4,9 +4,11 @@ one-time token (tickets.idempotency.ticket_once_per_form)."""
 
 import re
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from complaints.models import Complaint
 from tests.conftest import requires_postgres
@@ -49,13 +51,52 @@ def test_a_complaint_sent_twice_from_the_same_page_is_recorded_once(client, agen
     assert "was recorded then" in again.content.decode()
 
 
-def test_two_complaint_pages_are_two_complaints(client, agent):
+def test_a_second_complaint_by_the_same_caller_is_asked_about_first(client, agent):
+    client.force_login(agent)
+    client.post(
+        "/complaints/new/", {**COMPLAINT, "submission": token_in(client.get("/complaints/new/"))}
+    )
+    first = Complaint.objects.get().ticket
+    body = {**COMPLAINT, "submission": token_in(client.get("/complaints/new/"))}
+
+    asked = client.post("/complaints/new/", body)
+
+    assert asked.status_code == 409
+    html = asked.content.decode()
+    assert first.get_absolute_url() in html
+    assert "already has an open ticket of this kind" in html
+    assert Complaint.objects.count() == 1
+    # The form came back with its values: "it is another one" records it.
+    assert "The clerk shouted at me." in html
+    client.post(
+        "/complaints/new/",
+        {**body, "submission": token_in(asked), "duplicate_confirmed": "1"},
+    )
+    assert Complaint.objects.count() == 2
+
+
+def test_an_older_or_finished_complaint_is_not_asked_about(client, agent):
     client.force_login(agent)
     for _ in range(2):
-        body = {**COMPLAINT, "submission": token_in(client.get("/complaints/new/"))}
-        client.post("/complaints/new/", body)
+        client.post(
+            "/complaints/new/",
+            {**COMPLAINT, "submission": token_in(client.get("/complaints/new/"))},
+        )
+        Ticket.objects.update(created_at=timezone.now() - timedelta(hours=25))
 
     assert Complaint.objects.count() == 2
+
+
+def test_a_second_repair_for_the_premise_is_asked_about_first(client, agent):
+    PremiseFactory(meter_no="M1")
+    client.force_login(agent)
+    for _ in range(2):
+        token = token_in(client.get("/repairs/new/", {"meter_no": "M1"}))
+        response = client.post("/repairs/new/", {**REPAIR, "submission": token})
+
+    assert response.status_code == 409
+    assert Ticket.objects.filter(kind=Kind.REPAIR).count() == 1
+    assert 'name="duplicate_confirmed"' in response.content.decode()
 
 
 def test_a_form_sent_back_with_errors_keeps_its_token_and_then_records_once(client, agent):
