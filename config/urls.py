@@ -10,9 +10,8 @@ from accounts.views import home
 from complaints.api import ComplaintViewSet
 from config.views import health
 from dispatch.api import WorkOrderViewSet
-from hotline.api import CustomerViewSet
+from hotline.api import CustomerViewSet, TicketViewSet
 from repairs.api import IncidentViewSet, OutageNoticeViewSet, RepairCreateView, TriageView
-from tickets.api import TicketViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False

@@ -1,20 +1,27 @@
-"""GET /api/v1/customers/ (DESIGN §5.2): the caller lookup the IVR/CTI and scripts use."""
+"""GET /api/v1/customers/ (DESIGN §5.2): the caller lookup the IVR/CTI and scripts use;
+and POST /api/v1/tickets/: the kinds the console records, recorded without it."""
+
+from collections.abc import Mapping
 
 from django.core.exceptions import NON_FIELD_ERRORS
-from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import mixins, serializers, viewsets
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.access import role_permission
+from accounts.http import AuthenticatedRequest
 from accounts.models import Role
 from config.api import api_datetime
 from config.errors import FieldErrors
 from config.formschema import form_serializer
-from hotline import selectors
-from hotline.forms import CustomerLookupForm
-from tickets.models import Deadline, Ticket
+from hotline import selectors, services
+from hotline.forms import CustomerLookupForm, TicketCreateForm
+from hotline.views.common import CONSOLE_ROLES
+from tickets import api as tickets_api
+from tickets.idempotency import HEADER_PARAMETER, idempotent
+from tickets.models import Deadline, Kind, Ticket
 
 
 class CustomerPremiseOutput(serializers.Serializer):
@@ -128,3 +135,80 @@ class CustomerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if page is None:  # as ListModelMixin answers when pagination is switched off
             return Response([customer_data(c) for c in customers])
         return self.get_paginated_response([customer_data(c) for c in page])
+
+
+class TicketCreatedOutput(serializers.Serializer):
+    number = serializers.CharField()
+    status = serializers.CharField()
+    reply_by = serializers.DateTimeField(allow_null=True)
+
+
+class TicketViewSet(tickets_api.TicketViewSet):
+    """The ticket API, with POST for the kinds the console records (a consultation, a
+    service request, an opinion, a praise): the same services, the same rules. Repairs and
+    complaints have their own POSTs."""
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [role_permission(*CONSOLE_ROLES)()]
+        return super().get_permissions()
+
+    @extend_schema(
+        summary="Record a consultation, service request, opinion or praise",
+        request=form_serializer(TicketCreateForm),
+        responses={201: TicketCreatedOutput},
+        parameters=[HEADER_PARAMETER],
+        examples=[
+            OpenApiExample(
+                "Reconnection after the arrears are paid",
+                value={
+                    "kind": "service_request",
+                    "caller_phone": "18612171427",
+                    "meter_no": "441800000001",
+                    "description": "Paid the arrears at the service hall this morning.",
+                    "request_type": "reconnection",
+                },
+                request_only=True,
+            )
+        ],
+    )
+    @idempotent
+    def create(self, request: AuthenticatedRequest, *args, **kwargs) -> Response:
+        form = TicketCreateForm(data=request.data if isinstance(request.data, Mapping) else {})
+        if not form.is_valid():
+            raise FieldErrors.from_form(form)
+        ticket = _record(form, actor=request.user)
+        reply_by = ticket.deadlines.filter(name=Deadline.Name.REPLY_BY).first()
+        return Response(
+            {
+                "number": ticket.number,
+                "status": ticket.status,
+                "reply_by": api_datetime(reply_by.due_at if reply_by else None),
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+def _record(form: TicketCreateForm, *, actor) -> Ticket:
+    data = form.cleaned_data
+    common = {
+        "call": None,
+        "actor": actor,
+        "premise": form.premise,
+        "customer": form.customer,
+        "caller_phone": data["caller_phone"],
+    }
+    if data["kind"] == Kind.CONSULTATION:
+        return services.consultation_record(
+            **common, question=data["description"], answer=data["answer"], article=data["article"]
+        )
+    if data["kind"] == Kind.SERVICE_REQUEST:
+        return services.service_request_record(
+            **common, request_type=data["request_type"], description=data["description"]
+        )
+    return services.feedback_record(
+        **common,
+        kind=data["kind"],
+        subject=data["subject"] or data["description"][:60],
+        description=data["description"],
+    )

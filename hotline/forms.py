@@ -6,6 +6,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import TextChoiceField, TextField
 from grid.forms import PhoneField
 from grid.models import Customer, Premise
 from hotline.models import Article, Call, ServiceRequest
@@ -169,3 +170,93 @@ class FeedbackForm(_CallTicketForm):
             self.fields["subject"].label = _("Who or what is praised")
         else:
             self.fields["subject"].label = _("Topic")
+
+
+API_KINDS = (Kind.CONSULTATION, Kind.SERVICE_REQUEST, Kind.OPINION, Kind.PRAISE)
+
+
+class TicketCreateForm(forms.Form):
+    """POST /api/v1/tickets/ (DESIGN §5.2): a consultation, service request, opinion or
+    praise recorded without the console, under the same rules as the console's forms."""
+
+    kind = TextChoiceField(choices=[(kind, Kind(kind).label) for kind in API_KINDS], required=True)
+    caller_phone = PhoneField(required=False, max_length=40)
+    meter_no = TextField(required=False, max_length=32)
+    account_no = TextField(required=False, max_length=32)
+    description = TextField(max_length=TEXT_MAX_LENGTH)
+    request_type = TextChoiceField(choices=ServiceRequest.Type.choices, required=False)
+    article = forms.ModelChoiceField(
+        queryset=Article.objects.filter(published=True),
+        required=False,
+        error_messages={"invalid_choice": _("There is no published article with this id.")},
+    )
+    answer = TextField(required=False, max_length=TEXT_MAX_LENGTH)
+    subject = TextField(required=False, max_length=200)
+
+    api_help = {
+        "kind": _("A report (举报) is a complaint with is_report: POST /complaints/."),
+        "caller_phone": _("Any dialled form: spaces, dashes, +86 or 0086 are understood."),
+        "meter_no": _("Attaches the premise, its customer and its station."),
+        "account_no": _("Attaches the customer (and their premise, when they have one)."),
+        "description": _("The question, the request or what the caller said."),
+        "request_type": _("Service requests: reconnection is replied within 24 hours."),
+        "article": _("Consultations: the knowledge-base article the answer came from."),
+        "answer": _("Consultations: the answer given (or give the article)."),
+        "subject": _("Opinions and praise: the topic, or who is praised."),
+    }
+
+    def clean_meter_no(self) -> Premise | None:
+        meter_no = self.cleaned_data["meter_no"].strip()
+        if not meter_no:
+            return None
+        premise = (
+            Premise.objects.select_related("customer", "transformer__feeder__station")
+            .filter(meter_no=meter_no)
+            .first()
+        )
+        if premise is None:
+            raise forms.ValidationError(_("There is no premise with this meter number."))
+        return premise
+
+    def clean_account_no(self) -> Customer | None:
+        account_no = self.cleaned_data["account_no"].strip()
+        if not account_no:
+            return None
+        customer = Customer.objects.filter(account_no=account_no).first()
+        if customer is None:
+            raise forms.ValidationError(_("There is no customer with this account number."))
+        return customer
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        kind = data.get("kind")
+        answered = data.get("answer") or data.get("article") or "article" in self.errors
+        if kind == Kind.CONSULTATION and not answered:
+            self.add_error("answer", _("Give the answer, or the article it came from."))
+        if kind == Kind.SERVICE_REQUEST:
+            if not data.get("request_type") and "request_type" not in self.errors:
+                self.add_error("request_type", _("Say which service is requested."))
+            elif data.get("request_type") == ServiceRequest.Type.RECONNECTION and not (
+                self.premise or "meter_no" in self.errors
+            ):
+                self.add_error(
+                    "meter_no", _("Reconnection is for a premise: give its meter number.")
+                )
+        return data
+
+    @property
+    def premise(self) -> Premise | None:
+        """The meter's premise, else the customer's only premise."""
+        premise = self.cleaned_data.get("meter_no")
+        customer = self.cleaned_data.get("account_no")
+        if premise is None and customer is not None:
+            premises = list(customer.premises.select_related("transformer__feeder__station")[:2])
+            premise = premises[0] if len(premises) == 1 else None
+        return premise
+
+    @property
+    def customer(self) -> Customer | None:
+        customer = self.cleaned_data.get("account_no")
+        premise = self.cleaned_data.get("meter_no")
+        return customer or (premise.customer if premise is not None else None)

@@ -169,13 +169,17 @@ def consultation_record(
     answer: str,
     article: Article | None,
     premise: Premise | None = None,
+    customer: Customer | None = None,
+    caller_phone: str = "",
     now: datetime | None = None,
 ) -> Ticket:
     """A question answered on the call: recorded, resolved with the answer and closed by
     the agent at once, with the knowledge-base article used."""
     now = now or timezone.now()
     with transaction.atomic():
-        ticket = _create(call, Kind.CONSULTATION, actor, question, premise, now)
+        ticket = _create(
+            call, Kind.CONSULTATION, actor, question, premise, now, customer, caller_phone
+        )
         Consultation.objects.create(ticket=ticket, answer=answer, article=article)
         data = {"article": article.pk} if article is not None else {}
         told = answer
@@ -203,13 +207,17 @@ def service_request_record(
     request_type: str,
     description: str,
     premise: Premise | None = None,
+    customer: Customer | None = None,
+    caller_phone: str = "",
     now: datetime | None = None,
 ) -> Ticket:
     """A service request, held by the premise's station (else the supervisors) with a
     reply_by deadline the escalation scan watches."""
     now = now or timezone.now()
     with transaction.atomic():
-        ticket = _create(call, Kind.SERVICE_REQUEST, actor, description, premise, now)
+        ticket = _create(
+            call, Kind.SERVICE_REQUEST, actor, description, premise, now, customer, caller_phone
+        )
         ServiceRequest.objects.create(ticket=ticket, request_type=request_type)
         deadline_open(
             ticket=ticket,
@@ -230,16 +238,27 @@ def feedback_record(
     subject: str,
     description: str,
     premise: Premise | None = None,
+    customer: Customer | None = None,
+    caller_phone: str = "",
     now: datetime | None = None,
 ) -> Ticket:
-    """An opinion stays open for the supervisors to answer; a praise is recorded, passed
-    on and closed on the call (there is nothing to reply to)."""
+    """An opinion stays open for the supervisors to answer within 10 working days (DESIGN
+    §3.9); a praise is recorded, passed on and closed on the call (nothing to reply to)."""
     if kind not in (Kind.OPINION, Kind.PRAISE):
         raise ValueError(f"feedback_record takes opinion or praise, not {kind!r}")
     now = now or timezone.now()
     with transaction.atomic():
-        ticket = _create(call, kind, actor, description, premise, now)
+        ticket = _create(call, kind, actor, description, premise, now, customer, caller_phone)
         Feedback.objects.create(ticket=ticket, subject=subject)
+        if kind == Kind.OPINION:
+            # Held by the supervisors until it is passed on: no station or department is
+            # warned first.
+            deadline_open(
+                ticket=ticket,
+                name=Deadline.Name.REPLY_BY,
+                starts_at=now,
+                due_at=working_days_after(now, settings.GRIDLINE_OPINION_REPLY_WORKING_DAYS),
+            )
         if kind == Kind.PRAISE:
             ticket = ticket_transition(
                 ticket=ticket, action="resolve", actor=actor, note=_("Praise recorded."), now=now
@@ -256,15 +275,21 @@ def _create(
     description: str,
     premise: Premise | None,
     now: datetime,
+    customer: Customer | None = None,
+    caller_phone: str = "",
 ) -> Ticket:
+    """On a call, the caller is the call's; without one (the API), the one given."""
     if call is not None:
         call = _lock_open(call)  # nothing is recorded on a call that has ended
+        customer, caller_phone = call.customer, call.caller_phone
+    if customer is None and premise is not None:
+        customer = premise.customer
     return ticket_create(
         kind=kind,
         actor=actor,
-        customer=call.customer if call is not None else None,
+        customer=customer,
         premise=premise,
-        caller_phone=call.caller_phone if call is not None else "",
+        caller_phone=caller_phone,
         description=description,
         now=now,
     )

@@ -89,6 +89,7 @@ def call_context(
         "complaint_url": reverse("complaints:new"),
         "complaint_query": urlencode(complaint_query),
         "reply_working_days": settings.GRIDLINE_SERVICE_REQUEST_REPLY_WORKING_DAYS,
+        "opinion_reply_working_days": settings.GRIDLINE_OPINION_REPLY_WORKING_DAYS,
         "reconnection_hours": settings.GRIDLINE_RECONNECTION_REPLY_HOURS,
         "started_seconds": started,
         "started_text": duration_text(started),

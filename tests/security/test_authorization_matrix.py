@@ -277,6 +277,7 @@ API_MATRIX: dict[str, str] = {
     "GET /api/v1/outage-notices/": "L O O O O O O",
     "GET /api/v1/outage-notices/{id}/": "L O O O O O O",
     "GET /api/v1/tickets/": "L O O O O O O",  # each sees their own scope's (tested below)
+    "POST /api/v1/tickets/": "L O O D D D D",  # the empty body: 400, after the role check
     "GET /api/v1/tickets/{number}/": "L O O O O H O",
     "GET /api/v1/work-orders/": "L D O O O D O",
     "GET /api/v1/work-orders/{id}/": "L D O O O D O",
