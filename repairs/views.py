@@ -67,12 +67,10 @@ def repair_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 now=now,
             ).ticket
         ),
+        # A repair is the premise's: the same caller reporting another premise is another
+        # fault, not a duplicate.
         duplicates=lambda: ticket_duplicates_for_user(
-            user=request.user,
-            kind=Kind.REPAIR,
-            now=now,
-            caller_phone=form.cleaned_data["caller_phone"],
-            premise=form.premise,
+            user=request.user, kind=Kind.REPAIR, now=now, premise=form.premise
         ),
         duplicates_confirmed=request.POST.get("duplicate_confirmed") == "1",
     )

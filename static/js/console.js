@@ -44,6 +44,26 @@
     }
   });
 
+  // Picking a knowledge-base article puts its answer into the reply, for the agent to
+  // read out or edit; what the agent wrote is never overwritten, only an answer the
+  // picker put there itself.
+  document.addEventListener("change", function (event) {
+    var choice = event.target;
+    if (!choice.matches || !choice.matches("input[data-answer]") || !choice.form) {
+      return;
+    }
+    var answer = choice.form.querySelector("textarea[name$='-answer']");
+    if (!answer) {
+      return;
+    }
+    var filled = choice.form.dataset.filledAnswer || "";
+    if (answer.value.trim() === "" || answer.value === filled) {
+      answer.value = choice.dataset.answer;
+      choice.form.dataset.filledAnswer = choice.dataset.answer;
+      answer.dispatchEvent(new Event("input", { bubbles: true })); // kept in the draft
+    }
+  });
+
   // --- Kind tabs ------------------------------------------------------------------------
   function showTab(tab, focusPanel) {
     var list = tab.closest("[role=tablist]");
