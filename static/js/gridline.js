@@ -5,6 +5,8 @@
  * - An element with data-poll-seconds is refreshed by htmx every so many seconds with the
  *   "poll" event (hx-trigger="poll"), skipped while the tab is hidden or while the page's
  *   own guard, window.gridlinePollIdle(element), says the user is busy there.
+ * - In a form that records a ticket (form[data-no-enter-submit]), Enter in a one-line field
+ *   does not send the form: the agent is still asking questions.
  * - A form's one-time token (input[data-submission], tickets/templatetags/submission.py)
  *   comes back with the Back button: the browser fetches the form page again (a new
  *   token) and restores what was typed into it, so the page keeps the token it sent in
@@ -45,6 +47,14 @@
       if (sent) { input.value = sent; }
     });
   }
+
+  document.addEventListener("keydown", function (event) {
+    var field = event.target;
+    if (event.key !== "Enter" || !field.matches || !field.matches("input") || !field.form) { return; }
+    if (field.form.matches("[data-no-enter-submit]") && !field.matches("[type=submit], [type=button]")) {
+      event.preventDefault();
+    }
+  });
 
   document.addEventListener("submit", function (event) {
     var input = event.target.querySelector && event.target.querySelector("input[data-submission]");

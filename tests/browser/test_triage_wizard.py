@@ -186,3 +186,22 @@ def test_a_second_repair_for_the_premise_shows_the_first_and_asks(
 
     expect(page.locator(".messages")).to_contain_text("recorded")
     assert Ticket.objects.count() == 2
+
+
+def test_enter_in_a_one_line_answer_does_not_record_the_repair(
+    transactional_db, live_server, page, sign_in
+):
+    UserFactory(username="agent_enter", role="agent")
+    PremiseFactory(meter_no="M78")
+    sign_in(page, "agent_enter", PASSWORD)
+    page.goto(f"{live_server.url}/repairs/new/?meter_no=M78")
+
+    page.get_by_label("Only this premise").check()
+    field = page.get_by_role("textbox", name="What was running")
+    field.fill("electric water heater")
+    field.press("Enter")  # before the fix: the form was sent and the repair recorded
+
+    expect(page.locator("#outcome h2")).to_be_visible()
+    page.wait_for_timeout(500)  # a submit would have navigated by now
+    assert Ticket.objects.count() == 0
+    assert page.url.endswith("/repairs/new/?meter_no=M78")
