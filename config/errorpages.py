@@ -22,6 +22,11 @@ class InputRefused(BadRequest):
     says why, in the reader's language."""
 
 
+class UploadTooLarge(RequestDataTooBig):
+    """A multipart body larger than any file Gridline keeps could make it (413), refused
+    before it is read; the message says how large a file may be."""
+
+
 def is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
@@ -29,10 +34,10 @@ def is_api(request: HttpRequest) -> bool:
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """400, or 413 for a body over settings.DATA_UPLOAD_MAX_MEMORY_SIZE."""
     status = 413 if isinstance(exception, RequestDataTooBig) else 400
-    if isinstance(exception, RequestDataTooBig):
-        detail = gettext("The request body is too large.")
-    elif isinstance(exception, InputRefused):
+    if isinstance(exception, InputRefused | UploadTooLarge):
         detail = str(exception)
+    elif isinstance(exception, RequestDataTooBig):
+        detail = gettext("The request body is too large.")
     else:
         detail = gettext("Bad request.")
     if is_api(request):
