@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import scope_queryset
 from accounts.models import User
-from tickets.models import Callback, Notification, Ticket, TimelineEvent
+from tickets.models import Attachment, Callback, Kind, Notification, Ticket, TimelineEvent
 
 
 def ticket_list_for_user(*, user: User) -> QuerySet[Ticket]:
@@ -29,6 +29,15 @@ def ticket_record_get_for_user(*, user: User, number: str) -> Ticket:
     return _with_timeline_get(
         scope_queryset(Ticket.objects.select_related("station"), user), number
     )
+
+
+def ticket_bare_get_for_user(*, user: User, number: str) -> Ticket:
+    """One ticket and nothing with it, for reads that only need to know the user may see it
+    (its files); Http404 when it is outside the user's scope."""
+    try:
+        return scope_queryset(Ticket.objects.all(), user).get(number=number)
+    except Ticket.DoesNotExist:
+        raise Http404(_("No such ticket.")) from None
 
 
 def _with_timeline_get(qs: QuerySet[Ticket], number: str) -> Ticket:
@@ -69,3 +78,46 @@ def callback_result_last(ticket_field: str = "pk") -> Coalesce:
     """
     last = Callback.objects.filter(ticket_id=OuterRef(ticket_field)).order_by("-pk")
     return Coalesce(Subquery(last.values("result")[:1]), Value(""))
+
+
+# --- Field evidence (DESIGN §3.14) ----------------------------------------------------------
+
+
+def attachment_list_for_user(*, user: User) -> QuerySet[Attachment]:
+    """The files the user may read, each by the scope of what it belongs to: a ticket's by
+    the ticket's station or department, a complaint's by its department alone (a complaint
+    is never a station's business, DESIGN §1), an incident order's by the order's station."""
+    on_tickets = Attachment.objects.filter(ticket__isnull=False)
+    complaints = scope_queryset(
+        on_tickets.filter(ticket__kind=Kind.COMPLAINT),
+        user,
+        station_field=None,
+        department_field="ticket__department",
+    )
+    others = scope_queryset(
+        on_tickets.exclude(ticket__kind=Kind.COMPLAINT),
+        user,
+        station_field="ticket__station",
+        department_field="ticket__department",
+    )
+    unticketed = scope_queryset(
+        Attachment.objects.filter(ticket__isnull=True),
+        user,
+        station_field="station",
+        department_field=None,
+    )
+    return (complaints | others | unticketed).select_related("uploaded_by")
+
+
+def attachment_get_for_user(*, user: User, pk: int | str) -> Attachment:
+    """One file; Http404 when it is outside the user's scope (or the pk is not a number)."""
+    try:
+        return attachment_list_for_user(user=user).get(pk=pk)
+    except (Attachment.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such file.")) from None
+
+
+def attachment_list_for_ticket(*, user: User, ticket: Ticket) -> list[Attachment]:
+    """A ticket's files the user may read, oldest first, in one query (the ticket itself
+    comes from a scoped selector)."""
+    return list(attachment_list_for_user(user=user).filter(ticket=ticket).order_by("pk"))
