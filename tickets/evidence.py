@@ -74,9 +74,12 @@ def too_large_text() -> str:
 
 
 def megabytes(size: int) -> str:
-    """10,485,760 → "10 MB" (binary megabytes, as phones and file managers count them)."""
-    value = size / (1024 * 1024)
-    return _("%(n)s MB") % {"n": f"{value:.0f}" if value.is_integer() else f"{value:.1f}"}
+    """10,485,760 → "10 MB", 20,000 → "19.5 KB" (binary units, as phones count them)."""
+    if size >= 1024 * 1024:
+        value, text = size / (1024 * 1024), _("%(n)s MB")
+    else:
+        value, text = size / 1024, _("%(n)s KB")
+    return text % {"n": f"{value:.0f}" if value.is_integer() else f"{value:.1f}"}
 
 
 def sniff(head: bytes) -> str | None:
