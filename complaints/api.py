@@ -38,8 +38,10 @@ from complaints.forms import (
 from complaints.models import Complaint
 from config.errors import FieldErrors
 from config.formschema import form_serializer
+from config.parsers import MultiPartParser
 from tickets import idempotency
-from tickets.forms import CallbackForm
+from tickets.api import AttachmentOutput, attachment_created
+from tickets.forms import AttachmentForm, CallbackForm
 from tickets.idempotency import idempotent
 from tickets.models import CallbackResult, Channel
 from tickets.selectors import callback_result_last
@@ -223,6 +225,24 @@ class ComplaintViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def callback(self, request: AuthenticatedRequest, number: str) -> Response:
         return self._step(request, number, "callback")
+
+    @extend_schema(
+        summary=_("Agent, handler of the department, supervisor: keep a file with the complaint"),
+        request={"multipart/form-data": form_serializer(AttachmentForm)},
+        responses={201: AttachmentOutput},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def attachments(self, request: AuthenticatedRequest, number: str) -> Response:
+        # Scope (404), role (403), the file (400), then the ticket's room for it (400).
+        complaint = selectors.complaint_get_for_user(user=request.user, number=number)
+        roles.complaint_attach_check(user=request.user, complaint=complaint)
+        form = AttachmentForm(data=self._body(request), files=request.FILES)
+        if not form.is_valid():
+            raise FieldErrors.from_form(form)
+        attachment = services.complaint_attachment_add(
+            complaint=complaint, checked=form.cleaned_data["file"], actor=request.user
+        )
+        return attachment_created(attachment)
 
     def _step(self, request: AuthenticatedRequest, number: str, name: str) -> Response:
         # Scope first (404), then the role (403), then the body (400), then the state (409).

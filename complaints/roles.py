@@ -18,11 +18,28 @@ ACTION_ROLES: dict[str, tuple[str, ...]] = {
     "callback": (Role.AGENT, Role.SUPERVISOR),
 }
 RECORD_ROLES = (Role.AGENT, Role.SUPERVISOR)
+# Who keeps files with a complaint (DESIGN §3.14): a handler only the department's.
+ATTACH_ROLES = (Role.AGENT, Role.SUPERVISOR, Role.HANDLER)
 
 
 def complaint_may_act(*, user: User, complaint: Complaint, action: str) -> bool:
     """The user's role may take this step on this complaint (whatever its state)."""
-    if not has_role(user, *ACTION_ROLES[action]):
+    return _may(user, complaint, ACTION_ROLES[action])
+
+
+def complaint_may_attach(*, user: User, complaint: Complaint) -> bool:
+    """The user may add files to this complaint (at any step: evidence may come late)."""
+    return _may(user, complaint, ATTACH_ROLES)
+
+
+def complaint_attach_check(*, user: User, complaint: Complaint) -> None:
+    """Raises NotPermitted (API: 403) unless the user may add files to the complaint."""
+    if not complaint_may_attach(user=user, complaint=complaint):
+        raise NotPermitted(_("Your role cannot add files to a complaint."))
+
+
+def _may(user: User, complaint: Complaint, roles: tuple[str, ...]) -> bool:
+    if not has_role(user, *roles):
         return False
     if user.role == Role.HANDLER and not user.is_superuser:
         return complaint.ticket.department_id is not None and (

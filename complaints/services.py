@@ -20,13 +20,15 @@ from accounts.models import User
 from complaints import notices, selectors
 from complaints.deadlines import complaint_deadlines
 from complaints.models import COMPLAINT_TRANSITIONS, Category, Complaint
-from complaints.roles import complaint_action_check
+from complaints.roles import complaint_action_check, complaint_attach_check
 from config.errors import FieldErrors, TransitionNotAllowed
 from config.transitions import transition_check
 from grid.models import Department, Station
+from tickets.attachments import attachment_add
 from tickets.callbacks import callback_count_restart, callback_record
+from tickets.evidence import CheckedFile
 from tickets.locks import row_for_update
-from tickets.models import Deadline, Kind, Priority, Ticket, TimelineEvent
+from tickets.models import Attachment, Deadline, Kind, Priority, Ticket, TimelineEvent
 from tickets.services import (
     deadline_meet,
     deadline_open,
@@ -391,3 +393,13 @@ def complaint_act(
         )
         return Complaint.objects.select_related("ticket", "category").get(pk=complaint.pk)
     raise TransitionNotAllowed(_("Unknown action %(action)s.") % {"action": action}, field="action")
+
+
+def complaint_attachment_add(
+    *, complaint: Complaint, checked: CheckedFile, actor: User, now: datetime | None = None
+) -> Attachment:
+    """Keep a file with the complaint (DESIGN §3.14: the customer's photo, a signed letter).
+    Raises NotPermitted for a role that may not, GridlineError once the ticket keeps its most
+    files."""
+    complaint_attach_check(user=actor, complaint=complaint)
+    return attachment_add(ticket=complaint.ticket, checked=checked, actor=actor, now=now)

@@ -10,5 +10,6 @@ urlpatterns = [
     path("summaries/<int:pk>/", views.summary_detail, name="summary"),
     path("summaries/<int:pk>/csv/", views.summary_csv, name="summary_csv"),
     path("<str:number>/", views.complaint_detail, name="detail"),
+    path("<str:number>/attachments/", views.complaint_attachment_add, name="attachment_add"),
     path("<str:number>/<slug:action>/", views.complaint_action, name="action"),
 ]

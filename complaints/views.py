@@ -26,10 +26,16 @@ from complaints import roles, selectors, services, summary_format
 from complaints.deadlines import REPORT_CHANNELS
 from complaints.forms import STEP_FORMS, ComplaintForm, QueueFilterForm
 from complaints.models import COMPLAINT_TRANSITIONS, Complaint, ComplaintSummary
-from config.errors import FieldErrors, NotPermitted, TransitionNotAllowed
+from config.errors import FieldErrors, GridlineError, NotPermitted, TransitionNotAllowed
+from tickets.evidence import megabytes, too_large_text
+from tickets.forms import AttachmentForm
 from tickets.idempotency import SUBMISSION_FIELD, ticket_once_per_form
 from tickets.models import CallbackResult, Channel, Deadline, Kind, Ticket, TimelineEvent
-from tickets.selectors import callback_last, ticket_duplicates_for_user
+from tickets.selectors import (
+    attachment_list_for_ticket,
+    callback_last,
+    ticket_duplicates_for_user,
+)
 from tickets.timeline import TimelineItem, timeline_items
 
 if TYPE_CHECKING:
@@ -252,6 +258,32 @@ def complaint_action(request: AuthenticatedHttpRequest, number: str, action: str
     return redirect(complaint.get_absolute_url())
 
 
+@require_POST
+@role_required(*roles.ATTACH_ROLES)
+def complaint_attachment_add(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
+    """Keep a file with the complaint (DESIGN §3.14); on an error the page says why."""
+    complaint = selectors.complaint_get_for_user(user=request.user, number=number)
+    form = AttachmentForm(request.POST, request.FILES)
+    try:
+        roles.complaint_attach_check(user=request.user, complaint=complaint)
+        if not form.is_valid():
+            raise FieldErrors.from_form(form)
+        attachment = services.complaint_attachment_add(
+            complaint=complaint, checked=form.cleaned_data["file"], actor=request.user
+        )
+    except NotPermitted as exc:
+        raise PermissionDenied(exc.message) from exc
+    except GridlineError as exc:
+        message = " ".join(exc.message_by_field(default="file").values())
+        return _detail_response(request, complaint, attach_error=message, status=422)
+    messages.success(
+        request,
+        _("%(name)s is kept with complaint %(number)s.")
+        % {"name": attachment.name, "number": complaint.ticket.number},
+    )
+    return redirect(complaint.get_absolute_url())
+
+
 def _done_message(complaint: Complaint, action: str, data: dict) -> str:
     result = data.get("result") if action == "callback" else None
     return STEP_DONE[action] % {
@@ -268,6 +300,7 @@ def _detail_response(
     failed: str = "",
     form=None,
     error: str = "",
+    attach_error: str = "",
     status: int = 200,
 ) -> HttpResponse:
     now = timezone.now()
@@ -303,6 +336,12 @@ def _detail_response(
         "last_callback": callback_last(ticket=complaint.ticket),
         "waiting_for": WAITING_FOR[complaint.status],
         "timeline": complaint_timeline(complaint),
+        "attachments": attachment_list_for_ticket(user=request.user, ticket=complaint.ticket),
+        "may_attach": roles.complaint_may_attach(user=request.user, complaint=complaint),
+        "attach_error": attach_error,
+        "attach_max_bytes": settings.GRIDLINE_ATTACHMENT_MAX_BYTES,
+        "attach_max_size": megabytes(settings.GRIDLINE_ATTACHMENT_MAX_BYTES),
+        "attach_too_large": too_large_text(),
     }
     return render(request, "complaints/complaint_detail.html", context, status=status)
 

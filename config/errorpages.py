@@ -35,20 +35,25 @@ class UrlTooLong(InputRefused):
     status_code = 414
 
 
+class UploadTooLarge(RequestDataTooBig):
+    """A multipart body larger than any file Gridline keeps could make it (413), refused
+    before it is read; the message says how large a file may be."""
+
+
 def is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """400; 413 for a body over settings.DATA_UPLOAD_MAX_MEMORY_SIZE; 414 for a URL over
-    settings.GRIDLINE_MAX_URL_LENGTH."""
-    status = 400
-    if isinstance(exception, RequestDataTooBig):
-        status = 413
-        detail = gettext("The request body is too large.")
-    elif isinstance(exception, InputRefused):
+    """400; 413 for a body over settings.DATA_UPLOAD_MAX_MEMORY_SIZE or an upload over the
+    largest file kept; 414 for a URL over settings.GRIDLINE_MAX_URL_LENGTH."""
+    status = 413 if isinstance(exception, RequestDataTooBig) else 400
+    if isinstance(exception, InputRefused):
         status = exception.status_code
+    if isinstance(exception, InputRefused | UploadTooLarge):
         detail = str(exception)
+    elif isinstance(exception, RequestDataTooBig):
+        detail = gettext("The request body is too large.")
     else:
         detail = gettext("Bad request.")
     if is_api(request):

@@ -52,6 +52,11 @@ def _schema_field(field: forms.Field, *, help_text: str) -> serializers.Field:
         return serializers.ListField(child=serializers.CharField(), **common)
     if isinstance(field, forms.DateTimeField):
         return serializers.DateTimeField(**common)
+    if isinstance(field, forms.FileField):
+        return serializers.FileField(**common)
+    if isinstance(field, forms.FloatField):
+        limits = {"min_value": field.min_value, "max_value": field.max_value}
+        return serializers.FloatField(**_given(limits), **common)
     if isinstance(field, forms.IntegerField):
         limits = {"min_value": field.min_value, "max_value": field.max_value}
         return serializers.IntegerField(**_given(limits), **common)

@@ -7,6 +7,7 @@ settings; code reads them at call time, never at import.
 """
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
@@ -204,8 +205,52 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 if DEBUG:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise serves from finders in DEBUG
+
+# --- Files (DESIGN §3.14: field evidence) -----------------------------------
+# Attachments are private: no URL serves MEDIA_ROOT (there is no MEDIA_URL route, and
+# WhiteNoise serves STATIC_ROOT only); every download goes through a view that applies the
+# ticket's scope (tickets/attachments.py). Local files by default, under var/media;
+# GRIDLINE_ATTACHMENT_STORAGE=s3 keeps them in an S3-compatible bucket instead (README,
+# "Production"), with the credentials boto3 finds itself (AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, or the machine's role).
+MEDIA_ROOT = Path(env_str("GRIDLINE_MEDIA_ROOT", str(VAR_DIR / "media")))
+_ATTACHMENT_STORAGE = env_str("GRIDLINE_ATTACHMENT_STORAGE", "local")
+if _ATTACHMENT_STORAGE == "local":
+    _ATTACHMENTS: dict[str, Any] = {
+        "BACKEND": "config.storage.PrivateFileSystemStorage",
+        "OPTIONS": {
+            "location": str(MEDIA_ROOT),
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    }
+elif _ATTACHMENT_STORAGE == "s3":
+    if not env_str("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured(
+            "AWS_STORAGE_BUCKET_NAME must be set when GRIDLINE_ATTACHMENT_STORAGE is s3."
+        )
+    _ATTACHMENTS = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
+            # An S3-compatible store (MinIO, Ceph, a cloud's own) names its endpoint.
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            # Keys under this prefix; never overwritten; no public link is ever made
+            # (a URL, were one asked for, would be signed and expire).
+            "location": env_str("GRIDLINE_ATTACHMENT_PREFIX", "gridline"),
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+        },
+    }
+else:
+    raise ImproperlyConfigured(
+        f"GRIDLINE_ATTACHMENT_STORAGE must be local or s3, not {_ATTACHMENT_STORAGE!r}."
+    )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "config.storage.PrivateFileSystemStorage"},
+    "attachments": _ATTACHMENTS,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -427,6 +472,17 @@ GRIDLINE_OUTBOX_RECLAIM_MINUTES = env_int("GRIDLINE_OUTBOX_RECLAIM_MINUTES", 10,
 # How long an Idempotency-Key's first answer is kept for retries.
 GRIDLINE_IDEMPOTENCY_HOURS = env_int("GRIDLINE_IDEMPOTENCY_HOURS", 24, minimum=1)
 GRIDLINE_OUTBOX_MAX_ATTEMPTS = env_int("GRIDLINE_OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
+
+# §3.14: field evidence. A file may be this large (10 MiB) and a ticket (or an incident's
+# work order) may keep this many; an image may hold this many pixels (a bigger one would take
+# the web process's memory to decode). When REQUIRED is on, a work order is completed only
+# once its crew has added an "after" photo.
+GRIDLINE_ATTACHMENT_MAX_BYTES = env_int("GRIDLINE_ATTACHMENT_MAX_BYTES", 10_485_760, minimum=1)
+GRIDLINE_ATTACHMENTS_PER_TICKET = env_int("GRIDLINE_ATTACHMENTS_PER_TICKET", 20, minimum=1)
+GRIDLINE_ATTACHMENT_MAX_PIXELS = env_int("GRIDLINE_ATTACHMENT_MAX_PIXELS", 50_000_000, minimum=1)
+GRIDLINE_WORK_ORDER_AFTER_PHOTO_REQUIRED = env_bool(
+    "GRIDLINE_WORK_ORDER_AFTER_PHOTO_REQUIRED", False
+)
 
 # Issue #8, the supervisors' dashboard: it polls every N seconds; the daily rollup behind its
 # trends recounts the last RECENT days every REFRESH seconds and the last SETTLE days nightly

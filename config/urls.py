@@ -12,6 +12,7 @@ from config.views import health
 from dispatch.api import WorkOrderViewSet
 from hotline.api import CustomerViewSet, TicketViewSet
 from repairs.api import IncidentViewSet, OutageNoticeViewSet, RepairCreateView, TriageView
+from tickets.api import AttachmentViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -21,6 +22,7 @@ router.register("outage-notices", OutageNoticeViewSet, basename="outage-notice")
 router.register("work-orders", WorkOrderViewSet, basename="work-order")
 router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("customers", CustomerViewSet, basename="customer")
+router.register("attachments", AttachmentViewSet, basename="attachment")
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),

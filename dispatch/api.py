@@ -34,10 +34,12 @@ from accounts.models import Role
 from config.api import ERROR_REFERENCE, api_datetime
 from config.errors import FieldErrors
 from config.formschema import form_serializer
+from config.parsers import MultiPartParser
 from dispatch import selectors, services, steps
-from dispatch.forms import STEP_FORMS, AssignForm, CompleteForm, ReasonForm
+from dispatch.forms import STEP_FORMS, AssignForm, CompleteForm, PhotoForm, ReasonForm
 from dispatch.models import WORK_ORDER_TRANSITIONS, WorkOrder
 from grid.phones import mask_phone
+from tickets.api import AttachmentOutput, attachment_created
 
 # --- Output -------------------------------------------------------------------
 
@@ -289,6 +291,35 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request: AuthenticatedRequest, pk: str) -> Response:
         return self._step(request, pk, "return")
+
+    @extend_schema(
+        methods=["GET"],
+        summary=_("The order's photos that you may read, oldest first"),
+        responses={200: AttachmentOutput(many=True), **READ_ERRORS, 404: STEP_ERRORS[404]},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary=_("Crew of the order: add a photo, before or after the work"),
+        request={"multipart/form-data": form_serializer(PhotoForm)},
+        responses={201: AttachmentOutput, **STEP_ERRORS},
+    )
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser])
+    def attachments(self, request: AuthenticatedRequest, pk: str) -> Response:
+        order = selectors.work_order_get_for_user(user=request.user, pk=pk)
+        if request.method == "GET":
+            photos = selectors.work_order_photos_for_user(user=request.user, order=order)
+            page = self.paginate_queryset(photos.order_by("pk"))
+            assert page is not None  # the API always paginates (settings.REST_FRAMEWORK)
+            return self.get_paginated_response(AttachmentOutput(page, many=True).data)
+        # As the steps: scope (404), role (403), the body (400), then the order's state (409).
+        services.photo_role_check(order=order, actor=request.user)
+        form = PhotoForm(data=request.data, files=request.FILES)
+        if not form.is_valid():
+            raise FieldErrors.from_form(form)
+        attachment = services.work_order_photo_add(
+            order=order, checked=form.cleaned_data["file"], facts=form.facts(), actor=request.user
+        )
+        return attachment_created(attachment)
 
     def _step(self, request: AuthenticatedRequest, pk: str, name: str) -> Response:
         # Scope first: an order outside the caller's station answers 404 before

@@ -1,16 +1,17 @@
 """The station queue's filters, and the input of each work-order step (pages and API alike)."""
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import TextField
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
+from config.forms import StrictDateTimeField, TextChoiceField, TextField
 from dispatch.models import OPEN_WORK_ORDER_STATUSES, CauseCode, Crew, WorkOrder
 from grid.models import Station
+from tickets.attachments import PhotoFacts
+from tickets.forms import AttachmentForm
+from tickets.models import Attachment
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -125,3 +126,49 @@ STEP_FORMS: dict[str, type[_StepForm]] = {
     "return": ReasonForm,
     "cancel": ReasonForm,
 }
+
+
+# --- A crew's photo (DESIGN §3.14) ------------------------------------------------------------
+
+# Six decimals of a degree: about 10 cm, finer than any phone's position.
+_DEGREE = Decimal("0.000001")
+
+
+class PhotoForm(AttachmentForm):
+    """A photo of the work: its stage, when it was taken and, where the phone allowed, where."""
+
+    stage = TextChoiceField(
+        label=_("Stage"),
+        choices=Attachment.Stage.choices,
+        error_messages={"required": _("Say whether the photo is from before or after the work.")},
+    )
+    taken_at = StrictDateTimeField(label=_("Taken at"), required=False)
+    lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
+    lon = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
+    api_help = {
+        **AttachmentForm.api_help,
+        "stage": _("before, after or other."),
+        "taken_at": _("When the photo was taken (ISO 8601); the upload time when missing."),
+        "lat": _("Where it was taken, in degrees (WGS 84), with lon; both or neither."),
+        "lon": _("Where it was taken, in degrees (WGS 84), with lat; both or neither."),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("lat") is None) != (data.get("lon") is None):
+            self.add_error("lon" if data.get("lon") is None else "lat",
+                           _("Give both the latitude and the longitude, or neither."))  # fmt: skip
+        return data
+
+    def facts(self) -> PhotoFacts:
+        data = self.cleaned_data
+        return PhotoFacts(
+            stage=data["stage"],
+            taken_at=data.get("taken_at"),
+            latitude=_degrees(data.get("lat")),
+            longitude=_degrees(data.get("lon")),
+        )
+
+
+def _degrees(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(_DEGREE)

@@ -227,6 +227,11 @@ WORK_ORDER_TRANSITIONS: Final[TransitionTable] = {
                            _W.RETURNED, "returned_at"),
     "cancel":   Transition(OPEN_WORK_ORDER_STATUSES, _W.CANCELLED, "cancelled_at"),
 }  # fmt: skip
+# A crew adds photos to an order it holds, and to one it has completed (the last photo may
+# reach the server after the button was pressed).
+PHOTO_STATUSES: Final[frozenset[str]] = frozenset(
+    {_W.ASSIGNED, _W.ACCEPTED, _W.EN_ROUTE, _W.ON_SITE, _W.COMPLETED}
+)
 CREW_ACTIONS: Final[frozenset[str]] = frozenset(
     {"accept", "depart", "arrive", "complete", "return"}
 )
@@ -238,3 +243,28 @@ CREW_NEXT_STEP: Final[dict[str, str]] = {
     _W.EN_ROUTE: "arrive",
     _W.ON_SITE: "complete",
 }
+
+
+class WorkOrderPhoto(models.Model):
+    """A crew's photo of a work order (DESIGN §3.14). The file is a tickets.Attachment, on
+    the order's ticket (or, for an incident's order, on none); this row, kept here because
+    dispatch sits above tickets, says which order it shows."""
+
+    attachment = models.OneToOneField(
+        "tickets.Attachment",
+        verbose_name=_("attachment"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="work_order_photo",
+    )
+    work_order = models.ForeignKey(
+        WorkOrder, verbose_name=_("work order"), on_delete=models.PROTECT, related_name="photos"
+    )
+
+    class Meta:
+        verbose_name = _("work order photo")
+        verbose_name_plural = _("work order photos")
+        indexes = [models.Index(fields=["work_order", "attachment"], name="work_order_photo")]
+
+    def __str__(self) -> str:
+        return f"#{self.work_order_id}: {self.attachment_id}"

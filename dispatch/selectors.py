@@ -7,8 +7,10 @@ from django.utils.translation import gettext as _
 
 from accounts.access import scope_queryset
 from accounts.models import Role, User
-from dispatch.models import OPEN_WORK_ORDER_STATUSES, CauseCode, Crew, WorkOrder
+from dispatch.models import OPEN_WORK_ORDER_STATUSES, CauseCode, Crew, WorkOrder, WorkOrderPhoto
 from grid.models import Station
+from tickets.models import Attachment
+from tickets.selectors import attachment_list_for_user
 
 
 def work_order_list_for_user(*, user: User) -> QuerySet[WorkOrder]:
@@ -77,3 +79,24 @@ def crew_of(user: User) -> Crew | None:
     """The crew the user works in, or None."""
     membership = getattr(user, "crew_membership", None) if user.is_authenticated else None
     return membership.crew if membership is not None else None
+
+
+def work_order_photos_for_user(*, user: User, order: WorkOrder) -> QuerySet[Attachment]:
+    """One order's photos the user may read, oldest first (the order is already scoped)."""
+    return attachment_list_for_user(user=user).filter(work_order_photo__work_order=order)
+
+
+def work_order_photo_list(*, user: User, order_ids: list[int]) -> dict[int, list[Attachment]]:
+    """The photos of these orders the user may read, oldest first, by order, in one query
+    (the orders come from a scoped selector; each photo is scoped again as a file)."""
+    photos: dict[int, list[Attachment]] = {pk: [] for pk in order_ids}
+    rows = (
+        WorkOrderPhoto.objects.filter(
+            work_order_id__in=order_ids, attachment__in=attachment_list_for_user(user=user)
+        )
+        .select_related("attachment__uploaded_by")
+        .order_by("attachment_id")
+    )
+    for row in rows:
+        photos[row.work_order_id].append(row.attachment)
+    return photos

@@ -1,6 +1,7 @@
 """Writes to crews and work orders outside the steps: a crew's members, a new order in the
-station's queue, the orders an incident merges or no longer needs, and work_order_step, which
-routes a step's validated input to its service (the steps themselves: dispatch/steps.py).
+station's queue, a crew's photos, the orders an incident merges or no longer needs, and
+work_order_step, which routes a step's validated input to its service (the steps
+themselves: dispatch/steps.py).
 """
 
 from collections.abc import Mapping
@@ -11,13 +12,29 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from config.errors import TransitionNotAllowed
-from dispatch import steps
-from dispatch.models import OPEN_WORK_ORDER_STATUSES, Crew, CrewMember, WorkOrder
+from accounts.access import has_role
+from accounts.models import Role, User
+from config.errors import NotPermitted, TransitionNotAllowed
+from dispatch import selectors, steps
+from dispatch.models import (
+    OPEN_WORK_ORDER_STATUSES,
+    PHOTO_STATUSES,
+    Crew,
+    CrewMember,
+    WorkOrder,
+    WorkOrderPhoto,
+)
 from grid.models import Station
+from tickets.attachments import (
+    PhotoFacts,
+    attachment_kept_or_removed,
+    attachment_record,
+    attachment_record_unticketed,
+    attachment_store,
+)
+from tickets.evidence import CheckedFile
 from tickets.locks import row_for_update, rows_for_update
-from tickets.models import Ticket
+from tickets.models import Attachment, Ticket
 from tickets.services import timeline_record
 
 
@@ -104,6 +121,62 @@ def work_order_step(
     if action == "cancel":
         return steps.work_order_cancel(order=order, reason=data["reason"], actor=actor, now=now)
     raise TransitionNotAllowed(_("Unknown action %(action)s.") % {"action": action}, field="action")
+
+
+def work_order_photo_add(
+    *,
+    order: WorkOrder,
+    checked: CheckedFile,
+    facts: PhotoFacts,
+    actor: User,
+    now: datetime | None = None,
+) -> Attachment:
+    """A crew's photo of its order (DESIGN §3.14), kept on the ticket the order serves (an
+    incident's order has none: the photo keeps the order's station as its scope). Counted
+    under the order's lock, and the ticket's, so no ticket keeps more than its limit.
+    Raises NotPermitted (not this order's crew) or TransitionNotAllowed (no photos now)."""
+    now = now or timezone.now()
+    photo_role_check(order=order, actor=actor)
+    _photo_state_check(order=order, actor=actor)
+    stored = attachment_store(checked=checked)
+    with attachment_kept_or_removed(stored), transaction.atomic():
+        # Re-read under the lock: the crew may be completing or returning it this moment.
+        order = row_for_update(WorkOrder.objects, order.pk)
+        _photo_state_check(order=order, actor=actor)
+        if order.ticket_id is not None:
+            attachment = attachment_record(
+                ticket_id=order.ticket_id, stored=stored, actor=actor, facts=facts, now=now
+            )
+        else:
+            attachment = attachment_record_unticketed(
+                station=order.station,
+                stored=stored,
+                actor=actor,
+                facts=facts,
+                count=WorkOrderPhoto.objects.filter(work_order=order).count(),
+                now=now,
+            )
+        WorkOrderPhoto.objects.create(attachment=attachment, work_order=order)
+    return attachment
+
+
+def photo_role_check(*, order: WorkOrder, actor: User) -> None:
+    """NotPermitted (403) unless the actor is in a crew of the order's station: photos are a
+    crew's (an administrator is in none)."""
+    crew = selectors.crew_of(actor)
+    if not has_role(actor, Role.CREW) or crew is None or crew.station_id != order.station_id:
+        raise NotPermitted(_("Only the crew of a work order adds its photos."))
+
+
+def _photo_state_check(*, order: WorkOrder, actor: User) -> None:
+    """TransitionNotAllowed (409) unless the actor's crew holds the order, or completed it."""
+    crew = selectors.crew_of(actor)
+    if crew is None or order.crew_id != crew.pk or order.status not in PHOTO_STATUSES:
+        raise TransitionNotAllowed(
+            _("Work order %(id)s is %(status)s and not with your crew: no photos now.")
+            % {"id": order.pk, "status": order.get_status_display()},
+            field="action",
+        )
 
 
 # The further a crew has got with an order, the more it is worth keeping in a merge.

@@ -22,9 +22,16 @@ from config.errors import GridlineError, NotPermitted, TransitionNotAllowed
 from config.transitions import transition_check
 from dispatch import selectors
 from dispatch.hooks import work_order_step_hooks
-from dispatch.models import CREW_ACTIONS, WORK_ORDER_TRANSITIONS, CauseCode, Crew, WorkOrder
+from dispatch.models import (
+    CREW_ACTIONS,
+    WORK_ORDER_TRANSITIONS,
+    CauseCode,
+    Crew,
+    WorkOrder,
+    WorkOrderPhoto,
+)
 from tickets.locks import row_for_update
-from tickets.models import Deadline, Ticket
+from tickets.models import Attachment, Deadline, Ticket
 from tickets.services import (
     deadline_meet,
     deadline_open,
@@ -168,6 +175,8 @@ def _apply(
     # The field steps are a crew's; a dispatcher or supervisor may only take an order back.
     if action in CREW_ACTIONS and (action != "return" or actor.role == Role.CREW):
         changes = {**_crew_check(order, action, actor, now), **changes}
+    if action == "complete":
+        _after_photo_check(order)
     old_status = order.status
     order.status = transition.target
     setattr(order, transition.stamp, now)
@@ -229,6 +238,22 @@ def _crew_check(order: WorkOrder, action: str, actor: User, now: datetime) -> di
     raise TransitionNotAllowed(
         _("Work order %(id)s is assigned to another crew.") % {"id": order.pk}, field="action"
     )
+
+
+def _after_photo_check(order: WorkOrder) -> None:
+    """With GRIDLINE_WORK_ORDER_AFTER_PHOTO_REQUIRED on, the work is done only once a photo
+    shows it done (DESIGN §3.14). Under the order's lock, as photos are added."""
+    if not settings.GRIDLINE_WORK_ORDER_AFTER_PHOTO_REQUIRED:
+        return
+    after = WorkOrderPhoto.objects.filter(
+        work_order=order, attachment__stage=Attachment.Stage.AFTER
+    )
+    if not after.exists():
+        raise TransitionNotAllowed(
+            _("Add a photo of the finished work (“after”) before completing work order %(id)s.")
+            % {"id": order.pk},
+            field="action",
+        )
 
 
 def work_order_event_record(

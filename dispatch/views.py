@@ -7,6 +7,7 @@ the template.
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -28,10 +29,11 @@ from config.errors import FieldErrors, GridlineError, NotPermitted, TransitionNo
 from config.htmx import is_htmx_partial
 from config.redirects import next_url
 from dispatch import selectors, services, steps
-from dispatch.forms import STEP_FORMS, QueueFilterForm
-from dispatch.models import WORK_ORDER_TRANSITIONS, Crew, WorkOrder
+from dispatch.forms import STEP_FORMS, PhotoForm, QueueFilterForm
+from dispatch.models import PHOTO_STATUSES, WORK_ORDER_TRANSITIONS, Crew, WorkOrder
 from grid.phones import mask_phone
-from tickets.models import TimelineEvent
+from tickets.evidence import megabytes, too_large_text
+from tickets.models import Attachment, TimelineEvent
 from tickets.timeline import timeline_items
 
 QUEUE_PAGE_SIZE = 50
@@ -44,6 +46,12 @@ CREW_STEP_LABELS = {
     "arrive": gettext_lazy("Arrive"),
     "complete": gettext_lazy("Complete"),
 }
+# The crew's photo buttons: the stage and what the button says.
+PHOTO_STAGES = [
+    (Attachment.Stage.BEFORE, gettext_lazy("Before work")),
+    (Attachment.Stage.AFTER, gettext_lazy("After work")),
+    (Attachment.Stage.OTHER, gettext_lazy("Other")),
+]
 STEP_DONE_MESSAGES = {
     "assign": gettext_lazy("Work order %(id)s assigned to %(crew)s."),
     "accept": gettext_lazy("Work order %(id)s accepted."),
@@ -184,6 +192,33 @@ def work_order_action(request: AuthenticatedHttpRequest, pk: int, action: str) -
     return redirect(order)
 
 
+@require_POST
+@role_required(Role.CREW)
+def work_order_photo_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A crew's photo from the phone (DESIGN §3.14); on an error the page says why."""
+    order = selectors.work_order_get_for_user(user=request.user, pk=pk)
+    form = PhotoForm(request.POST, request.FILES)
+    try:
+        services.photo_role_check(order=order, actor=request.user)
+        if not form.is_valid():
+            raise FieldErrors.from_form(form)
+        attachment = services.work_order_photo_add(
+            order=order, checked=form.cleaned_data["file"], facts=form.facts(), actor=request.user
+        )
+    except NotPermitted as exc:
+        raise PermissionDenied(exc.message) from exc
+    except GridlineError as exc:
+        order = selectors.work_order_get_for_user(user=request.user, pk=pk)
+        status = 409 if isinstance(exc, TransitionNotAllowed) else 422
+        return _detail_response(request, order, failed="photo", error=exc, status=status)
+    messages.success(
+        request,
+        _("Photo “%(stage)s” added to work order %(id)s.")
+        % {"stage": attachment.get_stage_display(), "id": order.pk},
+    )
+    return redirect(order)
+
+
 def _act(request: AuthenticatedHttpRequest, order: WorkOrder, action: str) -> WorkOrder:
     try:
         steps.work_order_role_check(actor=request.user, action=action)
@@ -244,6 +279,7 @@ def _detail_response(
     crew_steps = has_role(user, Role.CREW) and selectors.crew_of(user) is not None
     station_steps = has_role(user, *QUEUE_ROLES)
     next_step = order.next_crew_step if crew_steps else None
+    crew = selectors.crew_of(user) if crew_steps else None
     context = {
         "card": order_card(order, user, timezone.now()),
         "timeline": timeline_items(order.ticket.events.all()) if order.ticket else [],
@@ -260,5 +296,14 @@ def _detail_response(
         "failed": failed,
         "errors": error.message_by_field() if error else {},
         "posted": request.POST if failed else {},
+        "photos": selectors.work_order_photo_list(user=user, order_ids=[order.pk])[order.pk],
+        "may_add_photos": crew is not None
+        and order.crew_id == crew.pk
+        and order.status in PHOTO_STATUSES,
+        "photo_stages": PHOTO_STAGES,
+        "photo_max_bytes": settings.GRIDLINE_ATTACHMENT_MAX_BYTES,
+        "photo_too_large": too_large_text(),
+        "photo_max_size": megabytes(settings.GRIDLINE_ATTACHMENT_MAX_BYTES),
+        "after_photo_required": settings.GRIDLINE_WORK_ORDER_AFTER_PHOTO_REQUIRED,
     }
     return render(request, "dispatch/work_order_detail.html", context, status=status)

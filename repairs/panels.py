@@ -1,12 +1,14 @@
 """The repair panel on the ticket page: the triage, the work order and the incident."""
 
+from accounts.models import User
 from dispatch.models import WorkOrder
+from dispatch.selectors import work_order_photo_list
 from repairs.models import Repair
 from tickets.models import Kind, Ticket
 from tickets.panels import Panel
 
 
-def repair_panel(ticket: Ticket) -> Panel | None:
+def repair_panel(ticket: Ticket, user: User) -> Panel | None:
     if ticket.kind != Kind.REPAIR:
         return None
     repair = (
@@ -24,4 +26,11 @@ def repair_panel(ticket: Ticket) -> Panel | None:
     incident = repair.incident
     if incident is not None and incident.work_order is not None:
         orders.append(incident.work_order)
-    return Panel("repairs/_ticket_panel.html", {"repair": repair, "work_orders": orders})
+    # The ticket's own photos are on the ticket page already: here only the incident order's
+    # photos that belong to no one ticket (or to another caller's, taken before the merge).
+    photos = work_order_photo_list(user=user, order_ids=[order.pk for order in orders])
+    rows = [
+        {"order": order, "photos": [p for p in photos[order.pk] if p.ticket_id != ticket.pk]}
+        for order in orders
+    ]
+    return Panel("repairs/_ticket_panel.html", {"repair": repair, "work_orders": rows})

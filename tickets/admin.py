@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tickets.models import Callback, Ticket, TimelineEvent
+from tickets.models import Attachment, Callback, Ticket, TimelineEvent
 
 
 class TimelineEventInline(admin.TabularInline):
@@ -45,3 +45,24 @@ class TicketAdmin(admin.ModelAdmin):
     raw_id_fields = ["customer", "premise", "created_by"]
     inlines = [CallbackInline, TimelineEventInline]
     date_hierarchy = "created_at"
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    """What was kept, by whom and when; read only. The file itself is served only through
+    the scoped views (its storage makes no URL), and evidence is never edited or removed."""
+
+    list_display = ["name", "ticket", "stage", "content_type", "size", "uploaded_by", "uploaded_at"]
+    list_filter = ["stage", "content_type"]
+    list_select_related = ["ticket", "uploaded_by"]
+    search_fields = ["name", "ticket__number"]
+    readonly_fields = [field.name for field in Attachment._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

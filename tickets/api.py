@@ -1,8 +1,13 @@
 from collections.abc import Mapping
+from typing import Any
 
+from django.http import FileResponse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.access import role_permission, sees_phones
@@ -13,8 +18,10 @@ from config.errors import FieldErrors
 from config.formschema import form_serializer
 from grid.phones import mask_phone
 from tickets import selectors, services
+from tickets.attachments import attachment_response
+from tickets.evidence import EXTENSIONS
 from tickets.forms import UrgeForm
-from tickets.models import Deadline, Ticket, TimelineEvent
+from tickets.models import Attachment, Deadline, Ticket, TimelineEvent
 
 
 class TimelineEventOutput(serializers.ModelSerializer):
@@ -125,6 +132,43 @@ def ticket_detail_data(ticket: Ticket, *, phones_in_full: bool) -> dict:
     }
 
 
+class AttachmentOutput(serializers.ModelSerializer):
+    """A file as lists show it (DESIGN §3.14); the file itself is GET /attachments/{id}/."""
+
+    uploaded_by = serializers.CharField(
+        source="uploaded_by.username", default=None, allow_null=True, read_only=True
+    )
+    lat = serializers.FloatField(source="latitude", allow_null=True, read_only=True)
+    lon = serializers.FloatField(source="longitude", allow_null=True, read_only=True)
+
+    class Meta:
+        model = Attachment
+        fields = [
+            "id",
+            "name",
+            "content_type",
+            "size",
+            "stage",
+            "taken_at",
+            "lat",
+            "lon",
+            "uploaded_by",
+            "uploaded_at",
+        ]
+        read_only_fields = fields
+
+
+def attachment_created(attachment: Attachment) -> Response:
+    """An upload's answer: 201 with the new file as lists show it, `id` first."""
+    return Response(AttachmentOutput(attachment).data, status=201)
+
+
+# The file endpoints answer the file in the type its check found.
+FILE_RESPONSES: dict[int | tuple[int, str], Any] = {
+    (200, content_type): OpenApiTypes.BINARY for content_type in EXTENSIONS
+}
+
+
 class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Tickets within the caller's scope; transitions are actions, never a PATCH."""
 
@@ -162,3 +206,43 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         services.ticket_urge(ticket=ticket, actor=request.user, note=form.cleaned_data["note"])
         ticket = selectors.ticket_record_get_for_user(user=request.user, number=number)
         return Response(ticket_detail_data(ticket, phones_in_full=sees_phones(request.user)))
+
+    @extend_schema(
+        summary=_("The ticket's files that you may read, oldest first"),
+        responses={200: AttachmentOutput(many=True)},
+    )
+    @action(detail=True, methods=["get"])
+    def attachments(self, request: AuthenticatedRequest, number: str | None = None) -> Response:
+        ticket = selectors.ticket_bare_get_for_user(user=request.user, number=number or "")
+        rows = selectors.attachment_list_for_user(user=request.user).filter(ticket=ticket)
+        page = self.paginate_queryset(rows.order_by("pk"))
+        assert page is not None  # the API always paginates (settings.REST_FRAMEWORK)
+        return self.get_paginated_response(AttachmentOutput(page, many=True).data)
+
+
+class AttachmentViewSet(viewsets.GenericViewSet):
+    """A file and its thumbnail, to whoever may read what it belongs to; 404 for anyone else.
+    There is no other way to a file: it has no public URL."""
+
+    request: AuthenticatedRequest
+    serializer_class = AttachmentOutput
+
+    def get_queryset(self):
+        return selectors.attachment_list_for_user(user=self.request.user)
+
+    @extend_schema(
+        summary=_("The file itself: an image is shown, a PDF downloaded"),
+        responses=FILE_RESPONSES,
+    )
+    def retrieve(self, request: Request, pk: str | None = None) -> FileResponse:
+        attachment = selectors.attachment_get_for_user(user=self.request.user, pk=pk or "")
+        return attachment_response(attachment)
+
+    @extend_schema(
+        summary=_("An image's thumbnail (JPEG); a PDF has none (404)"),
+        responses={(200, "image/jpeg"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"])
+    def thumbnail(self, request: Request, pk: str | None = None) -> FileResponse:
+        attachment = selectors.attachment_get_for_user(user=self.request.user, pk=pk or "")
+        return attachment_response(attachment, thumbnail=True)

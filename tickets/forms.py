@@ -3,9 +3,11 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import TextField
+from tickets import evidence
 from tickets.callbacks import NOTE_MAX_LENGTH, NOTE_TOO_LONG
 from tickets.models import CallbackResult
 
@@ -42,3 +44,38 @@ class CallbackForm(forms.Form):
         # Labels without a colon, as the complaint page that shows this form writes them.
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+
+class EvidenceFileField(forms.FileField):
+    """One uploaded file, checked by its content (tickets/evidence.py): the cleaned value is
+    the evidence.CheckedFile to keep. A file over the size limit is refused before it is
+    read."""
+
+    default_error_messages = {
+        "required": _("Choose a file."),
+        "empty": _("The file is empty."),
+    }
+
+    def clean(self, data: Any, initial: Any = None) -> evidence.CheckedFile | None:
+        upload = super().clean(data, initial)
+        if not upload:
+            return None
+        if upload.size is not None and upload.size > settings.GRIDLINE_ATTACHMENT_MAX_BYTES:
+            raise forms.ValidationError(evidence.too_large_text(), code="too_large")
+        upload.seek(0)
+        try:
+            return evidence.check(upload.read(), name=upload.name or "")
+        except evidence.EvidenceRefused as exc:
+            raise forms.ValidationError(str(exc), code="refused") from None
+
+
+class AttachmentForm(forms.Form):
+    """A file for a ticket: an image (JPEG, PNG, WebP) or a PDF, at most 10 MiB (DESIGN §3.14)."""
+
+    file = EvidenceFileField(label=_("File"))
+    api_help = {
+        "file": _(
+            "A JPEG, PNG or WebP image or a PDF, checked by its content; at most "
+            "GRIDLINE_ATTACHMENT_MAX_BYTES (10,485,760) bytes."
+        )
+    }

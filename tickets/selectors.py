@@ -7,10 +7,17 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.access import ticket_scope
+from accounts.access import scope_queryset, ticket_scope
 from accounts.models import User
 from grid.models import Customer, Premise
-from tickets.models import OPEN_STATUSES, Callback, Notification, Ticket, TimelineEvent
+from tickets.models import (
+    OPEN_STATUSES,
+    Attachment,
+    Callback,
+    Notification,
+    Ticket,
+    TimelineEvent,
+)
 
 # How far back an open ticket of the same kind counts as the one the caller means (§3.9).
 DUPLICATE_HOURS = 24
@@ -64,6 +71,15 @@ def ticket_record_get_for_user(*, user: User, number: str) -> Ticket:
     return _with_timeline_get(ticket_scope(Ticket.objects.select_related("station"), user), number)
 
 
+def ticket_bare_get_for_user(*, user: User, number: str) -> Ticket:
+    """One ticket and nothing with it, for reads that only need to know the user may see it
+    (its files); Http404 when it is outside the user's scope."""
+    try:
+        return ticket_scope(Ticket.objects.all(), user).get(number=number)
+    except Ticket.DoesNotExist:
+        raise Http404(_("No such ticket.")) from None
+
+
 def _with_timeline_get(qs: QuerySet[Ticket], number: str) -> Ticket:
     qs = qs.prefetch_related(
         Prefetch("events", queryset=TimelineEvent.objects.select_related("actor")), "deadlines"
@@ -102,3 +118,36 @@ def callback_result_last(ticket_field: str = "pk") -> Coalesce:
     """
     last = Callback.objects.filter(ticket_id=OuterRef(ticket_field)).order_by("-pk")
     return Coalesce(Subquery(last.values("result")[:1]), Value(""))
+
+
+# --- Field evidence (DESIGN §3.14) ----------------------------------------------------------
+
+
+def attachment_list_for_user(*, user: User) -> QuerySet[Attachment]:
+    """The files the user may read, each by the scope of what it belongs to: a ticket's by
+    the ticket's own (accounts.access.ticket_scope: a complaint's never a station's, DESIGN
+    §1), an incident order's by the order's station."""
+    on_tickets = Attachment.objects.filter(
+        ticket__in=ticket_scope(Ticket.objects.all(), user).values("pk")
+    )
+    unticketed = scope_queryset(
+        Attachment.objects.filter(ticket__isnull=True),
+        user,
+        station_field="station",
+        department_field=None,
+    )
+    return (on_tickets | unticketed).select_related("uploaded_by")
+
+
+def attachment_get_for_user(*, user: User, pk: int | str) -> Attachment:
+    """One file; Http404 when it is outside the user's scope (or the pk is not a number)."""
+    try:
+        return attachment_list_for_user(user=user).get(pk=pk)
+    except (Attachment.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such file.")) from None
+
+
+def attachment_list_for_ticket(*, user: User, ticket: Ticket) -> list[Attachment]:
+    """A ticket's files the user may read, oldest first, in one query (the ticket itself
+    comes from a scoped selector)."""
+    return list(attachment_list_for_user(user=user).filter(ticket=ticket).order_by("pk"))

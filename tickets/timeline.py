@@ -3,7 +3,7 @@
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from tickets.models import TimelineEvent
+from tickets.models import Attachment, TimelineEvent
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,16 @@ def timeline_items(
         items.append(
             TimelineItem(
                 event=event,
-                detail=detail(event) if detail else "",
+                detail=(detail(event) if detail else "") or _kind_detail(event),
                 in_time=in_time if isinstance(in_time, bool) else None,
             )
         )
     return items
+
+
+def _kind_detail(event: TimelineEvent) -> str:
+    """What every page says of an event of the tickets' own kinds: a file's stage."""
+    stage = (event.data or {}).get("stage")
+    if event.kind == "attachment_added" and stage in Attachment.Stage.values and stage != "other":
+        return str(Attachment.Stage(stage).label)
+    return ""

@@ -7,6 +7,10 @@ urlpatterns = [
     path("", views.ticket_list, name="list"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("attachments/<int:pk>/", views.attachment_file, name="attachment"),
+    path(
+        "attachments/<int:pk>/thumbnail/", views.attachment_thumbnail, name="attachment_thumbnail"
+    ),
     path("<str:number>/", views.ticket_detail, name="detail"),
     path("<str:number>/urge/", views.ticket_urge_view, name="urge"),
 ]

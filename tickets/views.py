@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from accounts.models import Role
 from config.errors import FieldErrors, GridlineError
 from config.paging import CappedPaginator
 from tickets import selectors
+from tickets.attachments import attachment_response
 from tickets.forms import UrgeForm
 from tickets.models import Kind, Ticket
 from tickets.panels import panels_for
@@ -51,8 +52,9 @@ def ticket_detail(request: AuthenticatedHttpRequest, number: str) -> HttpRespons
     ticket = selectors.ticket_get_for_user(user=request.user, number=number)
     context = {
         "ticket": ticket,
-        "panels": panels_for(ticket),
+        "panels": panels_for(ticket, user=request.user),
         "timeline": timeline_items(ticket.events.all()),
+        "attachments": selectors.attachment_list_for_ticket(user=request.user, ticket=ticket),
         "may_urge": ticket.is_open and has_role(request.user, *URGE_ROLES),
         "now": timezone.now(),
     }
@@ -92,3 +94,17 @@ def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def notifications_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     notifications_mark_read(user=request.user)
     return redirect("tickets:notifications")
+
+
+@login_required
+def attachment_file(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    """A file, to whoever may read what it belongs to (404 for anyone else)."""
+    attachment = selectors.attachment_get_for_user(user=request.user, pk=pk)
+    return attachment_response(attachment)
+
+
+@login_required
+def attachment_thumbnail(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    """An image's thumbnail, by the same scope as the file."""
+    attachment = selectors.attachment_get_for_user(user=request.user, pk=pk)
+    return attachment_response(attachment, thumbnail=True)

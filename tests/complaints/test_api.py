@@ -349,6 +349,7 @@ def test_the_schema_documents_exactly_the_complaint_endpoints(client, db):
     assert paths == {
         URL: {"post"},
         **{f"{URL}{{number}}/{a}/": {"post"} for a in STEP_DATA},
+        f"{URL}{{number}}/attachments/": {"post"},
     }
     create = schema["paths"][URL]["post"]
     assert {"201", "400", "403"} <= set(create["responses"])

@@ -65,6 +65,11 @@ PAGES = {
     "tickets:notifications_read": ("post", lambda w: "/tickets/notifications/read/"),
     "tickets:detail": ("get", lambda w: f"/tickets/{w.north.ticket.number}/"),
     "tickets:urge": ("post", lambda w: f"/tickets/{w.north.ticket.number}/urge/"),
+    "tickets:attachment": ("get", lambda w: f"/tickets/attachments/{w.north.photo.pk}/"),
+    "tickets:attachment_thumbnail": (
+        "get",
+        lambda w: f"/tickets/attachments/{w.north.photo.pk}/thumbnail/",
+    ),
     "repairs:new": ("get", lambda w: "/repairs/new/"),
     "repairs:preview": ("post", lambda w: "/repairs/new/preview/"),
     "repairs:notices": ("get", lambda w: "/repairs/notices/"),
@@ -76,6 +81,10 @@ PAGES = {
     "dispatch:work_order": ("get", lambda w: f"/dispatch/work-orders/{w.north.work_order.pk}/"),
     "dispatch:assign": ("post", lambda w: f"/dispatch/work-orders/{w.north.work_order.pk}/assign/"),
     "dispatch:action": ("post", lambda w: f"/dispatch/work-orders/{w.north.work_order.pk}/depart/"),
+    "dispatch:photo_add": (
+        "post",
+        lambda w: f"/dispatch/work-orders/{w.north.work_order.pk}/photos/",
+    ),
     "complaints:queue": ("get", lambda w: "/complaints/"),
     "complaints:new": ("get", lambda w: "/complaints/new/"),
     "complaints:summaries": ("get", lambda w: "/complaints/summaries/"),
@@ -85,6 +94,10 @@ PAGES = {
     "complaints:action": (
         "post",
         lambda w: f"/complaints/{w.north.complaint.ticket.number}/rectify/",
+    ),
+    "complaints:attachment_add": (
+        "post",
+        lambda w: f"/complaints/{w.north.complaint.ticket.number}/attachments/",
     ),
     "hotline:console": ("get", lambda w: "/console/"),
     "hotline:search": ("get", lambda w: "/console/search/?q=138"),
@@ -171,6 +184,8 @@ PAGE_MATRIX: dict[str, str] = {
     "tickets:notifications_read": "L O O O O O O",
     "tickets:detail": "L O O O O H O",  # a repair of north: no department's business
     "tickets:urge": "L O O D D D D",
+    "tickets:attachment": "L O O O O H O",  # a crew's photo: the ticket's scope
+    "tickets:attachment_thumbnail": "L O O O O H O",
     "repairs:new": "L O O D D D D",
     "repairs:preview": "L O O D D D D",
     "repairs:notices": "L O O O O O O",  # notices are public: every caller may ask
@@ -182,6 +197,7 @@ PAGE_MATRIX: dict[str, str] = {
     "dispatch:work_order": "L D O O O D D",
     "dispatch:assign": "L D O O D D D",
     "dispatch:action": "L D D D O D D",  # departing is the crew's step
+    "dispatch:photo_add": "L D D D O D D",  # photos are the crew's (an empty form: 422)
     "complaints:queue": "L O O D D O O",
     "complaints:new": "L O O D D D D",
     "complaints:summaries": "L D O D D D O",
@@ -189,6 +205,7 @@ PAGE_MATRIX: dict[str, str] = {
     "complaints:summary_csv": "L D O D D D O",
     "complaints:detail": "L O O D D O O",
     "complaints:action": "L D D D D O D",  # rectifying is the department's step
+    "complaints:attachment_add": "L O O D D O D",  # a manager reads, does not add
     "hotline:console": "L O O D D D D",
     "hotline:search": "L O O D D D D",
     "hotline:call_start": "L O O D D D D",
@@ -221,6 +238,7 @@ def fill(path: str, side) -> str:
         "/incidents/{id}/": side.incident.pk,
         "/outage-notices/{id}/": side.notice.pk,
         "/work-orders/{id}/": side.work_order.pk,
+        "/attachments/{id}/": side.photo.pk,
     }
     for prefix, value in values.items():
         name = prefix.rsplit("{", 1)[1].rstrip("}/")
@@ -271,6 +289,8 @@ def test_api_answers_each_role_as_the_matrix_says():
 
 # anonymous agent supervisor dispatcher crew handler manager
 API_MATRIX: dict[str, str] = {
+    "GET /api/v1/attachments/{id}/": "L O O O O H O",  # a crew's photo: the ticket's scope
+    "GET /api/v1/attachments/{id}/thumbnail/": "L O O O O H O",
     "GET /api/v1/customers/": "L O O D D D D",
     "GET /api/v1/incidents/": "L O O O O D O",
     "GET /api/v1/incidents/{id}/": "L O O O O D O",
@@ -279,10 +299,13 @@ API_MATRIX: dict[str, str] = {
     "GET /api/v1/tickets/": "L O O O O O O",  # each sees their own scope's (tested below)
     "POST /api/v1/tickets/": "L O O D D D D",  # the empty body: 400, after the role check
     "GET /api/v1/tickets/{number}/": "L O O O O H O",
+    "GET /api/v1/tickets/{number}/attachments/": "L O O O O H O",
     "GET /api/v1/work-orders/": "L D O O O D O",
     "GET /api/v1/work-orders/{id}/": "L D O O O D O",
+    "GET /api/v1/work-orders/{id}/attachments/": "L D O O O D O",
     "POST /api/v1/auth/token/": "O O O O O O O",
     "POST /api/v1/complaints/": "L O O D D D D",
+    "POST /api/v1/complaints/{number}/attachments/": "L O O D D O D",  # JSON: 415 once let in
     "POST /api/v1/complaints/{number}/callback/": "L O O D D D D",
     "POST /api/v1/complaints/{number}/contact/": "L O O D D D D",
     "POST /api/v1/complaints/{number}/judge/": "L D O D D D D",
@@ -298,6 +321,7 @@ API_MATRIX: dict[str, str] = {
     "POST /api/v1/work-orders/{id}/accept/": "L D D D O D D",
     "POST /api/v1/work-orders/{id}/arrive/": "L D D D O D D",
     "POST /api/v1/work-orders/{id}/assign/": "L D O O D D D",
+    "POST /api/v1/work-orders/{id}/attachments/": "L D D D O D D",  # the crew's; JSON: 415
     "POST /api/v1/work-orders/{id}/complete/": "L D D D O D D",
     "POST /api/v1/work-orders/{id}/depart/": "L D D D O D D",
     "POST /api/v1/work-orders/{id}/return/": "L D O O O D D",

@@ -166,3 +166,51 @@ def test_csv_exports_neutralise_formulas(formula):
 )
 def test_csv_cell_quotes_formula_starts_and_leaves_numbers(value, expected):
     assert csv_cell(value) == expected
+
+
+@pytest.mark.parametrize("name", PAYLOADS)
+def test_file_names_are_escaped_wherever_files_are_listed(name):
+    """A hostile file name (DESIGN §3.14): made safe when kept, and escaped when shown even
+    if a name came to be stored as it was typed."""
+    from tests.factories import complaint_file_add, photo_add
+    from tickets.models import Attachment
+
+    payload = PAYLOADS[name]
+    world = build_hostile(payload)
+    kept = [
+        photo_add(order=world.work_order, actor=world.users["crew"], name=payload + ".jpg"),
+        complaint_file_add(
+            complaint=world.complaint, actor=world.users["agent"], name=payload + ".pdf"
+        ),
+    ]
+    for attachment in kept:
+        assert "<" not in attachment.name
+        assert ">" not in attachment.name
+        assert "\n" not in attachment.name
+    # As if the name had been stored raw: the pages must still show it as text.
+    raw = Attachment.objects.filter(pk__in=[a.pk for a in kept])
+    for attachment in raw:
+        Attachment.objects.filter(pk=attachment.pk).update(name=payload)
+    repair, complaint = world.repair.number, world.complaint.ticket.number
+    paths = [
+        ("supervisor", f"/tickets/{repair}/"),
+        ("supervisor", f"/tickets/{complaint}/"),
+        ("dispatcher", f"/tickets/{repair}/"),
+        ("supervisor", f"/complaints/{complaint}/"),
+        ("handler", f"/complaints/{complaint}/"),
+        ("dispatcher", f"/dispatch/work-orders/{world.work_order.pk}/"),
+        ("crew", f"/dispatch/work-orders/{world.work_order.pk}/"),
+    ]
+    shown = 0
+    for role, path in paths:
+        response = client_for(world, role).get(path)
+
+        assert response.status_code == 200, f"{role} {path}"
+        text = response.content.decode()
+        assert_no_live_markup(text, f"{role} {path}", payload)
+        shown += 'class="attachment-name"' in text
+    assert shown == len(paths)
+    # The download's header carries the name quoted and encoded, never raw.
+    response = client_for(world, "supervisor").get(f"/tickets/attachments/{kept[1].pk}/")
+    assert "\n" not in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"

@@ -28,6 +28,8 @@ from tests.factories import (
     StationFactory,
     TransformerFactory,
     UserFactory,
+    complaint_file_add,
+    photo_add,
 )
 
 ROLES = ("anonymous", "agent", "supervisor", "dispatcher", "crew", "handler", "manager")
@@ -43,6 +45,9 @@ class Side:
     notice: object = None
     complaint: object = None
     call: object = None
+    photo: object = None  # a crew's photo of the repair's work order
+    complaint_file: object = None
+    incident_photo: object = None  # a photo of the incident's work order: no ticket
 
 
 @dataclass
@@ -123,6 +128,11 @@ def build_world() -> World:
         objects.complaint = complaint_judge(complaint=complaint, validity="valid",
                                             reason="Confirmed", department=department,
                                             station=station, actor=supervisor)  # fmt: skip
+        objects.photo = photo_add(order=objects.work_order, actor=crew_user, stage="before")
+        objects.complaint_file = complaint_file_add(complaint=objects.complaint, actor=agent)
+        incident_order = take_step(order=objects.incident.work_order, action="assign",
+                                   actor=dispatcher, data={"crew": crew.code})  # fmt: skip
+        objects.incident_photo = photo_add(order=incident_order, actor=crew_user, stage="after")
         objects.call = call_start(agent=agent, caller_phone=f"1390000{side == 'north':04d}",
                                   customer=None)  # fmt: skip
     world.article = Article.objects.first()

@@ -1,5 +1,6 @@
 """The tickets app's models, one module per concept; import them from here, as Django does."""
 
+from tickets.models.attachments import Attachment
 from tickets.models.callbacks import Callback, CallbackResult
 from tickets.models.deadlines import Deadline, DeadlineStep
 from tickets.models.idempotency import IdempotencyKey
@@ -28,6 +29,7 @@ __all__ = [
     "OPEN_STATUSES",
     "PRIORITY_ORDER",
     "TICKET_TRANSITIONS",
+    "Attachment",
     "Callback",
     "CallbackResult",
     "Channel",

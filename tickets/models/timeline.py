@@ -44,6 +44,8 @@ EVENT_KIND_LABELS: Final[dict[str, StrPromise]] = {
     "reply": _("Reply sent to the customer"),
     "callback": _("Callback"),
     "major_flagged": _("Major complaint: management told"),
+    # Field evidence (DESIGN §3.14): a crew's photo or a complaint's file.
+    "attachment_added": _("File added"),
 }
 
 
