@@ -16,5 +16,5 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ["station", "department"]
     fieldsets = [
         *(BaseUserAdmin.fieldsets or ()),
-        (_("Gridline"), {"fields": ["role", "station", "department"]}),
+        (_("Gridline"), {"fields": ["role", "station", "department", "language"]}),
     ]

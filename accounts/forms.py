@@ -3,6 +3,8 @@
 import math
 from typing import Any
 
+from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -52,3 +54,13 @@ class LoginForm(ThrottledLoginMixin):
 
 class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
     pass
+
+
+def _languages() -> list[tuple[str, str]]:
+    return [(code, str(name)) for code, name in settings.LANGUAGES]
+
+
+class LanguageForm(forms.Form):
+    """The language selector: one of settings.LANGUAGES."""
+
+    language = forms.ChoiceField(choices=_languages)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +38,11 @@ class User(ChoiceLabels, AbstractUser):
         on_delete=models.PROTECT,
         related_name="staff",
     )
+    # What the user reads pages, notifications and emails in (DESIGN §3.16); the language
+    # selector sets it. Blank: the site's LANGUAGE_CODE.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
     # Not a field: accounts.signals notes between pre_save and post_save that this save
     # switches is_active off.
     _gridline_deactivating: bool
@@ -57,3 +63,8 @@ class User(ChoiceLabels, AbstractUser):
     @property
     def display_name(self) -> str:
         return str(self)
+
+    @property
+    def reading_language(self) -> str:
+        """The language messages to this user are written in: the one chosen, else the site's."""
+        return self.language or settings.LANGUAGE_CODE

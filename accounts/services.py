@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
@@ -25,8 +26,10 @@ def staff_create_or_update(
     password: str | None = None,
     station: Station | None = None,
     department: Department | None = None,
+    language: str | None = None,
 ) -> tuple[User, bool, str | None]:
-    """Create the user, or update role, memberships and password of an existing one.
+    """Create the user, or update role, memberships and password of an existing one (and
+    the language, when one is given; "" is the site's).
 
     Returns (user, created, generated_password). A new user given no password
     gets a random one, returned so the operator can hand it over.
@@ -43,6 +46,8 @@ def staff_create_or_update(
         raise StaffInvalid(_("A handler needs a department."), field="department")
     if not username.strip():
         raise StaffInvalid(_("The username must not be empty."), field="username")
+    if language and language not in dict(settings.LANGUAGES):
+        raise StaffInvalid(_unknown_language(language), field="language")
 
     user, created = User.objects.get_or_create(username=username)
     generated = None
@@ -55,10 +60,38 @@ def staff_create_or_update(
     user.station = station
     user.department = department
     user.is_staff = user.is_superuser = role == Role.ADMIN
+    if language is not None:
+        user.language = language
     user.save(
-        update_fields=["password", "role", "station", "department", "is_staff", "is_superuser"]
+        update_fields=[
+            "password",
+            "role",
+            "station",
+            "department",
+            "is_staff",
+            "is_superuser",
+            "language",
+        ]
     )
     return user, created, generated
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Keep the language the user chose (DESIGN §3.16): their pages on every browser, their
+    notifications and their emails follow it. `language` is one of settings.LANGUAGES."""
+    if language not in dict(settings.LANGUAGES):
+        raise StaffInvalid(_unknown_language(language), field="language")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user
+
+
+def _unknown_language(language: str) -> str:
+    return _("Unknown language %(language)s; use one of %(languages)s.") % {
+        "language": language,
+        "languages": ", ".join(code for code, _name in settings.LANGUAGES),
+    }
 
 
 @transaction.atomic

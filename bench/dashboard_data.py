@@ -24,8 +24,8 @@ def steps(tickets: int, premises: int, calls: int) -> list[tuple[str, str]]:
               FROM grid_feeder f, generate_series(1, {TRANSFORMERS_PER_FEEDER}) j;
             INSERT INTO grid_department (code, name) VALUES ('MKT', 'Marketing');
             INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name,
-                email, is_staff, is_active, date_joined, role)
-              VALUES ('!', false, 'bench_agent', '', '', '', false, true, now(), 'agent');
+                email, is_staff, is_active, date_joined, role, language)
+              VALUES ('!', false, 'bench_agent', '', '', '', false, true, now(), 'agent', '');
             INSERT INTO complaints_category (code, name, active, position)
               SELECT 'cat' || i, 'Category ' || i, true, i FROM generate_series(1, 8) i
               ON CONFLICT DO NOTHING;

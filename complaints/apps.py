@@ -7,6 +7,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self) -> None:
+        from complaints import notices  # noqa: F401  (registers complaints' message kinds)
         from complaints.callbacks import complaint_callbacks
         from complaints.panels import complaint_panel
         from tickets.callbacks import callback_followups

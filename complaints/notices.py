@@ -1,24 +1,83 @@
 """Telling people about complaints, in the transaction of the event (tickets.notify and the
 outbox): the department a complaint is handed to, management about a major complaint, and
 the administrators about a year without a working-day calendar. Each event reaches each
-person once; the texts are in LANGUAGE_CODE, as the deadline watch writes its own."""
+person once. What is stored is the message kind and its values (tickets/messages.py): each
+reader gets it in their own language (DESIGN §3.16). The kinds are registered here, at
+start-up by ComplaintsConfig.ready()."""
 
 import logging
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from complaints.models import Complaint
-from tickets.models import OutboxMessage, Ticket, TimelineEvent
+from tickets.messages import MISSING, choice, local_datetime, message_kind, translated
+from tickets.models import Channel, OutboxMessage, Ticket, TimelineEvent
 from tickets.notify import Notice, notify
 from tickets.outbox import Message, outbox_enqueue
 
 logger = logging.getLogger("gridline.complaints")
+
+_REPLY_BY = {"due": local_datetime("%Y-%m-%d %H:%M")}
+# The department's handlers: number, due (the reply deadline, ISO).
+COMPLAINT_ASSIGNED = message_kind(
+    "complaint_assigned",
+    _("Complaint %(number)s is your department's: reply by %(due)s."),
+    formats=_REPLY_BY,
+)
+COMPLAINT_REOPENED = message_kind(
+    "complaint_reopened",
+    _("Complaint %(number)s was reopened after an unsatisfied callback: reply by %(due)s."),
+    formats=_REPLY_BY,
+)
+
+
+def _major_email_body(values: Mapping[str, Any]) -> str:
+    lines = [
+        gettext("A major complaint was recorded and needs management's attention."),
+        "",
+        gettext("Number: %(number)s") % values,
+        gettext("Channel: %(channel)s") % values,
+        gettext("Category: %(category)s") % values,
+        gettext("Why it is major: %(reason)s") % {"reason": values.get("reason") or MISSING},
+        gettext("Customer: %(customer)s") % {"customer": values.get("customer") or MISSING},
+        gettext("Reply to the customer by: %(due)s") % values,
+        "",
+        values.get("description", ""),
+        "",
+        gettext("Open it in Gridline: %(path)s") % values,
+    ]
+    return "\n".join(lines)
+
+
+# Management: number, category (its name as stored), channel (tickets.Channel), reason,
+# customer, due (ISO), description and path; the bell shows the subject, the email the body.
+COMPLAINT_MAJOR = message_kind(
+    "complaint_major",
+    _("Major complaint %(number)s: %(category)s"),
+    formats={
+        "category": translated,
+        "channel": choice(Channel),
+        "due": local_datetime("%Y-%m-%d %H:%M"),
+    },
+    body=_major_email_body,
+)
+# The administrators: year.
+CALENDAR_MISSING = message_kind(
+    "calendar_missing",
+    _(
+        "The working-day calendar has no data for %(year)s: complaint reply deadlines "
+        "in %(year)s count Monday to Friday. Add its holidays and make-up working "
+        "days in the admin."
+    ),
+)
 
 
 def department_notify(complaint: Complaint, event: TimelineEvent, *, now: datetime) -> None:
@@ -29,14 +88,8 @@ def department_notify(complaint: Complaint, event: TimelineEvent, *, now: dateti
     handlers = User.objects.filter(
         is_active=True, role=Role.HANDLER, department_id=ticket.department_id
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        if event.kind == "judge":
-            text = _("Complaint %(number)s is your department's: reply by %(due)s.")
-        else:
-            text = _(
-                "Complaint %(number)s was reopened after an unsatisfied callback: reply by %(due)s."
-            )
-        text %= {"number": ticket.number, "due": _local(complaint.reply_by)}
+    kind = COMPLAINT_ASSIGNED if event.kind == "judge" else COMPLAINT_REOPENED
+    text = kind(number=ticket.number, due=complaint.reply_by)
     notify(
         [
             Notice(user=user, ticket_id=ticket.pk, text=text, key=f"complaint:{event.pk}")
@@ -53,12 +106,18 @@ def management_notify_major(complaint: Complaint, ticket: Ticket, *, now: dateti
     addresses = {a.strip().lower() for a in settings.GRIDLINE_MANAGEMENT_EMAILS if a.strip()}
     addresses |= {m.email.strip().lower() for m in managers if m.email}
     key = f"complaint:{ticket.pk}:major"
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Major complaint %(number)s: %(category)s") % {
-            "number": ticket.number,
-            "category": complaint.category.label,
-        }
-        body = _major_email_body(complaint, ticket)
+    text = COMPLAINT_MAJOR(
+        number=ticket.number,
+        category=complaint.category.name,
+        channel=ticket.channel,
+        reason=complaint.major_reason,
+        customer=str(ticket.customer) if ticket.customer else "",
+        due=complaint.reply_by,
+        description=ticket.description,
+        path=reverse("complaints:detail", kwargs={"number": ticket.number}),
+    )
+    # Each address in its reader's language: a manager's own, else the site's.
+    languages = {m.email.strip().lower(): m.reading_language for m in managers if m.email}
     # The detailed email is queued first under the keys notify() uses for its short one
     # (key:email:address), so the outbox skips notify's and each address gets one email.
     outbox_enqueue(
@@ -66,8 +125,8 @@ def management_notify_major(complaint: Complaint, ticket: Ticket, *, now: dateti
             Message(
                 channel=OutboxMessage.Channel.EMAIL,
                 recipient=address,
-                subject=subject,
-                body=body,
+                text=text,
+                language=languages.get(address, settings.LANGUAGE_CODE),
                 dedup_key=f"{key}:email:{address}",
                 ticket_id=ticket.pk,
             )
@@ -75,43 +134,17 @@ def management_notify_major(complaint: Complaint, ticket: Ticket, *, now: dateti
         ],
         now=now,
     )
-    notify([Notice(user=m, ticket_id=ticket.pk, text=subject, key=key) for m in managers], now=now)
-
-
-def _major_email_body(complaint: Complaint, ticket: Ticket) -> str:
-    lines = [
-        _("A major complaint was recorded and needs management's attention."),
-        "",
-        _("Number: %(number)s") % {"number": ticket.number},
-        _("Channel: %(channel)s") % {"channel": ticket.get_channel_display()},
-        _("Category: %(category)s") % {"category": complaint.category.label},
-        _("Why it is major: %(reason)s") % {"reason": complaint.major_reason or "—"},
-        _("Customer: %(customer)s") % {"customer": ticket.customer or "—"},
-        _("Reply to the customer by: %(due)s") % {"due": _local(complaint.reply_by)},
-        "",
-        ticket.description,
-        "",
-        _("Open it in Gridline: %(path)s")
-        % {"path": reverse("complaints:detail", kwargs={"number": ticket.number})},
-    ]
-    return "\n".join(lines)
+    # The bell shows the subject only: it keeps no more of the complaint than that.
+    bell = COMPLAINT_MAJOR(number=ticket.number, category=complaint.category.name)
+    notify([Notice(user=m, ticket_id=ticket.pk, text=bell, key=key) for m in managers], now=now)
 
 
 def calendar_missing_warn(*, years: frozenset[int] | set[int], now: datetime) -> None:
     """Tell the administrators, once per year, that a year has no working-day calendar."""
     admins = list(User.objects.filter(Q(role=Role.ADMIN) | Q(is_superuser=True), is_active=True))
     notices = []
-    with translation.override(settings.LANGUAGE_CODE):
-        for year in sorted(years):
-            logger.warning("No working-day calendar for %s: counting Monday to Friday.", year)
-            text = _(
-                "The working-day calendar has no data for %(year)s: complaint reply deadlines "
-                "in %(year)s count Monday to Friday. Add its holidays and make-up working "
-                "days in the admin."
-            ) % {"year": year}
-            notices += [Notice(user=a, text=text, key=f"calendar_missing:{year}") for a in admins]
+    for year in sorted(years):
+        logger.warning("No working-day calendar for %s: counting Monday to Friday.", year)
+        text = CALENDAR_MISSING(year=year)
+        notices += [Notice(user=a, text=text, key=f"calendar_missing:{year}") for a in admins]
     notify(notices, now=now)
-
-
-def _local(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")

@@ -244,12 +244,18 @@ def _repeated(current: list[dict]) -> list[dict[str, Any]]:
 # --- Building and sending ----------------------------------------------------------------------
 
 
-def summary_recipients() -> list[str]:
-    """GRIDLINE_MANAGEMENT_EMAILS and every active manager with an email address."""
-    addresses = {a.strip().lower() for a in settings.GRIDLINE_MANAGEMENT_EMAILS if a.strip()}
+def summary_recipients() -> dict[str, str]:
+    """GRIDLINE_MANAGEMENT_EMAILS and every active manager with an email address, each with
+    the language it reads: a manager's own, else the site's LANGUAGE_CODE."""
+    recipients = {
+        a.strip().lower(): settings.LANGUAGE_CODE
+        for a in settings.GRIDLINE_MANAGEMENT_EMAILS
+        if a.strip()
+    }
     managers = User.objects.filter(is_active=True, role=Role.MANAGER).exclude(email="")
-    addresses |= {email.strip().lower() for email in managers.values_list("email", flat=True)}
-    return sorted(addresses)
+    for email, language in managers.values_list("email", "language"):
+        recipients[email.strip().lower()] = language or settings.LANGUAGE_CODE
+    return dict(sorted(recipients.items()))
 
 
 def complaint_summary_build(
@@ -265,7 +271,13 @@ def complaint_summary_build(
         summary.data = data
         summary.built_at = now
         summary.save(update_fields=["data", "built_at"])
-        email = summary_email(summary)
+        recipients = summary_recipients()
+        # A report, not a short message: written when queued, once per language read
+        # (DESIGN §3.16), rather than stored as values.
+        emails = {
+            language: summary_email(summary, language=language)
+            for language in set(recipients.values())
+        }
         # A rebuild sends nobody the summary twice; an email still waiting goes out
         # with the numbers as rebuilt.
         outbox_enqueue(
@@ -273,13 +285,13 @@ def complaint_summary_build(
                 Message(
                     channel=OutboxMessage.Channel.EMAIL,
                     recipient=recipient,
-                    subject=email.subject,
-                    body=email.text,
-                    html_body=email.html,
-                    attachments=(email.csv,),
+                    subject=emails[language].subject,
+                    body=emails[language].text,
+                    html_body=emails[language].html,
+                    attachments=(emails[language].csv,),
                     dedup_key=summary_email_key(summary_id=summary.pk, recipient=recipient),
                 )
-                for recipient in summary_recipients()
+                for recipient, language in recipients.items()
             ],
             now=now,
             replace_unsent=True,

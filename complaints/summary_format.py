@@ -201,9 +201,10 @@ class SummaryEmail:
     csv: Attachment
 
 
-def summary_email(summary: ComplaintSummary) -> SummaryEmail:
-    """The HTML email with a plain-text part and the CSV to attach, in LANGUAGE_CODE."""
-    with translation.override(settings.LANGUAGE_CODE):
+def summary_email(summary: ComplaintSummary, *, language: str = "") -> SummaryEmail:
+    """The HTML email with a plain-text part and the CSV to attach, in `language` (the
+    recipient's; by default LANGUAGE_CODE)."""
+    with translation.override(language or settings.LANGUAGE_CODE):
         report = summary_report(summary)
         total = report.totals["complaints"]
         subject = _("Gridline: %(title)s: %(count)d complaints (%(change)s)") % {

@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import TokenView
-from accounts.views import home
+from accounts.views import home, language_set
 from complaints.api import ComplaintViewSet
 from config.views import health
 from dispatch.api import WorkOrderViewSet
@@ -41,7 +41,8 @@ urlpatterns = [
     path("complaints/", include("complaints.urls")),
     path("console/", include("hotline.urls")),
     path("dashboard/", include("dashboards.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language selector: Django's set_language, keeping a signed-in user's choice.
+    path("i18n/setlang/", language_set, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

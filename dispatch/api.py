@@ -56,6 +56,8 @@ class WorkOrderOutput(serializers.ModelSerializer):
     cause = serializers.CharField(
         source="cause.code", default=None, allow_null=True, read_only=True
     )
+    # In the request's language: a brief the system wrote is rendered for its reader.
+    brief = serializers.CharField(source="brief_text", read_only=True)
     hazards = serializers.ListField(child=serializers.CharField(), read_only=True)
     caller_phone = serializers.SerializerMethodField()
     customer_name = serializers.CharField(source="ticket.customer.name", default="", read_only=True)
@@ -132,7 +134,7 @@ def work_order_data(order: WorkOrder, *, user) -> dict[str, Any]:
         "station_code": order.station.code,
         "crew": order.crew.code if order.crew else None,
         "location": order.location,
-        "brief": order.brief,
+        "brief": order.brief_text,
         "hazards": list(order.hazards),
         "important": order.important,
         "arrive_by": api_datetime(order.arrive_by),

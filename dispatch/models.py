@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from config.models import ChoiceLabels
 from config.transitions import Transition, TransitionTable, allowed_actions
 from grid.models import Station
+from tickets.messages import render
 
 
 class Crew(models.Model):
@@ -125,10 +126,15 @@ class WorkOrder(ChoiceLabels, models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING, editable=False
     )
-    # What the crew needs on the road, written by whoever dispatches the order
-    # (the address or the device, and the triage in words).
+    # What the crew needs on the road, written by whoever dispatches the order: the address
+    # or the device, and the brief. A brief the system writes (the triage, a merge, a
+    # callback) stores what it is made of (a message kind and its values) and is written
+    # in the reader's language when shown (DESIGN §3.16); a brief typed by a person is kept
+    # in `brief` as typed.
     location = models.CharField(_("location"), max_length=255)
     brief = models.TextField(_("brief"), blank=True)
+    brief_kind = models.CharField(_("brief kind"), max_length=50, blank=True, db_default="")
+    brief_params = models.JSONField(_("brief values"), default=dict, db_default={}, blank=True)
     hazards = models.JSONField(_("hazards"), default=list, blank=True)
     important = models.BooleanField(_("important customer or emergency"), default=False)
 
@@ -191,6 +197,13 @@ class WorkOrder(ChoiceLabels, models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_WORK_ORDER_STATUSES
+
+    @property
+    def brief_text(self) -> str:
+        """The brief in the active language (the reader's)."""
+        if not self.brief_kind:
+            return self.brief
+        return render(self.brief_kind, self.brief_params).text
 
     def allowed_actions(self) -> list[str]:
         """Actions the state allows now; services re-check under the row lock."""

@@ -34,6 +34,7 @@ from tickets.attachments import (
 )
 from tickets.evidence import CheckedFile
 from tickets.locks import row_for_update, rows_for_update
+from tickets.messages import Text
 from tickets.models import Attachment, Ticket
 from tickets.services import timeline_record
 
@@ -53,6 +54,14 @@ def crew_get_or_create(*, code: str, station: Station) -> tuple[Crew, bool]:
     return Crew.objects.get_or_create(code=code, defaults={"station": station, "name": code})
 
 
+def brief_fields(brief: str | Text) -> dict[str, Any]:
+    """A work order's brief as stored: what a written one is made of (rendered in each
+    reader's language), or the words a person typed."""
+    if isinstance(brief, Text):
+        return {"brief": "", "brief_kind": brief.kind, "brief_params": brief.params}
+    return {"brief": brief, "brief_kind": "", "brief_params": {}}
+
+
 # No savepoint when nested: it only inserts, and a failure fails the caller's transaction.
 @transaction.atomic(savepoint=False)
 def work_order_create(
@@ -63,7 +72,7 @@ def work_order_create(
     restore_within: timedelta,
     actor: User | None,
     ticket: Ticket | None = None,
-    brief: str = "",
+    brief: str | Text = "",
     hazards: list[str] | None = None,
     important: bool = False,
     now: datetime | None = None,
@@ -74,7 +83,7 @@ def work_order_create(
         station=station,
         ticket=ticket,
         location=location[:255],
-        brief=brief,
+        **brief_fields(brief),
         hazards=hazards or [],
         important=important,
         arrive_by=arrive_by,
@@ -194,7 +203,7 @@ def work_order_merge(
     *,
     order_ids: list[int],
     location: str,
-    brief: str,
+    brief: str | Text,
     actor: User | None,
     note: str,
     now: datetime,
@@ -223,7 +232,8 @@ def work_order_merge(
     former_ticket = keep.ticket
     keep.ticket = None
     keep.location = location[:255]
-    keep.brief = brief
+    for name, value in brief_fields(brief).items():
+        setattr(keep, name, value)
     keep.arrive_by = min(o.arrive_by for o in orders)
     keep.restore_within = min(o.restore_within for o in orders)
     keep.important = any(o.important for o in orders)
@@ -234,6 +244,8 @@ def work_order_merge(
             "ticket",
             "location",
             "brief",
+            "brief_kind",
+            "brief_params",
             "arrive_by",
             "restore_within",
             "important",

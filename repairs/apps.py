@@ -8,6 +8,7 @@ class RepairsConfig(AppConfig):
 
     def ready(self) -> None:
         from dispatch.hooks import work_order_step_hooks
+        from repairs import messages  # noqa: F401  (registers repairs' message kinds)
         from repairs.panels import repair_panel
         from repairs.services.callbacks import repair_callbacks
         from repairs.services.incidents import on_work_order_transitioned

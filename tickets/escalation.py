@@ -14,12 +14,17 @@ from datetime import datetime
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from tickets.messages import MessageKind
 from tickets.models import Deadline, DeadlineStep, TimelineEvent
-from tickets.notify import Notice, notify
+from tickets.notify import (
+    DEADLINE_MANAGEMENT,
+    DEADLINE_OVERDUE,
+    DEADLINE_WARNING,
+    Notice,
+    notify,
+)
 
 Step = DeadlineStep.Step
 LADDER = (Step.WARNING, Step.OVERDUE, Step.MANAGEMENT)
@@ -31,6 +36,12 @@ EVENT_KIND: dict[str, str] = {
 }
 # Who is told of the steps past the warning (the warning goes to the deadline's holder).
 STEP_ROLE: dict[str, str] = {Step.OVERDUE: Role.SUPERVISOR, Step.MANAGEMENT: Role.MANAGER}
+# What each step tells them (tickets/notify.py), written in each reader's language.
+STEP_MESSAGE: dict[str, MessageKind] = {
+    Step.WARNING: DEADLINE_WARNING,
+    Step.OVERDUE: DEADLINE_OVERDUE,
+    Step.MANAGEMENT: DEADLINE_MANAGEMENT,
+}
 BATCH = 500
 
 
@@ -147,30 +158,31 @@ def _notify(fresh: list[_Due], *, now: datetime) -> None:
         )
     )
     notices = []
-    with translation.override(settings.LANGUAGE_CODE):
-        for d in fresh:
-            deadline = d.deadline
-            text = _message(d)
-            recipients = [u for u in staff if _concerns(u, d)]
-            for user in recipients:
-                notices.append(
-                    Notice(
-                        user=user,
-                        ticket_id=deadline.ticket_id,
-                        text=text,
-                        key=f"deadline:{deadline.pk}:{d.step}",
-                    )
+    for d in fresh:
+        deadline = d.deadline
+        text = STEP_MESSAGE[d.step](
+            number=deadline.ticket.number, deadline=deadline.name, due=deadline.due_at
+        )
+        recipients = [u for u in staff if _concerns(u, d)]
+        for user in recipients:
+            notices.append(
+                Notice(
+                    user=user,
+                    ticket_id=deadline.ticket_id,
+                    text=text,
+                    key=f"deadline:{deadline.pk}:{d.step}",
                 )
-            if d.step == Step.MANAGEMENT:
-                notices += [
-                    Notice(
-                        email=address,
-                        ticket_id=deadline.ticket_id,
-                        text=text,
-                        key=f"deadline:{deadline.pk}:{d.step}",
-                    )
-                    for address in settings.GRIDLINE_MANAGEMENT_EMAILS
-                ]
+            )
+        if d.step == Step.MANAGEMENT:
+            notices += [
+                Notice(
+                    email=address,
+                    ticket_id=deadline.ticket_id,
+                    text=text,
+                    key=f"deadline:{deadline.pk}:{d.step}",
+                )
+                for address in settings.GRIDLINE_MANAGEMENT_EMAILS
+            ]
     notify(notices, now=now)
 
 
@@ -195,16 +207,3 @@ def _concerns(user: User, d: _Due) -> bool:
             and user.department_id == deadline.department_id
         )
     return user.role == STEP_ROLE[d.step]
-
-
-def _message(d: _Due) -> str:
-    params = {
-        "number": d.deadline.ticket.number,
-        "deadline": Deadline.Name(d.deadline.name).label,
-        "due": timezone.localtime(d.deadline.due_at).strftime("%m-%d %H:%M"),
-    }
-    if d.step == Step.WARNING:
-        return _("%(number)s: %(deadline)s is due at %(due)s.") % params
-    if d.step == Step.OVERDUE:
-        return _("%(number)s is overdue: %(deadline)s was due at %(due)s.") % params
-    return _("%(number)s escalated to management: %(deadline)s was due at %(due)s.") % params

@@ -2,9 +2,13 @@
 
 `outbox_enqueue` writes the rows (a duplicate dedup key is skipped, so a retried
 transaction or a second worker never queues a message twice) and kicks the
-sender once the transaction commits. `outbox_send_pending` claims a batch of rows
-with SKIP LOCKED, so two workers take disjoint batches and never send one message
-twice; a row whose worker died is claimed again after GRIDLINE_OUTBOX_RECLAIM_MINUTES.
+sender once the transaction commits. A short message is queued as what happened (a
+message kind and its values) with its reader's language, and written in that language
+when it is sent (DESIGN §3.16); the row then keeps what went out.
+
+`outbox_send_pending` claims a batch of rows with SKIP LOCKED, so two workers take
+disjoint batches and never send one message twice; a row whose worker died is claimed
+again after GRIDLINE_OUTBOX_RECLAIM_MINUTES.
 """
 
 import logging
@@ -19,6 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from grid.phones import mask_phone
+from tickets.messages import Rendered, Text
 from tickets.models import OutboxMessage
 from tickets.sms import sms_backend
 
@@ -37,10 +42,15 @@ class Attachment(NamedTuple):
 
 @dataclass(frozen=True)
 class Message:
+    """One message to queue: a `text` (kind and values) written in `language` when sent, or
+    a document already written (`subject`, `body`, the HTML part and attachments)."""
+
     channel: str
     recipient: str
-    body: str
     dedup_key: str
+    text: Text | None = None
+    language: str = ""
+    body: str = ""
     subject: str = ""
     ticket_id: int | None = None
     html_body: str = ""
@@ -92,7 +102,7 @@ def outbox_send_pending(*, now: datetime | None = None, limit: int = SEND_BATCH)
     sent = 0
     for message in _claim_batch(now=now, limit=limit):
         try:
-            _deliver(message)
+            content = _deliver(message)
         except Exception as exc:  # any failure: keep the row, let a later pass retry
             recipient = message.recipient
             if message.channel == OutboxMessage.Channel.SMS:
@@ -104,7 +114,15 @@ def outbox_send_pending(*, now: datetime | None = None, limit: int = SEND_BATCH)
                 last_error=str(exc)[:2000],
             )
             continue
-        OutboxMessage.objects.filter(pk=message.pk).update(sent_at=timezone.now(), last_error="")
+        written = {}
+        if message.kind:  # the row keeps what went out, in the words it was sent in
+            written = {
+                "subject": _subject(content) if _is_email(message) else "",
+                "body": content.body,
+            }
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            sent_at=timezone.now(), last_error="", **written
+        )
         sent += 1
     return sent
 
@@ -138,7 +156,20 @@ def _claim_batch(*, now: datetime, limit: int) -> list[OutboxMessage]:
 
 
 def _content(message: Message) -> dict:
+    if message.text is not None:
+        return {
+            "kind": message.text.kind,
+            "params": message.text.params,
+            "language": message.language,
+            "subject": "",
+            "body": "",
+            "html_body": "",
+            "attachments": [],
+        }
     return {
+        "kind": "",
+        "params": {},
+        "language": "",
         "subject": message.subject[:255],
         "body": message.body,
         "html_body": message.html_body,
@@ -151,15 +182,30 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** (attempts - 1), 60))
 
 
-def _deliver(message: OutboxMessage) -> None:
+def _is_email(message: OutboxMessage) -> bool:
+    return message.channel == OutboxMessage.Channel.EMAIL
+
+
+def _subject(content: Rendered) -> str:
+    """A subject is one line, at most as long as the column keeps."""
+    return " ".join(content.text.split())[:255]
+
+
+def _deliver(message: OutboxMessage) -> Rendered:
+    """Send the message, written in its reader's language; returns what was sent."""
+    content = message.content()
     if message.channel == OutboxMessage.Channel.SMS:
-        sms_backend().send(phone=message.recipient, text=message.body)
+        sms_backend().send(phone=message.recipient, text=content.body)
     else:
         email = EmailMultiAlternatives(
-            message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.recipient]
+            _subject(content),
+            content.body,
+            settings.DEFAULT_FROM_EMAIL,
+            [message.recipient],
         )
         if message.html_body:
             email.attach_alternative(message.html_body, "text/html")
         for filename, content, mimetype in message.attachments:
             email.attach(filename, content, mimetype)
         email.send(fail_silently=False)
+    return content

@@ -27,7 +27,7 @@ from tickets.models import (
     TicketCounter,
     TimelineEvent,
 )
-from tickets.notify import Notice, notify
+from tickets.notify import TICKET_URGED, Notice, notify
 
 
 def ticket_number_next(*, kind: str, now: datetime | None = None) -> str:
@@ -350,8 +350,7 @@ def ticket_urge(
                     user=holder,
                     ticket_id=ticket.pk,
                     key=f"urge:{ticket.pk}:{ticket.urge_count}",
-                    text=_("%(number)s urged by the customer (%(count)d).")
-                    % {"number": ticket.number, "count": ticket.urge_count},
+                    text=TICKET_URGED(number=ticket.number, count=ticket.urge_count),
                 )
                 for holder in ticket_holders(ticket)
             ],

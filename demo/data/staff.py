@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from accounts.models import Role
 
 PASSWORD = "gridline-demo"
-# The hotline works in Chinese: what the services write (triage reasons, work-order
-# briefs, merge notes) is written in the language the staff's browsers would use.
+# The hotline works in Chinese: what the services still write as sentences (triage
+# reasons, merge notes) is written in the language the staff's browsers would use.
+# Notifications, SMS and work-order briefs are written in each reader's language.
 DEMO_LANGUAGE = "zh-hans"
 
 DEPARTMENTS = (

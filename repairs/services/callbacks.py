@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from config.errors import FieldErrors
 from repairs.deadlines import repair_promise
+from repairs.messages import BRIEF_CALLBACK, REPAIR_REOPENED
 from repairs.models import Repair
 from repairs.services.intake import dispatch_to_station
 from repairs.triage import Outcome
@@ -84,8 +85,7 @@ def _reopen_to_station(*, ticket: Ticket, note: str, actor: User | None, now: da
                 user=holder,
                 ticket_id=ticket.pk,
                 key=f"callback-reopen:{ticket.pk}:{now:%s}",
-                text=_("%(number)s reopened after the callback: %(reason)s")
-                % {"number": ticket.number, "reason": note},
+                text=REPAIR_REOPENED(number=ticket.number, reason=note),
             )
             for holder in ticket_holders(ticket)
         ],
@@ -106,7 +106,7 @@ def _reopen_to_station(*, ticket: Ticket, note: str, actor: User | None, now: da
         ticket=ticket,
         premise=premise,
         promise=promise,
-        brief=_("Callback: the customer is not satisfied: %(reason)s") % {"reason": note},
+        brief=BRIEF_CALLBACK(reason=note),
         hazards=Repair.objects.values_list("hazards", flat=True).get(pk=ticket.pk),
         actor=actor,
         now=now,

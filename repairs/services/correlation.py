@@ -16,10 +16,12 @@ from accounts.models import User
 from dispatch.models import OPEN_WORK_ORDER_STATUSES, WorkOrder
 from dispatch.services import work_order_merge
 from grid.models import Feeder, Transformer
+from repairs.messages import BRIEF_MERGED
 from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident, Repair
 from repairs.services.incidents import incident_absorb, incident_acknowledge
 from repairs.triage import Outcome, Scope
 from tickets.locks import rows_for_update
+from tickets.messages import Text
 from tickets.models import OPEN_STATUSES
 from tickets.services import timeline_record_many
 
@@ -69,7 +71,12 @@ def incident_correlate(
         "feeder": feeder.code,
     }
     incident = _gather(
-        incident=incident, ticket_ids=ticket_ids, location=location, actor=actor, now=now
+        incident=incident,
+        ticket_ids=ticket_ids,
+        location=location,
+        brief=BRIEF_MERGED(count=len(ticket_ids), feeder=feeder.code, transformer=transformer.code),
+        actor=actor,
+        now=now,
     )
     return _correlate_feeder(feeder=feeder, actor=actor, now=now) or incident
 
@@ -107,6 +114,7 @@ def _correlate_feeder(*, feeder: Feeder, actor: User | None, now: datetime) -> I
         ticket_ids=ticket_ids,
         order_ids=order_ids,
         location=location,
+        brief=BRIEF_MERGED(count=len(ticket_ids), feeder=feeder.code),
         actor=actor,
         now=now,
     )
@@ -117,6 +125,7 @@ def _gather(
     incident: Incident,
     ticket_ids: list[int],
     location: str,
+    brief: Text,
     actor: User | None,
     now: datetime,
     order_ids: list[int] | None = None,
@@ -130,10 +139,6 @@ def _gather(
         )
     note = _("Merged into incident #%(id)s on %(device)s.") % {
         "id": incident.pk,
-        "device": location,
-    }
-    brief = _("%(count)d reports of an outage on %(device)s.") % {
-        "count": len(ticket_ids),
         "device": location,
     }
     order = work_order_merge(

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -19,6 +19,7 @@ from config.errors import TransitionNotAllowed
 from config.transitions import transition_check
 from dispatch.models import CauseCode, WorkOrder
 from dispatch.services import work_order_withdraw
+from repairs.messages import INCIDENT_ACKNOWLEDGED, INCIDENT_ETR, INCIDENT_RESTORED
 from repairs.models import ACTIVE_INCIDENT_STATUSES, INCIDENT_TRANSITIONS, Incident
 from tickets.locks import row_for_update, rows_for_update
 from tickets.models import OPEN_STATUSES, Deadline, OutboxMessage, Ticket
@@ -184,14 +185,12 @@ def _incident_sms(incident: Incident, *, event: str, now: datetime) -> None:
         .exclude(caller_phone="")
         .values_list("pk", "caller_phone")
     )
-    with translation.override(settings.GRIDLINE_CUSTOMER_LANGUAGE):
-        etr = timezone.localtime(incident.etr).strftime("%m-%d %H:%M") if incident.etr else ""
-        if event == "restored":
-            body = _("Power is restored. Thank you for your patience.")
-        elif event == "acknowledged":
-            body = _("A repair crew has taken on the outage you reported.")
-        else:
-            body = _("Estimated restoration of the outage you reported: %(etr)s.") % {"etr": etr}
+    if event == "restored":
+        text = INCIDENT_RESTORED()
+    elif event == "acknowledged":
+        text = INCIDENT_ACKNOWLEDGED()
+    else:
+        text = INCIDENT_ETR(etr=incident.etr)
     seen: dict[str, int] = {}
     for ticket_id, phone in phones:
         seen.setdefault(phone, ticket_id)
@@ -200,7 +199,8 @@ def _incident_sms(incident: Incident, *, event: str, now: datetime) -> None:
             Message(
                 channel=OutboxMessage.Channel.SMS,
                 recipient=phone,
-                body=body,
+                text=text,
+                language=settings.GRIDLINE_CUSTOMER_LANGUAGE,
                 dedup_key=f"incident:{incident.pk}:{event}:{phone}",
                 ticket_id=ticket_id,
             )

@@ -10,17 +10,18 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.models import User
 from dispatch.models import WorkOrder
 from dispatch.services import work_order_create
 from grid.models import Feeder, Premise
 from repairs.deadlines import Promise, repair_promise
+from repairs.messages import BRIEF_REPAIR
 from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident, Repair
 from repairs.selectors import premise_facts
 from repairs.services.correlation import CORRELATED_SCOPES, incident_correlate
 from repairs.triage import Answers, Decision, Outcome, decide
+from tickets.messages import Text
 from tickets.models import Channel, Deadline, Kind, Ticket
 from tickets.services import deadline_open, ticket_create, ticket_transition, timeline_record
 
@@ -157,7 +158,7 @@ def dispatch_to_station(
     ticket: Ticket,
     premise: Premise,
     promise: Promise,
-    brief: str,
+    brief: str | Text,
     hazards: list[str],
     actor: User | None,
     now: datetime,
@@ -189,14 +190,12 @@ def dispatch_to_station(
     return order
 
 
-def repair_brief(repair: Repair) -> str:
-    """The triage in one line for the crew: who is out, the breaker, the likely cause."""
-    parts = [
-        _("Out: %(scope)s") % {"scope": repair.get_scope_display()},
-        _("Breaker: %(breaker)s") % {"breaker": repair.get_breaker_display()},
-    ]
-    if repair.equipment_in_use:
-        parts.append(_("Running: %(equipment)s") % {"equipment": repair.equipment_in_use})
-    if repair.likely_cause == "overload":
-        parts.append(_("Likely overload"))
-    return "; ".join(parts)
+def repair_brief(repair: Repair) -> Text:
+    """The triage for the crew (who is out, the breaker, the likely cause), written in the
+    crew's language when they read it (repairs.messages.BRIEF_REPAIR)."""
+    return BRIEF_REPAIR(
+        scope=repair.scope,
+        breaker=repair.breaker,
+        equipment=repair.equipment_in_use,
+        overload=repair.likely_cause == "overload",
+    )

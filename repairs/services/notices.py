@@ -8,12 +8,13 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from config.errors import TransitionNotAllowed
 from grid.models import CustomerPhone, Feeder, Premise, Transformer
+from repairs.messages import NOTICE_CANCELLED, NOTICE_CHANGED, NOTICE_PUBLISHED, NOTICE_REMINDER
 from repairs.models import OutageNotice
 from tickets.models import OutboxMessage
 from tickets.outbox import Message, outbox_enqueue
@@ -173,28 +174,25 @@ def notice_recipient_phones(notice: OutageNotice) -> list[str]:
 
 
 def _notice_sms(notice: OutageNotice, *, event: str, now: datetime) -> None:
-    with translation.override(settings.GRIDLINE_CUSTOMER_LANGUAGE):
-        params = {
-            "kind": notice.get_kind_display(),
-            "starts": timezone.localtime(notice.starts_at).strftime("%m-%d %H:%M"),
-            "ends": timezone.localtime(notice.ends_at).strftime("%m-%d %H:%M"),
-            "reason": notice.reason,
-        }
-        if event == "cancelled":
-            text = _("Cancelled: the %(kind)s from %(starts)s to %(ends)s will not take place.")
-        elif event == "reminder":
-            text = _("Reminder: %(kind)s from %(starts)s to %(ends)s (%(reason)s).")
-        elif event.startswith("changed"):
-            text = _("Changed: %(kind)s now from %(starts)s to %(ends)s (%(reason)s).")
-        else:
-            text = _("%(kind)s from %(starts)s to %(ends)s (%(reason)s).")
-        body = text % params
+    """Every customer under the notice, once per event and phone, in the customer language."""
+    if event == "cancelled":
+        kind = NOTICE_CANCELLED
+    elif event == "reminder":
+        kind = NOTICE_REMINDER
+    elif event.startswith("changed"):
+        kind = NOTICE_CHANGED
+    else:
+        kind = NOTICE_PUBLISHED
+    text = kind(
+        kind=notice.kind, starts=notice.starts_at, ends=notice.ends_at, reason=notice.reason
+    )
     outbox_enqueue(
         [
             Message(
                 channel=OutboxMessage.Channel.SMS,
                 recipient=phone,
-                body=body,
+                text=text,
+                language=settings.GRIDLINE_CUSTOMER_LANGUAGE,
                 dedup_key=f"notice:{notice.pk}:{event}:{phone}",
             )
             for phone in notice_recipient_phones(notice)

@@ -1,8 +1,10 @@
 import pytest
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from accounts.models import Role
 from tests.factories import PASSWORD, PremiseFactory, UserFactory, ticket_create
+from tickets.notify import TICKET_URGED, Notice, notify
 
 pytestmark = pytest.mark.browser
 
@@ -28,6 +30,32 @@ def test_agent_signs_in_and_switches_to_simplified_chinese(
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     shoot(page, "home-zh")
     assert errors == []
+
+
+def test_the_chosen_language_follows_the_user_to_another_browser_with_their_notifications(
+    transactional_db, live_server, page, browser, sign_in, shoot
+):
+    supervisor = UserFactory(username="sup1", role=Role.SUPERVISOR)
+    ticket = ticket_create()
+    with translation.override("en"):
+        notify(
+            [Notice(user=supervisor, text=TICKET_URGED(number=ticket.number, count=1), key="u")],
+            now=timezone.now(),
+        )
+    sign_in(page, "sup1", PASSWORD)
+    page.get_by_label("Language").select_option("zh-hans")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+
+    context = browser.new_context(locale="en-US")
+    try:
+        other = context.new_page()
+        sign_in(other, "sup1", PASSWORD)
+        expect(other.locator("html")).to_have_attribute("lang", "zh-hans")
+        other.goto(f"{live_server.url}/tickets/notifications/")
+        expect(other.get_by_text(f"{ticket.number} 客户催办（第 1 次）。")).to_be_visible()
+        shoot(other, "notifications-zh")
+    finally:
+        context.close()
 
 
 def test_wrong_password_shows_an_error_and_stays_on_login(

@@ -107,7 +107,7 @@ def test_year_without_calendar_falls_back_to_weekdays_and_warns_the_admins_once(
     assert second.reply_by_fallback is True
     warnings = Notification.objects.filter(user=admin)
     assert warnings.count() == 1  # once per year and person
-    assert "2027" in warnings.get().text
+    assert "2027" in warnings.get().message
     assert "No working-day calendar for 2027" in caplog.text
 
 

@@ -29,7 +29,7 @@ from complaints.summaries import (
 )
 from tests.complaints.conftest import PATH_TO, at, record, walk
 from tests.conftest import requires_postgres
-from tests.factories import PremiseFactory
+from tests.factories import PremiseFactory, UserFactory
 from tickets.models import Deadline, OutboxMessage
 from tickets.outbox import outbox_send_pending
 
@@ -394,6 +394,24 @@ def test_the_email_is_html_with_the_csv_attached(week, mailoutbox):
     name, content, kind = message.attachments[0]
     assert (name, kind) == ("complaint-summary-weekly-2026-11-16.csv", "text/csv")
     assert "All complaints,5,3,2" in content
+
+
+def test_each_recipient_reads_the_email_in_their_language(week, mailoutbox):
+    UserFactory(role="manager", email="Zhou@Utility.example", language="zh-hans")
+    UserFactory(role="manager", email="ng@utility.example", language="en")
+
+    summary = complaint_summary_run(period="weekly", now=BUILT).summary
+
+    # A report is written when it is queued, once per language (DESIGN §3.16).
+    chinese = summary_format.summary_email(summary, language="zh-hans")
+    english = summary_format.summary_email(summary, language="en")
+    assert chinese.subject != english.subject
+    got = {m.to[0]: (m.subject, m.body, m.attachments[0][1]) for m in mailoutbox}
+    assert got == {
+        "board@utility.example": (english.subject, english.text, english.csv.content),
+        "ng@utility.example": (english.subject, english.text, english.csv.content),
+        "zhou@utility.example": (chinese.subject, chinese.text, chinese.csv.content),
+    }
 
 
 def test_the_command_builds_and_rebuilds_the_period_of_the_date(week, mailoutbox):

@@ -454,7 +454,7 @@ def test_the_watch_warns_the_department_once_the_complaint_is_theirs(db, people,
 
     warning = TimelineEvent.objects.get(ticket_id=complaint.pk, kind="sla_warning")
     assert warning.data["deadline"] == "reply_by"
-    assert Notification.objects.filter(user=handler, text__contains="is due").count() == 1
+    assert Notification.objects.filter(user=handler, kind="deadline_warning").count() == 1
 
 
 def test_a_missed_contact_goes_to_the_supervisors(db, supervisor):

@@ -159,7 +159,7 @@ def test_incident_keeps_one_work_order_and_cancels_the_others(transformer):
     assert kept.status == WorkOrder.Status.PENDING
     assert kept.ticket is None
     assert "T-0315" in kept.location
-    assert "3 reports" in kept.brief
+    assert "3 reports" in kept.brief_text
     assert kept.arrive_by == NOW + 45 * MINUTE
     assert list(open_orders()) == [kept]
     # Cancelled, never deleted.

@@ -43,7 +43,7 @@ def test_unsatisfied_reopens_to_the_station_with_a_new_work_order(
     ticket = Ticket.objects.get(pk=resolved.ticket_id)
     assert ticket.status == Ticket.Status.IN_PROGRESS
     order = WorkOrder.objects.get(ticket=ticket)
-    assert "Lights still flicker" in order.brief
+    assert "Lights still flicker" in order.brief_text
     assert order.station_id == ticket.station_id
     assert Deadline.objects.filter(ticket=ticket, name="arrive_by", closed_at=None).exists()
     assert Notification.objects.get(user=dispatcher_north).ticket_id == ticket.pk

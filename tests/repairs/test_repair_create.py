@@ -281,8 +281,8 @@ def test_overload_is_in_the_crew_brief(premise):
     created = report(premise, answers)
 
     assert created.decision.outcome == Outcome.DISPATCH
-    assert "Likely overload" in created.work_order.brief
-    assert "air conditioner" in created.work_order.brief
+    assert "Likely overload" in created.work_order.brief_text
+    assert "air conditioner" in created.work_order.brief_text
 
 
 # --- Outcomes answered on the call ---------------------------------------------------

@@ -109,7 +109,7 @@ def test_each_step_reaches_the_right_people_once(db, settings):
     emails = sorted(OutboxMessage.objects.values_list("recipient", flat=True))
     assert emails == ["board@example.com", "dn@example.com"]
     assert not Notification.objects.filter(user=handler).exists()
-    assert ours.notifications.get().text.startswith(ticket.number)
+    assert ours.notifications.get().message.startswith(ticket.number)
 
 
 def test_a_department_deadline_warns_the_department(db):

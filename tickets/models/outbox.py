@@ -1,9 +1,11 @@
 """The outbox of email and SMS; tickets/outbox.py writes and sends its rows."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from config.models import ChoiceLabels
+from tickets.messages import Rendered, render
 from tickets.models.ticket import Ticket
 
 
@@ -21,8 +23,15 @@ class OutboxMessage(ChoiceLabels, models.Model):
 
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     recipient = models.CharField(_("recipient"), max_length=254)
+    # A short message (a notification's email, a customer SMS) stores what happened (a
+    # message kind and its values, tickets/messages.py) and its reader's language, and is
+    # written in it when sent (DESIGN §3.16); subject and body then keep what went out.
+    # A document (the complaint summary) is written per recipient when queued: no kind.
+    kind = models.CharField(_("kind"), max_length=50, blank=True, db_default="")
+    params = models.JSONField(_("values"), default=dict, db_default={}, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True, db_default="")
     subject = models.CharField(_("subject"), max_length=255, blank=True)
-    body = models.TextField(_("body"))
+    body = models.TextField(_("body"), blank=True)
     # Email only: an HTML alternative to the body, and text files attached as
     # [filename, content, mimetype] (the complaint summary's CSV).
     html_body = models.TextField(_("HTML body"), blank=True)
@@ -58,4 +67,14 @@ class OutboxMessage(ChoiceLabels, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.channel} to {self.recipient}: {self.subject or self.body[:40]}"
+        content = self.content()
+        return f"{self.channel} to {self.recipient}: {(content.text or content.body)[:40]}"
+
+    def content(self) -> Rendered:
+        """What the message says: written from its kind in its reader's language until it
+        is sent, and as it went out (or as it was queued, without a kind) after."""
+        if self.kind and self.sent_at is None:
+            return render(self.kind, self.params, language=self.language or settings.LANGUAGE_CODE)
+        if self.channel == self.Channel.SMS:
+            return Rendered(self.body, self.body)
+        return Rendered(self.subject, self.body)

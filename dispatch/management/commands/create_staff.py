@@ -1,5 +1,5 @@
 """create_staff USERNAME --role ROLE [--password P] [--station CODE] [--crew CODE]
-[--department CODE] (DESIGN.md §5.1).
+[--department CODE] [--language CODE] (DESIGN.md §5.1).
 
 Lives in dispatch, the lowest app that knows every kind of membership
 (stations and departments from grid, crews from dispatch).
@@ -26,6 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("--station", help="supply station code (dispatcher, crew)")
         parser.add_argument("--crew", help="crew code (crew); created on --station if missing")
         parser.add_argument("--department", help="department code (handler); created if missing")
+        parser.add_argument(
+            "--language",
+            help="what the user reads pages, notifications and emails in (en, zh-hans); "
+            "unchanged when not given",
+        )
 
     def handle(self, *args, **options):
         role = options["role"]
@@ -46,6 +51,7 @@ class Command(BaseCommand):
                     password=options["password"],
                     station=station,
                     department=department,
+                    language=options["language"],
                 )
                 if crew is not None:
                     crew_member_set(user=user, crew=crew)

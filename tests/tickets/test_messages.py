@@ -1,0 +1,334 @@
+"""Messages in the reader's language (DESIGN §3.16): every kind is stored as its values and
+written in English or Simplified Chinese when it is shown or sent.
+
+The sentences are this module's; the choice labels inside them (deadline names, outage
+kinds, triage answers, categories) are written through the catalogue, so a better wording
+of a label does not break the table.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pytest
+from django.core import mail
+from django.utils import translation
+from django.utils.translation import gettext
+
+from complaints.notices import (
+    CALENDAR_MISSING,
+    COMPLAINT_ASSIGNED,
+    COMPLAINT_MAJOR,
+    COMPLAINT_REOPENED,
+)
+from repairs.messages import (
+    BRIEF_CALLBACK,
+    BRIEF_MERGED,
+    BRIEF_REPAIR,
+    INCIDENT_ACKNOWLEDGED,
+    INCIDENT_ETR,
+    INCIDENT_RESTORED,
+    NOTICE_CANCELLED,
+    NOTICE_CHANGED,
+    NOTICE_PUBLISHED,
+    NOTICE_REMINDER,
+    REPAIR_REOPENED,
+)
+from repairs.models import OutageNotice
+from repairs.triage import Breaker, Scope
+from tickets.messages import MISSING, Text, message_kinds, render
+from tickets.models import Channel, Deadline, OutboxMessage
+from tickets.notify import (
+    DEADLINE_MANAGEMENT,
+    DEADLINE_OVERDUE,
+    DEADLINE_WARNING,
+    TICKET_URGED,
+)
+from tickets.outbox import Message, outbox_enqueue, outbox_send_pending
+
+EN, ZH = "en", "zh-hans"
+NUMBER = "R20261202-000006"
+DUE = datetime(2026, 12, 2, 6, 30, tzinfo=UTC)  # 14:30 on 12-02 in Asia/Shanghai
+ENDS = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)  # 18:00
+
+
+def zh(label) -> str:
+    """A label (or a seeded name, its own msgid) as the catalogue writes it in Chinese."""
+    with translation.override(ZH):
+        return gettext(str(label))
+
+
+@dataclass(frozen=True)
+class Case:
+    text: Text
+    english: str
+    chinese: str
+    english_body: str = ""  # an email with a body of its own: a line of it
+    chinese_body: str = ""
+
+
+ARRIVE = zh(Deadline.Name.ARRIVE_BY.label)
+PLANNED = zh(OutageNotice.Kind.PLANNED.label)
+STAFF = {
+    "deadline_warning": Case(
+        DEADLINE_WARNING(number=NUMBER, deadline=Deadline.Name.ARRIVE_BY, due=DUE),
+        f"{NUMBER}: Crew on site is due at 12-02 14:30.",
+        f"{NUMBER}：“{ARRIVE}”时限为 12-02 14:30，即将到期。",
+    ),
+    "deadline_overdue": Case(
+        DEADLINE_OVERDUE(number=NUMBER, deadline="arrive_by", due=DUE),
+        f"{NUMBER} is overdue: Crew on site was due at 12-02 14:30.",
+        f"{NUMBER} 已超时：“{ARRIVE}”时限为 12-02 14:30。",
+    ),
+    "deadline_management": Case(
+        DEADLINE_MANAGEMENT(number=NUMBER, deadline="arrive_by", due=DUE),
+        f"{NUMBER} escalated to management: Crew on site was due at 12-02 14:30.",
+        f"{NUMBER} 已升级至管理层：“{ARRIVE}”时限为 12-02 14:30。",
+    ),
+    "ticket_urged": Case(
+        TICKET_URGED(number=NUMBER, count=2),
+        f"{NUMBER} urged by the customer (2).",
+        f"{NUMBER} 客户催办（第 2 次）。",
+    ),
+    "repair_reopened": Case(
+        REPAIR_REOPENED(number=NUMBER, reason="还是停电"),
+        f"{NUMBER} reopened after the callback: 还是停电",
+        f"{NUMBER} 回访不满意，已重新打开：还是停电",
+    ),
+    "complaint_assigned": Case(
+        COMPLAINT_ASSIGNED(number="C20261202-000001", due=DUE),
+        "Complaint C20261202-000001 is your department's: reply by 2026-12-02 14:30.",
+        "投诉 C20261202-000001 由您部门处理，请于 2026-12-02 14:30 前答复客户。",
+    ),
+    "complaint_reopened": Case(
+        COMPLAINT_REOPENED(number="C20261202-000001", due=DUE),
+        "Complaint C20261202-000001 was reopened after an unsatisfied callback: "
+        "reply by 2026-12-02 14:30.",
+        "投诉 C20261202-000001 回访不满意，已重新打开，请于 2026-12-02 14:30 前答复客户。",
+    ),
+    "complaint_major": Case(
+        COMPLAINT_MAJOR(
+            number="C20261202-000001",
+            category="Service attitude",
+            channel=Channel.GOVERNMENT_12345,
+            reason="",
+            customer="陈晓敏",
+            due=DUE,
+            description="营业厅工作人员态度恶劣",
+            path="/complaints/C20261202-000001/",
+        ),
+        "Major complaint C20261202-000001: Service attitude",
+        f"重大投诉 C20261202-000001：{zh('Service attitude')}",
+        english_body="Channel: City government (12345)",
+        chinese_body=f"渠道：{zh(Channel.GOVERNMENT_12345.label)}",
+    ),
+    "calendar_missing": Case(
+        CALENDAR_MISSING(year=2027),
+        "The working-day calendar has no data for 2027: complaint reply deadlines in 2027 "
+        "count Monday to Friday. Add its holidays and make-up working days in the admin.",
+        "工作日历中没有 2027 年的数据：2027 年的投诉答复时限暂按周一至周五计算。"
+        "请在管理后台添加该年的法定节假日和调休工作日。",
+    ),
+}
+NOTICE = {"kind": OutageNotice.Kind.PLANNED, "starts": DUE, "ends": ENDS, "reason": "线路检修"}
+CUSTOMERS = {
+    "notice_published": Case(
+        NOTICE_PUBLISHED(**NOTICE),
+        "Planned maintenance from 12-02 14:30 to 12-02 18:00 (线路检修).",
+        f"尊敬的客户：您所在区域将于 12-02 14:30 至 12-02 18:00 {PLANNED}（线路检修），"
+        "请提前做好准备，敬请谅解。",
+    ),
+    "notice_changed": Case(
+        NOTICE_CHANGED(**NOTICE),
+        "Changed: Planned maintenance now from 12-02 14:30 to 12-02 18:00 (线路检修).",
+        f"尊敬的客户：您所在区域的{PLANNED}时间调整为 12-02 14:30 至 12-02 18:00"
+        "（线路检修），敬请谅解。",
+    ),
+    "notice_reminder": Case(
+        NOTICE_REMINDER(**NOTICE),
+        "Reminder: Planned maintenance from 12-02 14:30 to 12-02 18:00 (线路检修).",
+        f"温馨提醒：您所在区域将于 12-02 14:30 至 12-02 18:00 {PLANNED}（线路检修），"
+        "请提前做好准备。",
+    ),
+    "notice_cancelled": Case(
+        NOTICE_CANCELLED(**NOTICE),
+        "Cancelled: the Planned maintenance from 12-02 14:30 to 12-02 18:00 will not take place.",
+        f"尊敬的客户：原定 12-02 14:30 至 12-02 18:00 的{PLANNED}已取消，特此通知。",
+    ),
+    "incident_acknowledged": Case(
+        INCIDENT_ACKNOWLEDGED(),
+        "A repair crew has taken on the outage you reported.",
+        "尊敬的客户：您报修的停电故障已安排抢修人员处理，请耐心等待。",
+    ),
+    "incident_etr": Case(
+        INCIDENT_ETR(etr=ENDS),
+        "Estimated restoration of the outage you reported: 12-02 18:00.",
+        "尊敬的客户：您报修的停电故障预计 12-02 18:00 恢复供电，给您带来不便，敬请谅解。",
+    ),
+    "incident_restored": Case(
+        INCIDENT_RESTORED(),
+        "Power is restored. Thank you for your patience.",
+        "尊敬的客户：您报修的停电已恢复供电，感谢您的耐心等待。",
+    ),
+}
+BRIEFS = {
+    "brief_repair": Case(
+        BRIEF_REPAIR(
+            scope=Scope.SELF_ONLY,
+            breaker=Breaker.TRIPPED_NO_RESET,
+            equipment="air conditioner",
+            overload=True,
+        ),
+        "Out: Only this premise; Breaker: Tripped; trips again or won't reset; "
+        "Running: air conditioner; Likely overload",
+        f"停电范围：{zh(Scope.SELF_ONLY.label)}; "
+        f"漏电保护器：{zh(Breaker.TRIPPED_NO_RESET.label)}; "
+        "在用设备：air conditioner; 疑似过负荷",
+    ),
+    "brief_callback": Case(
+        BRIEF_CALLBACK(reason="灯还在闪"),
+        "Callback: the customer is not satisfied: 灯还在闪",
+        "回访客户不满意：灯还在闪",
+    ),
+    "brief_merged": Case(
+        BRIEF_MERGED(count=3, feeder="F12", transformer="T7"),
+        "3 reports of an outage on Transformer T7 (feeder F12).",
+        "台区 T7（线路 F12） 停电，已收到 3 起报修。",
+    ),
+}
+EVERY_KIND = STAFF | CUSTOMERS | BRIEFS
+
+
+def test_the_table_has_every_registered_kind():
+    assert set(EVERY_KIND) == set(message_kinds())
+
+
+@pytest.mark.parametrize("kind", EVERY_KIND)
+@pytest.mark.parametrize("language", [EN, ZH])
+def test_each_kind_is_written_in_the_language_asked_for_whatever_is_active(kind, language):
+    case = EVERY_KIND[kind]
+    other = ZH if language == EN else EN
+
+    with translation.override(other):
+        rendered = render(case.text.kind, case.text.params, language=language)
+        active = translation.get_language()
+
+    assert rendered.text == (case.english if language == EN else case.chinese)
+    assert active == other  # the reader's language ended with the call
+
+
+@pytest.mark.parametrize("kind", STAFF)
+@pytest.mark.parametrize("language", [EN, ZH])
+def test_each_email_kind_is_sent_in_its_readers_language(db, kind, language):
+    case = STAFF[kind]
+    outbox_enqueue(
+        [
+            Message(
+                channel=OutboxMessage.Channel.EMAIL,
+                recipient="reader@example.com",
+                text=case.text,
+                language=language,
+                dedup_key="e1",
+            )
+        ]
+    )
+
+    with translation.override(ZH if language == EN else EN):
+        outbox_send_pending()
+
+    (email,) = mail.outbox
+    subject = case.english if language == EN else case.chinese
+    assert email.subject == subject
+    body = case.english_body if language == EN else case.chinese_body
+    assert (body or subject) in email.body
+    sent = OutboxMessage.objects.get()
+    assert (sent.subject, sent.body) == (email.subject, email.body)  # what went out
+
+
+class Recorder:
+    sent: list[tuple[str, str]] = []
+
+    def send(self, *, phone: str, text: str) -> None:
+        self.sent.append((phone, text))
+
+
+@pytest.mark.parametrize("kind", CUSTOMERS)
+@pytest.mark.parametrize("language", [EN, ZH])
+def test_each_sms_kind_is_sent_in_the_customer_language(db, monkeypatch, kind, language):
+    case = CUSTOMERS[kind]
+    monkeypatch.setattr(Recorder, "sent", [])
+    monkeypatch.setattr("tickets.outbox.sms_backend", Recorder)
+    outbox_enqueue(
+        [
+            Message(
+                channel=OutboxMessage.Channel.SMS,
+                recipient="13800000001",
+                text=case.text,
+                language=language,
+                dedup_key="s1",
+            )
+        ]
+    )
+
+    outbox_send_pending()
+
+    text = case.english if language == EN else case.chinese
+    assert Recorder.sent == [("13800000001", text)]
+    assert OutboxMessage.objects.get().body == text
+
+
+def test_the_major_complaint_email_says_everything_management_needs():
+    body = render(STAFF["complaint_major"].text.kind, STAFF["complaint_major"].text.params).body
+
+    assert "Number: C20261202-000001" in body
+    assert "Category: Service attitude" in body
+    assert f"Why it is major: {MISSING}" in body  # none given
+    assert "Customer: 陈晓敏" in body
+    assert "Reply to the customer by: 2026-12-02 14:30" in body
+    assert "营业厅工作人员态度恶劣" in body
+    assert body.endswith("Open it in Gridline: /complaints/C20261202-000001/")
+
+
+def test_a_repair_brief_leaves_out_what_the_caller_did_not_say():
+    text = BRIEF_REPAIR(scope="area", breaker="unknown", equipment="", overload=False)
+
+    assert render(text.kind, text.params, language=EN).text == (
+        "Out: The whole area; Breaker: Unknown"
+    )
+
+
+def test_a_feeder_brief_names_the_feeder():
+    text = BRIEF_MERGED(count=4, feeder="F12")
+
+    assert render(text.kind, text.params, language=EN).text == (
+        "4 reports of an outage on Feeder F12."
+    )
+
+
+def test_values_are_stored_as_plain_json():
+    text = DEADLINE_WARNING(number=NUMBER, deadline=Deadline.Name.ARRIVE_BY, due=DUE)
+
+    assert text.params == {"number": NUMBER, "deadline": "arrive_by", "due": DUE.isoformat()}
+    assert type(text.params["deadline"]) is str
+
+
+def test_a_label_is_refused_as_a_value():
+    with pytest.raises(TypeError, match="code"):
+        DEADLINE_WARNING(number=NUMBER, deadline=Deadline.Name.ARRIVE_BY.label, due=DUE)
+
+
+def test_a_value_the_row_lacks_shows_as_a_dash_and_an_unknown_code_as_it_is():
+    rendered = render("deadline_overdue", {"number": NUMBER, "deadline": "gone"}, language=EN)
+
+    assert rendered.text == f"{NUMBER} is overdue: gone was due at {MISSING}."
+
+
+def test_a_kind_nobody_registered_shows_its_values():
+    assert render("retired_kind", {"number": NUMBER}, language=EN).text == (
+        f"retired_kind: number={NUMBER}"
+    )
+
+
+def test_values_a_text_cannot_take_show_as_values():
+    rendered = render("ticket_urged", {"number": NUMBER, "count": "many"}, language=EN)
+
+    assert rendered.text == f"ticket_urged: number={NUMBER}, count=many"
