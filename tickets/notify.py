@@ -21,17 +21,17 @@ from tickets.outbox import Message, outbox_enqueue
 _DEADLINE_FORMATS = {"deadline": choice(Deadline.Name), "due": local_datetime("%m-%d %H:%M")}
 DEADLINE_WARNING = message_kind(
     "deadline_warning",
-    _("%(number)s: %(deadline)s is due at %(due)s."),
+    _("%(number)s: %(deadline)s %(due)s is near."),
     formats=_DEADLINE_FORMATS,
 )
 DEADLINE_OVERDUE = message_kind(
     "deadline_overdue",
-    _("%(number)s is overdue: %(deadline)s was due at %(due)s."),
+    _("%(number)s is overdue: %(deadline)s %(due)s was missed."),
     formats=_DEADLINE_FORMATS,
 )
 DEADLINE_MANAGEMENT = message_kind(
     "deadline_management",
-    _("%(number)s escalated to management: %(deadline)s was due at %(due)s."),
+    _("%(number)s escalated to management: %(deadline)s %(due)s was missed."),
     formats=_DEADLINE_FORMATS,
 )
 # An urge (tickets.services.ticket_urge): number, count.

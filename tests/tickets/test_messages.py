@@ -71,18 +71,18 @@ PLANNED = zh(OutageNotice.Kind.PLANNED.label)
 STAFF = {
     "deadline_warning": Case(
         DEADLINE_WARNING(number=NUMBER, deadline=Deadline.Name.ARRIVE_BY, due=DUE),
-        f"{NUMBER}: Crew on site is due at 12-02 14:30.",
-        f"{NUMBER}：“{ARRIVE}”时限为 12-02 14:30，即将到期。",
+        f"{NUMBER}: Crew on site by 12-02 14:30 is near.",
+        f"{NUMBER}：{ARRIVE} 12-02 14:30，即将到期。",
     ),
     "deadline_overdue": Case(
         DEADLINE_OVERDUE(number=NUMBER, deadline="arrive_by", due=DUE),
-        f"{NUMBER} is overdue: Crew on site was due at 12-02 14:30.",
-        f"{NUMBER} 已超时：“{ARRIVE}”时限为 12-02 14:30。",
+        f"{NUMBER} is overdue: Crew on site by 12-02 14:30 was missed.",
+        f"{NUMBER} 已超时：{ARRIVE} 12-02 14:30。",
     ),
     "deadline_management": Case(
         DEADLINE_MANAGEMENT(number=NUMBER, deadline="arrive_by", due=DUE),
-        f"{NUMBER} escalated to management: Crew on site was due at 12-02 14:30.",
-        f"{NUMBER} 已升级至管理层：“{ARRIVE}”时限为 12-02 14:30。",
+        f"{NUMBER} escalated to management: Crew on site by 12-02 14:30 was missed.",
+        f"{NUMBER} 已升级至管理层：{ARRIVE} 12-02 14:30。",
     ),
     "ticket_urged": Case(
         TICKET_URGED(number=NUMBER, count=2),
@@ -319,7 +319,7 @@ def test_a_label_is_refused_as_a_value():
 def test_a_value_the_row_lacks_shows_as_a_dash_and_an_unknown_code_as_it_is():
     rendered = render("deadline_overdue", {"number": NUMBER, "deadline": "gone"}, language=EN)
 
-    assert rendered.text == f"{NUMBER} is overdue: gone was due at {MISSING}."
+    assert rendered.text == f"{NUMBER} is overdue: gone {MISSING} was missed."
 
 
 def test_a_kind_nobody_registered_shows_its_values():

@@ -92,7 +92,7 @@ def test_an_escalation_written_in_chinese_is_read_in_english_by_a_supervisor_who
 
     page = notifications_page(supervisor)
     due = timezone.localtime(start + timedelta(hours=1)).strftime("%m-%d %H:%M")
-    assert f"{ticket.number} is overdue: Crew on site was due at {due}." in page
+    assert f"{ticket.number} is overdue: Crew on site by {due} was missed." in page
     assert "已超时" not in page
 
 
@@ -122,7 +122,7 @@ def test_an_address_without_a_user_reads_the_site_language(db, settings):
         outbox_send_pending()
 
     (email,) = mail.outbox
-    assert email.subject.startswith(f"{ticket.number} escalated to management: Crew on site")
+    assert email.subject.startswith(f"{ticket.number} escalated to management: Crew on site by")
     assert OutboxMessage.objects.get().language == settings.LANGUAGE_CODE
 
 

@@ -17,10 +17,11 @@ class Deadline(ChoiceLabels, models.Model):
     """
 
     class Name(models.TextChoices):
-        ARRIVE_BY = "arrive_by", _("Crew on site")
-        RESTORE_BY = "restore_by", _("Power restored")
-        CONTACT_BY = "contact_by", _("Customer contacted")
-        REPLY_BY = "reply_by", _("Reply sent")
+        # Each names the promise and is followed by its time: "Crew on site by 13:33".
+        ARRIVE_BY = "arrive_by", _("Crew on site by")
+        RESTORE_BY = "restore_by", _("Power restored by")
+        CONTACT_BY = "contact_by", _("Customer contacted by")
+        REPLY_BY = "reply_by", _("Reply by")
 
     ticket = models.ForeignKey(
         Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="deadlines"
