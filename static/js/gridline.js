@@ -11,6 +11,10 @@
  *   comes back with the Back button: the browser fetches the form page again (a new
  *   token) and restores what was typed into it, so the page keeps the token it sent in
  *   sessionStorage and puts it back when the page is reached with Back or Forward.
+ * - What is typed into a form[data-keep-draft] survives the page being loaded again (a crew
+ *   who writes what was done, then sends a photo, which reloads the page): each text field
+ *   is kept in sessionStorage as it is typed, put back into an empty field on load, and
+ *   forgotten once the page no longer shows the form (its step is done).
  */
 (function () {
   "use strict";
@@ -56,6 +60,46 @@
     }
   });
 
+  function draftKey(field) {
+    // By the form's action, not the page: a refused step answers at the action's own address.
+    return "gridline-draft:" + field.form.action + "#" + field.name;
+  }
+
+  function draftFields(form) {
+    return form.querySelectorAll("textarea[name], input[type=text][name], select[name]");
+  }
+
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (!field.form || !field.form.matches("[data-keep-draft]") || !field.name) { return; }
+    try { window.sessionStorage.setItem(draftKey(field), field.value); } catch (e) { /* no storage */ }
+  });
+
+  function restoreDrafts() {
+    var present = {};
+    document.querySelectorAll("form[data-keep-draft]").forEach(function (form) {
+      draftFields(form).forEach(function (field) {
+        var key = draftKey(field);
+        present[key] = true;
+        try {
+          if (field.value) {
+            window.sessionStorage.setItem(key, field.value);  // sent back by the server
+          } else if (window.sessionStorage.getItem(key)) {
+            field.value = window.sessionStorage.getItem(key);
+          }
+        } catch (e) { /* no storage */ }
+      });
+    });
+    // The draft of a form this page no longer shows (its step is done) is forgotten.
+    try {
+      var prefix = "gridline-draft:" + location.origin + location.pathname;
+      for (var i = window.sessionStorage.length - 1; i >= 0; i--) {
+        var key = window.sessionStorage.key(i);
+        if (key && key.indexOf(prefix) === 0 && !present[key]) { window.sessionStorage.removeItem(key); }
+      }
+    } catch (e) { /* no storage */ }
+  }
+
   document.addEventListener("submit", function (event) {
     var input = event.target.querySelector && event.target.querySelector("input[data-submission]");
     if (!input) { return; }
@@ -69,5 +113,6 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-poll-seconds]").forEach(startPolling);
     restoreSubmissionTokens();
+    restoreDrafts();
   });
 })();

@@ -120,8 +120,11 @@ def test_a_crew_photographs_before_and_after_on_a_phone_and_completes(
     wait_for_thumbnails(page)
     shot(page, "crew-order-photos-390")
     assert no_horizontal_scroll(page)
-    page.get_by_label("Cause").select_option(label="Terminal box burnt")
-    page.get_by_label("What was done").fill("Replaced the burnt terminal box; supply back.")
+    # The photo reloaded the page; what the crew wrote is still there.
+    expect(page.get_by_label("What was done")).to_have_value(
+        "Replaced the burnt terminal box; supply back."
+    )
+    expect(page.get_by_label("Cause")).to_have_value("terminal_box")
     page.get_by_role("button", name="Complete", exact=True).click()
 
     expect(page.get_by_text(f"Work order {order.pk} completed.")).to_be_visible()
