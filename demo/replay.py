@@ -25,6 +25,7 @@ from demo.calls import CallPlan
 from demo.cast import Cast, CrewCast
 from demo.data.cases import step_action
 from demo.outages import NoticePlan
+from demo.photos import demo_photos_take
 from demo.tickets import TicketPlan
 from dispatch.forms import STEP_FORMS
 from dispatch.models import WorkOrder
@@ -374,6 +375,8 @@ def _order_step(
     form = STEP_FORMS[action](data=data, order=order)
     if not form.is_valid():
         raise FieldErrors.from_form(form)
+    if action == "complete":
+        demo_photos_take(order=order, actor=actor, moment=moment)
     run.work_order = work_order_step(
         order=order, action=action, actor=actor, data=form.cleaned_data, now=moment
     )

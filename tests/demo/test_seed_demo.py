@@ -147,6 +147,10 @@ def test_dispatching_repairs_have_work_orders_stamped_in_order():
             assert order.cause_id is not None, order.pk
             assert order.actions, order.pk
             assert order.crew.station_id == order.station_id, order.pk
+            photos = order.photos.order_by("attachment__taken_at")
+            taken = [(p.attachment.stage, p.attachment.taken_at) for p in photos]
+            assert [stage for stage, _ in taken] == ["before", "after"], order.pk
+            assert order.arrived_at < taken[0][1] < taken[1][1] < order.completed_at, order.pk
     arrivals = set(
         WorkOrder.objects.exclude(arrived_at=None).values_list("arrived_in_time", flat=True)
     )
