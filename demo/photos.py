@@ -14,7 +14,7 @@ from tickets.evidence import check
 from tickets.models import Attachment
 
 # What each photo looks like: a dark, scorched box before, a clean one after.
-LOOKS = {
+LOOKS: dict[str, tuple[tuple[int, int, int], tuple[int, int, int]]] = {
     Attachment.Stage.BEFORE: ((70, 62, 58), (28, 24, 22)),
     Attachment.Stage.AFTER: ((186, 196, 204), (92, 128, 160)),
 }
