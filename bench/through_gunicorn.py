@@ -86,6 +86,10 @@ def _rounds(
     """Each scenario's rate as a ratio to the floor measured just before and just after it."""
     runs: dict[str, list[dict]] = {s.key: [] for s in measured}
     floors: list[float] = []
+    # A first request fills what a page caches (the dashboard's figures): on a busy machine
+    # it can outlast a quick run's whole window and leave the scenario with no rate at all.
+    for s in measured:
+        run_wrk(wrk, port, scripts[s.key], 1, 1)
     for n in range(1, args.rounds + 1):
         say(f"Round {n}:")
         before = run_wrk(wrk, port, scripts["floor"], args.seconds, connections)
