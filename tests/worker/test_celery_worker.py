@@ -1,12 +1,15 @@
 """A real Celery worker with beat on Redis and PostgreSQL, killed with SIGKILL half-way:
-every escalation step still happens exactly once and every email is sent once (issue #7)."""
+every escalation step still happens exactly once, and every email is sent (only the one
+being sent at the kill may go out twice) (issue #7)."""
 
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from datetime import timedelta
+from email import message_from_string
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -107,16 +110,17 @@ def steps_recorded() -> int:
     return DeadlineStep.objects.count()
 
 
-def emails_sent(mail_dir: Path) -> list[str]:
-    """Every To: line of every email the file backend wrote."""
+def emails_sent(mail_dir: Path) -> list[tuple[str, str]]:
+    """(To, Subject) of every email the file backend wrote (79 dashes end each one)."""
     if not mail_dir.exists():
         return []
-    return [
-        line.removeprefix("To: ").strip()
-        for path in mail_dir.iterdir()
-        for line in path.read_text().splitlines()
-        if line.startswith("To: ")
-    ]
+    sent = []
+    for path in mail_dir.iterdir():
+        for text in path.read_text().split("-" * 79):
+            if text.strip():
+                message = message_from_string(text.strip())
+                sent.append((str(message["To"]), " ".join(str(message["Subject"]).split())))
+    return sent
 
 
 def wait_for(condition, timeout: float) -> bool:
@@ -165,8 +169,11 @@ def test_killed_worker_neither_loses_nor_repeats_a_step(redis, tmp_path):
     # One email per step and person: the dispatcher's warning, the supervisor's overdue,
     # the manager's and the board's escalation.
     assert OutboxMessage.objects.count() == 4 * DEADLINES
-    sent = emails_sent(tmp_path / "mail")
-    assert len(sent) == 4 * DEADLINES, "an email was lost or sent twice"
-    assert sorted(set(sent)) == [
+    sent = Counter(emails_sent(tmp_path / "mail"))
+    assert len(sent) == 4 * DEADLINES, "an email was lost"
+    # Sending and marking the row sent cannot be one act: the one email the worker was
+    # sending when it was killed may go out again; no other does.
+    assert sum(sent.values()) - len(sent) <= 1, "emails were sent twice"
+    assert sorted({to for to, _subject in sent}) == [
         "board@example.com", "boss@example.com", "disp@example.com", "sup@example.com"
     ]  # fmt: skip
