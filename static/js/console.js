@@ -1,7 +1,6 @@
-/* The agent console: keyboard moves through the search results and the kind tabs,
- * the call clock ticks, and what the agent types in a form is kept in the tab's
- * sessionStorage until the form is recorded (a trip to the triage wizard or a
- * ticket page and back loses nothing).
+/* The agent console: keyboard moves through the search results and the kind tabs, and
+ * the call clock ticks. What the agent types is kept as a draft (form[data-draft],
+ * gridline.js): a trip to the triage wizard or a ticket page and back loses nothing.
  *
  * Everything works without it: results are buttons, tabs degrade to panels the
  * server opens, forms post normally.
@@ -146,78 +145,7 @@
     });
   }
 
-  // --- Drafts ---------------------------------------------------------------------------
-  // form[data-draft] keeps its text fields and selects under its id and the call's number.
-  function draftKey(form) {
-    return "gridline-draft:" + form.dataset.draft + ":" + form.id;
-  }
-
-  function draftFields(form) {
-    return form.querySelectorAll("textarea, select, input[type=text], input[type=tel], input[type=search]");
-  }
-
-  function saveDraft(form) {
-    var values = {};
-    draftFields(form).forEach(function (field) {
-      if (field.name) {
-        values[field.name] = field.value;
-      }
-    });
-    try {
-      window.sessionStorage.setItem(draftKey(form), JSON.stringify(values));
-    } catch (error) {
-      // Storage full or disabled: the page still works, drafts are a convenience.
-    }
-  }
-
-  function restoreDrafts(root) {
-    root.querySelectorAll("form[data-draft]").forEach(function (form) {
-      var key = draftKey(form);
-      if (form.hasAttribute("data-recorded")) {
-        window.sessionStorage.removeItem(key); // recorded: the draft is done with
-        return;
-      }
-      if (form.hasAttribute("data-bound")) {
-        return; // the server re-showed what was posted: that is the latest
-      }
-      var values;
-      try {
-        values = JSON.parse(window.sessionStorage.getItem(key) || "null");
-      } catch (error) {
-        values = null;
-      }
-      if (!values) {
-        return;
-      }
-      draftFields(form).forEach(function (field) {
-        if (field.name in values && values[field.name] !== "" && !field.value) {
-          field.value = values[field.name];
-        } else if (field.tagName === "SELECT" && field.name in values && values[field.name] !== "") {
-          field.value = values[field.name];
-        }
-      });
-    });
-  }
-
-  document.addEventListener("input", function (event) {
-    var form = event.target.form;
-    if (form && form.hasAttribute("data-draft")) {
-      saveDraft(form);
-    }
-  });
-  document.addEventListener("change", function (event) {
-    var form = event.target.form;
-    if (form && form.hasAttribute("data-draft")) {
-      saveDraft(form);
-    }
-  });
-
-  document.addEventListener("htmx:load", function (event) {
-    restoreDrafts(event.detail.elt.parentElement || document);
-  });
-
   function start() {
-    restoreDrafts(document);
     revealSelected();
     tickClock();
     window.setInterval(tickClock, 1000);

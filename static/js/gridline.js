@@ -11,10 +11,11 @@
  *   comes back with the Back button: the browser fetches the form page again (a new
  *   token) and restores what was typed into it, so the page keeps the token it sent in
  *   sessionStorage and puts it back when the page is reached with Back or Forward.
- * - What is typed into a form[data-keep-draft] survives the page being loaded again (a crew
- *   who writes what was done, then sends a photo, which reloads the page): each text field
- *   is kept in sessionStorage as it is typed, put back into an empty field on load, and
- *   forgotten once the page no longer shows the form (its step is done).
+ * - What is typed into a form[data-draft] is kept in the tab's sessionStorage under the
+ *   form's data-draft and id, and put back when the page is loaded again (an agent's trip
+ *   to a ticket page and back, a crew's photo that reloads the order), until the form says
+ *   it is recorded (data-recorded). A form the server re-showed with what was posted
+ *   (data-bound) keeps that: it is the latest.
  */
 (function () {
   "use strict";
@@ -60,46 +61,6 @@
     }
   });
 
-  function draftKey(field) {
-    // By the form's action, not the page: a refused step answers at the action's own address.
-    return "gridline-draft:" + field.form.action + "#" + field.name;
-  }
-
-  function draftFields(form) {
-    return form.querySelectorAll("textarea[name], input[type=text][name], select[name]");
-  }
-
-  document.addEventListener("input", function (event) {
-    var field = event.target;
-    if (!field.form || !field.form.matches("[data-keep-draft]") || !field.name) { return; }
-    try { window.sessionStorage.setItem(draftKey(field), field.value); } catch (e) { /* no storage */ }
-  });
-
-  function restoreDrafts() {
-    var present = {};
-    document.querySelectorAll("form[data-keep-draft]").forEach(function (form) {
-      draftFields(form).forEach(function (field) {
-        var key = draftKey(field);
-        present[key] = true;
-        try {
-          if (field.value) {
-            window.sessionStorage.setItem(key, field.value);  // sent back by the server
-          } else if (window.sessionStorage.getItem(key)) {
-            field.value = window.sessionStorage.getItem(key);
-          }
-        } catch (e) { /* no storage */ }
-      });
-    });
-    // The draft of a form this page no longer shows (its step is done) is forgotten.
-    try {
-      var prefix = "gridline-draft:" + location.origin + location.pathname;
-      for (var i = window.sessionStorage.length - 1; i >= 0; i--) {
-        var key = window.sessionStorage.key(i);
-        if (key && key.indexOf(prefix) === 0 && !present[key]) { window.sessionStorage.removeItem(key); }
-      }
-    } catch (e) { /* no storage */ }
-  }
-
   document.addEventListener("submit", function (event) {
     var input = event.target.querySelector && event.target.querySelector("input[data-submission]");
     if (!input) { return; }
@@ -110,9 +71,78 @@
     }
   });
 
+  // A draft is kept under the form's data-draft (a call's number, an order's) and its id.
+  function draftKey(form) {
+    return "gridline-draft:" + form.dataset.draft + ":" + form.id;
+  }
+
+  function draftFields(form) {
+    return form.querySelectorAll("textarea, select, input[type=text], input[type=tel], input[type=search]");
+  }
+
+  function saveDraft(form) {
+    var values = {};
+    draftFields(form).forEach(function (field) {
+      if (field.name) {
+        values[field.name] = field.value;
+      }
+    });
+    try {
+      window.sessionStorage.setItem(draftKey(form), JSON.stringify(values));
+    } catch (error) {
+      // Storage full or disabled: the page still works, drafts are a convenience.
+    }
+  }
+
+  function restoreDrafts(root) {
+    root.querySelectorAll("form[data-draft]").forEach(function (form) {
+      var key = draftKey(form);
+      if (form.hasAttribute("data-recorded")) {
+        window.sessionStorage.removeItem(key); // recorded: the draft is done with
+        return;
+      }
+      if (form.hasAttribute("data-bound")) {
+        return; // the server re-showed what was posted: that is the latest
+      }
+      var values;
+      try {
+        values = JSON.parse(window.sessionStorage.getItem(key) || "null");
+      } catch (error) {
+        values = null;
+      }
+      if (!values) {
+        return;
+      }
+      draftFields(form).forEach(function (field) {
+        if (field.name in values && values[field.name] !== "" && !field.value) {
+          field.value = values[field.name];
+        } else if (field.tagName === "SELECT" && field.name in values && values[field.name] !== "") {
+          field.value = values[field.name];
+        }
+      });
+    });
+  }
+
+  document.addEventListener("input", function (event) {
+    var form = event.target.form;
+    if (form && form.hasAttribute("data-draft")) {
+      saveDraft(form);
+    }
+  });
+  document.addEventListener("change", function (event) {
+    var form = event.target.form;
+    if (form && form.hasAttribute("data-draft")) {
+      saveDraft(form);
+    }
+  });
+
+  document.addEventListener("htmx:load", function (event) {
+    restoreDrafts(event.detail.elt.parentElement || document);
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-poll-seconds]").forEach(startPolling);
     restoreSubmissionTokens();
-    restoreDrafts();
+    restoreDrafts(document);
   });
 })();

@@ -129,7 +129,8 @@ def test_a_crew_photographs_before_and_after_on_a_phone_and_completes(
 
     expect(page.get_by_text(f"Work order {order.pk} completed.")).to_be_visible()
     expect(page.locator(".wo-card .wo-status")).to_have_text("Completed")
-    assert thumbnails_loaded(page) == 2
+    expect(page.locator(".attachment-thumb img")).to_have_count(2)
+    wait_for_thumbnails(page)
     shot(page, "crew-order-completed-390")
     assert no_horizontal_scroll(page)
     order.refresh_from_db()
