@@ -16,6 +16,11 @@
  *   to a ticket page and back, a crew's photo that reloads the order), until the form says
  *   it is recorded (data-recorded). A form the server re-showed with what was posted
  *   (data-bound) keeps that: it is the latest.
+ * - Keyboard first: an element with data-shortcut="k" is reached with the key k when the
+ *   user is not typing in a field (focused; a tab or a link also opened, a button waits for
+ *   Enter); Esc leaves the field being typed in; ? opens the help, which lists the
+ *   page's shortcuts by their names. Focus lands on the first field with an error after a
+ *   page load or a swap that shows one ([autofocus] is htmx's and the browser's own).
  */
 (function () {
   "use strict";
@@ -140,9 +145,96 @@
     restoreDrafts(event.detail.elt.parentElement || document);
   });
 
+
+  // --- Keyboard ---------------------------------------------------------------------------
+  function typingIn(element) {
+    return element.matches && element.matches(
+      "textarea, select, [contenteditable], input:not([type=button]):not([type=submit])" +
+      ":not([type=checkbox]):not([type=radio]):not([type=reset])"
+    );
+  }
+
+  function shown(element) {
+    return element.getClientRects().length > 0;
+  }
+
+  function shortcutFor(key) {
+    var all = document.querySelectorAll("[data-shortcut]");
+    for (var i = 0; i < all.length; i++) {
+      if (all[i].dataset.shortcut === key && shown(all[i])) { return all[i]; }
+    }
+    return null;
+  }
+
+  function shortcutName(element) {
+    if (element.dataset.shortcutName) { return element.dataset.shortcutName; }
+    if (element.labels && element.labels.length) { return element.labels[0].textContent.trim(); }
+    if (element.getAttribute("aria-label")) { return element.getAttribute("aria-label"); }
+    var copy = element.cloneNode(true);  // the name without the key shown in it
+    copy.querySelectorAll("kbd").forEach(function (key) { key.remove(); });
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  }
+
+  function openHelp() {
+    var help = document.getElementById("shortcut-help");
+    if (!help || help.open) { return; }
+    var list = help.querySelector("[data-shortcut-list]");
+    list.textContent = "";
+    document.querySelectorAll("[data-shortcut]").forEach(function (element) {
+      if (!shown(element)) { return; }
+      var term = document.createElement("dt");
+      var key = document.createElement("kbd");
+      key.textContent = element.dataset.shortcut;
+      term.appendChild(key);
+      var name = document.createElement("dd");
+      name.textContent = shortcutName(element);
+      list.appendChild(term);
+      list.appendChild(name);
+    });
+    help.showModal();
+  }
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-shortcut-help]")) { openHelp(); }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) { return; }
+    var target = event.target;
+    if (typingIn(target)) {
+      if (event.key === "Escape" && !target.closest("dialog")) {
+        target.blur();
+        document.getElementById("main").focus({ preventScroll: true });
+      }
+      return;
+    }
+    if (target.closest && target.closest("dialog[open]")) { return; }
+    if (event.key === "?") {
+      event.preventDefault();
+      openHelp();
+      return;
+    }
+    var element = shortcutFor(event.key);
+    if (!element) { return; }
+    event.preventDefault();
+    element.focus();
+    // A tab or a link opens; a button only takes focus: a key never sends a form by itself.
+    if (element.matches("a, [role=tab]")) { element.click(); }
+  });
+
+  function focusFirstError(root) {
+    var field = root.querySelector("[aria-invalid=true]");
+    if (field) { field.focus(); }
+  }
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    focusFirstError(event.detail.elt);
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-poll-seconds]").forEach(startPolling);
     restoreSubmissionTokens();
     restoreDrafts(document);
+    focusFirstError(document.getElementById("main") || document);
   });
 })();

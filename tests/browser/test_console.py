@@ -288,3 +288,69 @@ def test_screen_pop_of_an_unknown_number_takes_the_call_and_records_an_opinion(
     shoot(page, "console-unknown-caller-1280")
     ticket = Ticket.objects.get()
     assert (ticket.kind, ticket.caller_phone, ticket.customer) == ("opinion", "07632281234", None)
+
+
+def test_a_call_taken_with_the_keyboard_alone(agent_page, live_server, shoot, caller):
+    """No mouse: the skip link, the search, the caller, a kind by its key, the help, the
+    form, and the end of the call; focus is always where the agent types next."""
+    page = agent_page
+    page.goto(f"{live_server.url}/tickets/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to the content")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+
+    page.goto(f"{live_server.url}/console/")
+    search = page.get_by_label("Phone, account number, meter number or address")
+    expect(search).to_be_focused()
+    page.keyboard.type(PHONE, delay=10)
+    expect(page.locator("#results [data-result]")).to_have_count(1)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(CALL_PAGE)
+    # The caller's number is known: the first kind's tab waits, and each kind has its key.
+    expect(page.get_by_role("tab", name="Repair")).to_be_focused()
+    expect(page.get_by_role("tab", name="Opinion")).to_have_attribute("aria-keyshortcuts", "5")
+
+    page.keyboard.press("?")
+    help = page.get_by_role("dialog", name="Keyboard shortcuts")
+    expect(help).to_be_visible()
+    for key, name in [("1", "Repair"), ("5", "Opinion"), ("e", "Finish the call")]:
+        expect(help.locator("dt", has_text=key).first).to_be_visible()
+        expect(help.locator("dd", has_text=name).first).to_be_visible()
+    shoot(page, "console-keyboard-help-1280")
+    page.keyboard.press("Escape")
+    expect(help).to_be_hidden()
+
+    page.keyboard.press("5")
+    expect(page.get_by_role("tab", name="Opinion")).to_have_attribute("aria-selected", "true")
+    form = page.locator("#kind-opinion")
+    subject = form.get_by_label("Topic")
+    expect(subject).to_be_focused()
+    # Sent empty, the errors show and the first field with one has focus again.
+    page.keyboard.press("Escape")
+    form.get_by_role("button", name="Record the opinion").focus()
+    page.keyboard.press("Enter")
+    expect(form.locator(".errorlist").first).to_be_visible()
+    expect(page.locator("#kind-opinion").get_by_label("Topic")).to_be_focused()
+    page.keyboard.type("营业厅排队太久")
+    page.keyboard.press("Enter")  # a one-line field: Enter does not send the ticket
+    page.keyboard.press("Tab")
+    page.keyboard.type("希望增加自助缴费机")
+    page.keyboard.press("Tab")
+    while page.evaluate("document.activeElement.type") != "submit":
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("#kind-opinion").get_by_role("status")).to_contain_text("recorded")
+    assert Ticket.objects.filter(kind="opinion").count() == 1
+
+    # Esc leaves the field, e reaches the end of the call, Enter ends it.
+    page.keyboard.press("Escape")
+    page.keyboard.press("e")
+    finish = page.get_by_role("button", name="Finish the call")
+    expect(finish).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{live_server.url}/console/")
+    expect(page.get_by_label("Phone, account number, meter number or address")).to_be_focused()
+    assert Call.objects.get().ended_at is not None
