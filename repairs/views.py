@@ -6,12 +6,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.access import has_role, role_required
 from accounts.http import AuthenticatedHttpRequest
@@ -85,15 +87,28 @@ def repair_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         message % {"number": ticket.number, "outcome": ticket.repair.get_outcome_display()},
     )
+    if is_htmx_partial(request):  # recorded from inside a call: back to the call's page
+        return HttpResponseClientRedirect(next_url(request) or ticket.get_absolute_url())
     return redirect(next_url(request) or ticket)
 
 
 @require_POST
 @role_required(*WIZARD_ROLES)
 def repair_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The outcome panel for the answers so far (htmx); saves nothing, 422 on bad answers."""
+    """The outcome panel for the answers so far (htmx); saves nothing, 422 on bad answers.
+    The caller's phone is checked as it is typed too: its errors go to their own place
+    beside the field (an out-of-band swap), and do not hide the outcome."""
     context, status = _outcome_context(TriageForm(data=request.POST))
-    return render(request, "repairs/_outcome.html", context, status=status)
+    context["phone_errors"] = _phone_errors(request.POST.get("caller_phone", ""))
+    return render(request, "repairs/_preview.html", context, status=status)
+
+
+def _phone_errors(value: str) -> list[str]:
+    try:
+        RepairForm.base_fields["caller_phone"].clean(value)
+    except ValidationError as error:
+        return list(error.messages)
+    return []
 
 
 def _wizard_render(
@@ -128,7 +143,10 @@ def _wizard_render(
         "breaker_choices": Breaker.choices,
         "fault_side_choices": FaultSide.choices,
     }
-    template = "repairs/_wizard.html" if is_htmx_partial(request) else "repairs/repair_new.html"
+    # Inside a call (the console fetches the wizard alone) it is also sent back by htmx, so
+    # its errors show in the call and never take the agent away from it.
+    context["inline"] = is_htmx_partial(request)
+    template = "repairs/_wizard.html" if context["inline"] else "repairs/repair_new.html"
     return render(request, template, context, status=status)
 
 

@@ -354,3 +354,49 @@ def test_a_call_taken_with_the_keyboard_alone(agent_page, live_server, shoot, ca
     expect(page).to_have_url(f"{live_server.url}/console/")
     expect(page.get_by_label("Phone, account number, meter number or address")).to_be_focused()
     assert Call.objects.get().ended_at is not None
+
+
+def test_the_repair_tab_keeps_the_call_its_outcome_in_view_and_its_errors_inline(
+    agent_page, live_server, shoot, caller
+):
+    page = agent_page
+    page.set_viewport_size({"width": 1366, "height": 768})
+    _customer, home, _shop = caller
+    page.goto(f"{live_server.url}/console/?q={PHONE}")
+    page.locator("#results [data-result]").first.click()
+    expect(page).to_have_url(CALL_PAGE)
+    call_url = page.url
+    page.get_by_role("tab", name="Repair").click()
+    page.get_by_role("button", name=f"Report a fault at {home.address}").click()
+    wizard = page.locator("#repair-work")
+    wizard.get_by_label("Neighbours too").check()
+    wizard.get_by_label("Not tripped").check()
+    expect(wizard.locator("#outcome h2")).to_have_text("Dispatch")
+
+    # A bad number is refused while it is typed, beside its field.
+    phone = wizard.get_by_label("Caller's phone")
+    phone.fill("12345")
+    expect(wizard.locator("#caller_phone-live")).to_contain_text("phone")
+    # The last question is in view, and so is the outcome, beside it.
+    description = wizard.get_by_label("Description")
+    description.scroll_into_view_if_needed()
+    shoot(page, "console-repair-tab-1366")
+    outcome = wizard.locator(".wizard-outcome").bounding_box()
+    question = description.bounding_box()
+    assert outcome["x"] >= question["x"] + question["width"]  # beside, not below
+    assert 0 <= outcome["y"] and outcome["y"] + 120 <= 768  # its heading is on screen
+
+    # Recorded with the bad number: the errors show in the call, which stays open.
+    wizard.get_by_role("button", name="Record the repair ticket").click()
+    expect(wizard.locator(".wizard-errors")).to_be_visible()
+    assert page.url == call_url
+    assert not Ticket.objects.filter(kind="repair").exists()
+    expect(page.locator(".call-head")).to_be_visible()
+
+    wizard.get_by_label("Caller's phone").fill(PHONE)
+    expect(wizard.locator("#caller_phone-live .errorlist")).to_have_count(0)
+    wizard.get_by_role("button", name="Record the repair ticket").click()
+    created = Ticket.objects.filter(kind="repair")
+    expect(page.get_by_text("recorded: Dispatch.")).to_be_visible()
+    assert page.url == call_url
+    expect(page.locator("#call-tickets")).to_contain_text(created.get().number)
