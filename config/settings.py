@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After the user is known: a signed-in user's chosen language beats the cookie.
     "accounts.middleware.UserLanguageMiddleware",
+    # A machine account's session gets no page (DESIGN §1).
+    "accounts.middleware.MachineAccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -334,7 +336,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Signed in, and not a machine account (accounts.access.IsStaff).
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.access.IsStaff"],
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
     "DEFAULT_PARSER_CLASSES": [
         "config.parsers.JSONParser",
