@@ -489,6 +489,10 @@ GRIDLINE_WORK_ORDER_AFTER_PHOTO_REQUIRED = env_bool(
     "GRIDLINE_WORK_ORDER_AFTER_PHOTO_REQUIRED", False
 )
 
+# DESIGN §3.15, the telephony's ring pops the caller in the agent's console within 2 seconds:
+# the console asks every N seconds (a cheap question, answered 204 while nothing changed).
+GRIDLINE_CONSOLE_RING_POLL_SECONDS = env_int("GRIDLINE_CONSOLE_RING_POLL_SECONDS", 1, minimum=1)
+
 # Issue #8, the supervisors' dashboard: it polls every N seconds; the daily rollup behind its
 # trends recounts the last RECENT days every REFRESH seconds and the last SETTLE days nightly
 # (complaints are judged and called back weeks after they arrive).

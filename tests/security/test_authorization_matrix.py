@@ -102,6 +102,7 @@ PAGES = {
     ),
     "hotline:console": ("get", lambda w: "/console/"),
     "hotline:search": ("get", lambda w: "/console/search/?q=138"),
+    "hotline:ring": ("get", lambda w: "/console/ring/"),
     "hotline:call_start": ("post", lambda w: "/console/calls/start/"),
     "hotline:call": ("get", lambda w: f"/console/calls/{w.north.call.pk}/"),
     "hotline:call_identify": ("post", lambda w: f"/console/calls/{w.north.call.pk}/identify/"),
@@ -209,6 +210,7 @@ PAGE_MATRIX: dict[str, str] = {
     "complaints:attachment_add": "L O O D D O D D",  # a manager reads, does not add
     "hotline:console": "L O O D D D D D",
     "hotline:search": "L O O D D D D D",
+    "hotline:ring": "L O O D D D D D",
     "hotline:call_start": "L O O D D D D D",
     "hotline:call": "L O H D D D D D",  # an agent's call is the agent's own
     "hotline:call_identify": "L O H D D D D D",
@@ -240,6 +242,7 @@ def fill(path: str, side) -> str:
         "/outage-notices/{id}/": side.notice.pk,
         "/work-orders/{id}/": side.work_order.pk,
         "/attachments/{id}/": side.photo.pk,
+        "/calls/{id}/": side.call.pk,
     }
     for prefix, value in values.items():
         name = prefix.rsplit("{", 1)[1].rstrip("}/")
@@ -292,6 +295,7 @@ def test_api_answers_each_role_as_the_matrix_says():
 API_MATRIX: dict[str, str] = {
     "GET /api/v1/attachments/{id}/": "L O O O O H O D",  # a crew's photo: the ticket's scope
     "GET /api/v1/attachments/{id}/thumbnail/": "L O O O O H O D",
+    "GET /api/v1/calls/{id}/": "L O O D D D D D",  # the agent's own call; any for a supervisor
     "GET /api/v1/customers/": "L O O D D D D D",
     "GET /api/v1/incidents/": "L O O O O D O D",
     "GET /api/v1/incidents/{id}/": "L O O O O D O D",
@@ -306,6 +310,7 @@ API_MATRIX: dict[str, str] = {
     "GET /api/v1/work-orders/{id}/attachments/": "L D O O O D O D",
     "POST /api/v1/auth/token/": "O O O O O O O O",
     "POST /api/v1/complaints/": "L O O D D D D D",
+    "POST /api/v1/cti/events/": "L D D D D D D O",  # the telephony only (the empty body: 400)
     "POST /api/v1/complaints/{number}/attachments/": "L O O D D O D D",  # JSON: 415 once let in
     "POST /api/v1/complaints/{number}/callback/": "L O O D D D D D",
     "POST /api/v1/complaints/{number}/contact/": "L O O D D D D D",
