@@ -125,6 +125,10 @@ PAGES = {
     "dashboards:csv": ("get", lambda w: "/dashboard/csv/open_work_orders/"),
     "dashboards:stations": ("get", lambda w: "/dashboard/stations/"),
     "dashboards:stations_csv": ("get", lambda w: "/dashboard/stations/csv/"),
+    "dashboards:agents": ("get", lambda w: "/dashboard/agents/"),
+    "dashboards:agents_csv": ("get", lambda w: "/dashboard/agents/csv/"),
+    "dashboards:agent": ("get", lambda w: f"/dashboard/agents/{w.users['agent'].pk}/"),
+    "dashboards:agent_csv": ("get", lambda w: f"/dashboard/agents/{w.users['agent'].pk}/csv/"),
     "schema": ("get", lambda w: "/api/schema/"),
     "api-docs": ("get", lambda w: "/api/docs/"),
 }
@@ -227,6 +231,10 @@ PAGE_MATRIX: dict[str, str] = {
     "dashboards:csv": "L D O O D D O D",
     "dashboards:stations": "L D O O D D O D",
     "dashboards:stations_csv": "L D O O D D O D",
+    "dashboards:agents": "L D O D D D O D",  # the agents' figures: supervisors, management
+    "dashboards:agents_csv": "L D O D D D O D",
+    "dashboards:agent": "L D O D D D O D",
+    "dashboards:agent_csv": "L D O D D D O D",
     "schema": "O O O O O O O O",  # documentation, no data
     "api-docs": "O O O O O O O O",
 }
