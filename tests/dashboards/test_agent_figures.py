@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from dashboards import selectors
 from dashboards.agents import Period, agent_days_table, agents_table
 from hotline.services import call_finish, call_start
 from hotline.telephony import telephony_event_record
@@ -145,3 +146,15 @@ def test_the_query_count_does_not_grow_with_the_calls(
         client.get(reverse("dashboards:agent", args=[agent.pk]))
 
     assert len(page.context["table"].rows) == copies
+
+
+@pytest.mark.django_db
+def test_calls_today_leave_out_the_abandoned_ring(calls, client, supervisor):
+    client.force_login(supervisor)
+
+    with time_machine.travel(NOW, tick=False):
+        board = client.get(reverse("dashboards:dashboard"))
+
+    # Wang's two and Li's two; not the ring nobody answered.
+    assert board.context["panels"].count("No calls yet today.") == 0
+    assert selectors.calls_today(scope=board.context["filtered"].scope) == {"other": 4}
