@@ -19,6 +19,12 @@ from accounts.models import Role, User
 CENTRE_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
 # Roles confined to their own station.
 STATION_ROLES = frozenset({Role.DISPATCHER, Role.CREW})
+# Machine accounts: a token for the integration endpoints, never a page (DESIGN §1).
+MACHINE_ROLES = frozenset({Role.INTEGRATION})
+
+
+def is_machine(user: User) -> bool:
+    return user.is_authenticated and not user.is_superuser and user.role in MACHINE_ROLES
 
 
 def has_role(user: User, *roles: str) -> bool:
@@ -60,6 +66,15 @@ def role_permission(*roles: str) -> type[BasePermission]:
 
     HasRole.__name__ = "HasRole_" + "_".join(roles)
     return HasRole
+
+
+class IsStaff(BasePermission):
+    """The API's default: signed in as a person. A machine account is answered 403 by every
+    endpoint that does not name its role (DESIGN §1: integration endpoints only)."""
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and not is_machine(user))
 
 
 def scope_queryset(

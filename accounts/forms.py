@@ -10,6 +10,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import ngettext
 
+from accounts.access import is_machine
 from accounts.throttling import client_address, login_lock_seconds_left, login_locked
 
 
@@ -49,7 +50,12 @@ class ThrottledLoginMixin(AuthenticationForm):
 
 
 class LoginForm(ThrottledLoginMixin):
-    pass
+    def confirm_login_allowed(self, user) -> None:
+        # A machine account signs in with a token only: refused as a wrong password would be,
+        # which tells a guesser nothing about the account.
+        if is_machine(user):
+            raise self.get_invalid_login_error()
+        super().confirm_login_allowed(user)
 
 
 class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):

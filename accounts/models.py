@@ -14,6 +14,9 @@ class Role(models.TextChoices):
     HANDLER = "handler", _("Department handler")
     MANAGER = "manager", _("Manager")
     ADMIN = "admin", _("Administrator")
+    # A machine account (the telephony, DESIGN §1): a token for the integration endpoints,
+    # never a browser.
+    INTEGRATION = "integration", _("Integration (machine account)")
 
 
 class User(ChoiceLabels, AbstractUser):
@@ -43,6 +46,9 @@ class User(ChoiceLabels, AbstractUser):
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, blank=True
     )
+    # The agent's telephone extension: the telephony names an agent by it or by username
+    # (DESIGN §3.15).
+    extension = models.CharField(_("extension"), max_length=20, blank=True)
     # Not a field: accounts.signals notes between pre_save and post_save that this save
     # switches is_active off.
     _gridline_deactivating: bool
@@ -50,6 +56,12 @@ class User(ChoiceLabels, AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            # The telephony names one agent by an extension.
+            models.UniqueConstraint(
+                fields=["extension"], condition=~models.Q(extension=""), name="user_extension_once"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

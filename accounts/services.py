@@ -27,9 +27,10 @@ def staff_create_or_update(
     station: Station | None = None,
     department: Department | None = None,
     language: str | None = None,
+    extension: str | None = None,
 ) -> tuple[User, bool, str | None]:
     """Create the user, or update role, memberships and password of an existing one (and
-    the language, when one is given; "" is the site's).
+    the language and the telephone extension, when given; "" clears them).
 
     Returns (user, created, generated_password). A new user given no password
     gets a random one, returned so the operator can hand it over.
@@ -49,6 +50,12 @@ def staff_create_or_update(
     if language and language not in dict(settings.LANGUAGES):
         raise StaffInvalid(_unknown_language(language), field="language")
 
+    if extension and User.objects.filter(extension=extension).exclude(username=username).exists():
+        raise StaffInvalid(
+            _("Extension %(extension)s belongs to another user.") % {"extension": extension},
+            field="extension",
+        )
+
     user, created = User.objects.get_or_create(username=username)
     generated = None
     if password:
@@ -62,6 +69,8 @@ def staff_create_or_update(
     user.is_staff = user.is_superuser = role == Role.ADMIN
     if language is not None:
         user.language = language
+    if extension is not None:
+        user.extension = extension
     user.save(
         update_fields=[
             "password",
@@ -71,6 +80,7 @@ def staff_create_or_update(
             "is_staff",
             "is_superuser",
             "language",
+            "extension",
         ]
     )
     return user, created, generated

@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After the user is known: a signed-in user's chosen language beats the cookie.
     "accounts.middleware.UserLanguageMiddleware",
+    # A machine account's session gets no page (DESIGN §1).
+    "accounts.middleware.MachineAccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -334,7 +336,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Signed in, and not a machine account (accounts.access.IsStaff).
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.access.IsStaff"],
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
     "DEFAULT_PARSER_CLASSES": [
         "config.parsers.JSONParser",
@@ -485,6 +488,10 @@ GRIDLINE_ATTACHMENT_MAX_PIXELS = env_int("GRIDLINE_ATTACHMENT_MAX_PIXELS", 50_00
 GRIDLINE_WORK_ORDER_AFTER_PHOTO_REQUIRED = env_bool(
     "GRIDLINE_WORK_ORDER_AFTER_PHOTO_REQUIRED", False
 )
+
+# DESIGN §3.15, the telephony's ring pops the caller in the agent's console within 2 seconds:
+# the console asks every N seconds (a cheap question, answered 204 while nothing changed).
+GRIDLINE_CONSOLE_RING_POLL_SECONDS = env_int("GRIDLINE_CONSOLE_RING_POLL_SECONDS", 1, minimum=1)
 
 # Issue #8, the supervisors' dashboard: it polls every N seconds; the daily rollup behind its
 # trends recounts the last RECENT days every REFRESH seconds and the last SETTLE days nightly

@@ -10,7 +10,7 @@ from accounts.views import home, language_set
 from complaints.api import ComplaintViewSet
 from config.views import health
 from dispatch.api import WorkOrderViewSet
-from hotline.api import CustomerViewSet, TicketViewSet
+from hotline.api import CallViewSet, CustomerViewSet, TelephonyEventView, TicketViewSet
 from repairs.api import IncidentViewSet, OutageNoticeViewSet, RepairCreateView, TriageView
 from tickets.api import AttachmentViewSet
 
@@ -23,11 +23,13 @@ router.register("work-orders", WorkOrderViewSet, basename="work-order")
 router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("customers", CustomerViewSet, basename="customer")
 router.register("attachments", AttachmentViewSet, basename="attachment")
+router.register("calls", CallViewSet, basename="call")
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("repairs/triage/", TriageView.as_view(), name="repair-triage"),
     path("repairs/", RepairCreateView.as_view(), name="repair-create"),
+    path("cti/events/", TelephonyEventView.as_view(), name="cti-events"),
     *router.urls,
 ]
 

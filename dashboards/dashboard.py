@@ -10,6 +10,7 @@ from collections import Counter
 from django.utils.translation import gettext as _
 
 from dashboards import selectors
+from dashboards.agents import Period, agents_table
 from dashboards.panels_period import (
     callbacks_panel,
     complaint_trend_panels,
@@ -63,6 +64,8 @@ def dashboard_build(*, scope: Scope, stations: list[Station]) -> Dashboard:
     satisfaction = callbacks_panel(board, numbers)
     complaint_trend_panels(board, numbers)
     ticket_trend_panel(board, numbers)
+    if scope.station is None:  # calls belong to no station
+        board.add(agents_table(period=Period(scope.first, scope.last))[0])
     board.tiles = [
         Tile(
             _("Calls today"),

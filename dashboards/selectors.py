@@ -50,7 +50,7 @@ from dashboards.models import (
 )
 from dispatch.models import OPEN_WORK_ORDER_STATUSES, WorkOrder
 from grid.models import Station
-from hotline.models import Call
+from hotline.models import HANDLED, Call
 from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident, OutageNotice
 from tickets.models import Ticket
 
@@ -215,9 +215,10 @@ def tickets_today(*, scope: Scope) -> dict[tuple[str, str], int]:
 
 
 def calls_today(*, scope: Scope) -> dict[str, int]:
-    """{reason: calls taken today}; a call still going on has no reason yet ("")."""
+    """{reason: calls taken today}; a call still going on has no reason yet (""). A ring
+    waiting or abandoned was taken by nobody."""
     rows = (
-        Call.objects.filter(started_at__gte=daily.day_start(scope.today))
+        Call.objects.filter(HANDLED, started_at__gte=daily.day_start(scope.today))
         .values_list("reason")
         .annotate(n=Count("pk"))
         .order_by()

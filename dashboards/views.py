@@ -16,10 +16,11 @@ from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.views.decorators.vary import vary_on_headers
 
-from accounts.access import STATION_ROLES, role_required
+from accounts.access import STATION_ROLES, has_role, role_required
 from accounts.http import AuthenticatedHttpRequest
 from config.htmx import is_htmx_partial
 from dashboards import daily, selectors
+from dashboards.agents import AGENT_FIGURE_ROLES, Period, agent_days_table, agent_get, agents_table
 from dashboards.dashboard import dashboard_build, report_build
 from dashboards.forms import DashboardFilterForm
 from dashboards.selectors import DASHBOARD_ROLES, Scope
@@ -37,6 +38,8 @@ class Filtered:
     stations: list[Station]
     # The request's own filters, for the refresh and the CSV links.
     query: str
+    # The agent figures' tab: only for the roles that read them.
+    agent_figures: bool
 
 
 def _filtered(request: AuthenticatedHttpRequest) -> Filtered:
@@ -53,7 +56,8 @@ def _filtered(request: AuthenticatedHttpRequest) -> Filtered:
     station = selectors.dashboard_station_for_user(user=user, chosen=form.chosen_station())
     scope = Scope(station=station, first=first, last=last, now=now)
     query = urlencode([(k, v) for k, v in request.GET.items() if k in FILTER_KEYS and v])
-    return Filtered(scope, form, warnings, stations, query)
+    agent_figures = has_role(user, *AGENT_FIGURE_ROLES)
+    return Filtered(scope, form, warnings, stations, query, agent_figures)
 
 
 @vary_on_headers("HX-Request")
@@ -120,6 +124,44 @@ def station_report_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     filtered = _filtered(request)
     table, _chart = report_build(scope=filtered.scope, stations=filtered.stations)
     return _csv_response(table, filtered.scope)
+
+
+@role_required(*AGENT_FIGURE_ROLES)
+def agents(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The agent figures of the period (DESIGN §3.15), every agent and all together."""
+    filtered = _filtered(request)
+    table, people = agents_table(period=_period(filtered))
+    context = {"table": table, "agents": people, "filtered": filtered}
+    return render(request, "dashboards/agents.html", context)
+
+
+@role_required(*AGENT_FIGURE_ROLES)
+def agents_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
+    filtered = _filtered(request)
+    table, _people = agents_table(period=_period(filtered))
+    return _csv_response(table, filtered.scope)
+
+
+@role_required(*AGENT_FIGURE_ROLES)
+def agent_days(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """One agent's figures by day."""
+    agent = agent_get(pk=pk)
+    filtered = _filtered(request)
+    table = agent_days_table(period=_period(filtered), agent=agent)
+    context = {"table": table, "agent": agent, "filtered": filtered}
+    return render(request, "dashboards/agent_days.html", context)
+
+
+@role_required(*AGENT_FIGURE_ROLES)
+def agent_days_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    agent = agent_get(pk=pk)
+    filtered = _filtered(request)
+    return _csv_response(agent_days_table(period=_period(filtered), agent=agent), filtered.scope)
+
+
+def _period(filtered: Filtered) -> Period:
+    # Calls belong to no station: the agent figures take the period and leave the station.
+    return Period(filtered.scope.first, filtered.scope.last)
 
 
 def _csv_response(table: Table, scope: Scope) -> HttpResponse:

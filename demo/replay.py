@@ -31,8 +31,7 @@ from dispatch.forms import STEP_FORMS
 from dispatch.models import WorkOrder
 from dispatch.services import work_order_step
 from grid.models import Department, Premise
-from hotline import selectors as hotline_selectors
-from hotline.models import Article, Call
+from hotline.models import Article, Call, CallEvent
 from hotline.services import (
     call_finish,
     call_identify,
@@ -41,6 +40,7 @@ from hotline.services import (
     feedback_record,
     service_request_record,
 )
+from hotline.telephony import telephony_event_record
 from repairs.forms import OutageNoticeForm
 from repairs.models import Incident
 from repairs.services.intake import repair_create
@@ -50,6 +50,8 @@ from tickets.models import Channel, Kind, Ticket
 from tickets.services import ticket_transition
 
 T = TypeVar("T")
+# Where the demo's telephony keeps its recordings (a made-up host: the links lead nowhere).
+DEMO_RECORDINGS = "https://recordings.gridline.example/"
 
 
 @dataclass
@@ -188,21 +190,27 @@ def _have(thing: T | None, what: str) -> T:
 
 
 def _call_start(run: TicketRun, call: CallPlan, lookups: Lookups) -> None:
-    """The caller's number pops the customer, as the console does; a number not on file
-    (or two customers on it) starts the call unidentified, and the agent identifies
-    the caller from the account."""
+    """A call with a number comes through the telephony: it rings at the agent (the number
+    pops the customer, as the console does) and is answered; a withheld one the agent opens
+    by hand. A number not on file (or two customers on it) starts the call unidentified,
+    and the agent identifies the caller from the account."""
     plan = run.plan
     if call.withheld:
         run.call = call_start(agent=run.agent, caller_phone="", customer=None, now=call.starts_at)
         return
-    popped = hotline_selectors.customer_list_by_phone(phone=plan.phone)
-    customer = popped[0] if len(popped) == 1 else None
-    run.call = call_start(
-        agent=run.agent, caller_phone=plan.phone, customer=customer, now=call.starts_at
-    )
+    call_id = _telephony_id(call, run.agent)
+    for event in (CallEvent.Event.RING, CallEvent.Event.ANSWER):
+        recorded = telephony_event_record(
+            event=event,
+            call_id=call_id,
+            caller_phone=plan.phone,
+            agent=run.agent,
+            at=call.starts_at,
+        )
+    answered = run.call = recorded.call_record
     expected = _premise(run, lookups)
-    if expected is not None and customer != expected.customer:
-        run.call = call_identify(call=run.call, customer=expected.customer)
+    if expected is not None and answered.customer != expected.customer:
+        run.call = call_identify(call=answered, customer=expected.customer)
 
 
 def _call_identify(run: TicketRun, lookups: Lookups) -> None:
@@ -215,12 +223,34 @@ def _call_identify(run: TicketRun, lookups: Lookups) -> None:
 
 
 def _call_finish(run: TicketRun, call: CallPlan) -> None:
-    # The reason and outcome are the ones the finish form offers: from the ticket.
-    run.call = call_finish(call=_have(run.call, "call"), reason="", outcome="", now=call.ends_at)
+    # The reason and outcome are the ones the finish form offers: from the ticket. A
+    # telephony call ends at the hang-up, which keeps its recording.
+    current = _have(run.call, "call")
+    if current.call_id is None:
+        run.call = call_finish(call=current, reason="", outcome="", now=call.ends_at)
+        return
+    run.call = telephony_event_record(
+        event=CallEvent.Event.HANGUP,
+        call_id=current.call_id,
+        caller_phone=current.caller_phone,
+        agent=run.agent,
+        at=call.ends_at,
+        recording_url=f"{DEMO_RECORDINGS}{current.call_id}.mp3",
+    ).call_record
 
 
 def _quiet_call(plan: CallPlan, agent: User) -> None:
-    """A call that records nothing: started and finished in one go, nothing happens between."""
+    """A call that records nothing: started and finished in one go, nothing happens between.
+    A dropped one rang at the agent and was hung up before anyone answered: abandoned."""
+    if plan.outcome == Call.Outcome.DROPPED:
+        call_id = _telephony_id(plan, agent)
+        for event, at in (
+            (CallEvent.Event.RING, plan.starts_at),
+            (CallEvent.Event.HANGUP, plan.ends_at),
+        ):
+            telephony_event_record(event=event, call_id=call_id, caller_phone=plan.phone,
+                                   agent=agent, at=at)  # fmt: skip
+        return
     call = call_start(agent=agent, caller_phone=plan.phone, customer=None, now=plan.starts_at)
     call_finish(
         call=call,
@@ -229,6 +259,10 @@ def _quiet_call(plan: CallPlan, agent: User) -> None:
         note=plan.note,
         now=plan.ends_at,
     )
+
+
+def _telephony_id(call: CallPlan, agent: User) -> str:
+    return f"demo-{call.starts_at:%Y%m%d%H%M%S}-{agent.username}"
 
 
 # --- Tickets ------------------------------------------------------------------------------

@@ -1,23 +1,28 @@
 """GET /api/v1/customers/ (DESIGN §5.2): the caller lookup the IVR/CTI and scripts use;
-and POST /api/v1/tickets/: the kinds the console records, recorded without it."""
+POST /api/v1/tickets/: the kinds the console records, recorded without it; the telephony's
+events (POST /api/v1/cti/events/) and the calls they make (GET /api/v1/calls/{id}/)."""
 
 from collections.abc import Mapping
 
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from accounts.access import role_permission
+from accounts.access import role_permission, sees_phones
 from accounts.http import AuthenticatedRequest
 from accounts.models import Role
 from config.api import api_datetime
 from config.errors import FieldErrors
 from config.formschema import form_serializer
 from hotline import selectors, services
-from hotline.forms import CustomerLookupForm, TicketCreateForm
+from hotline.forms import CustomerLookupForm, TelephonyEventForm, TicketCreateForm
+from hotline.models import Call
+from hotline.telephony import telephony_event_record
 from hotline.views.common import CONSOLE_ROLES
 from tickets import api as tickets_api
 from tickets.idempotency import HEADER_PARAMETER, idempotent
@@ -143,15 +148,59 @@ class TicketCreatedOutput(serializers.Serializer):
     reply_by = serializers.DateTimeField(allow_null=True)
 
 
+class TicketCallOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    recording_url = serializers.CharField(
+        allow_null=True, help_text="Null until the hang-up, and for roles that see phones masked."
+    )
+
+
+def ticket_call_data(call: Call, *, phones_in_full: bool) -> dict:
+    """A call as a ticket lists it; its recording (the caller's voice and number) only for
+    the roles that see phone numbers in full."""
+    return {
+        "id": call.pk,
+        "recording_url": (call.recording_url or None) if phones_in_full else None,
+    }
+
+
+class TicketWithCallsOutput(tickets_api.TicketDetailOutput):
+    calls = serializers.SerializerMethodField()
+
+    class Meta(tickets_api.TicketDetailOutput.Meta):
+        fields = [*tickets_api.TicketDetailOutput.Meta.fields, "calls"]
+        read_only_fields = fields
+
+    @extend_schema_field(TicketCallOutput(many=True))
+    def get_calls(self, ticket: Ticket) -> list[dict]:
+        request = self.context.get("request")
+        in_full = request is not None and sees_phones(request.user)
+        calls = selectors.call_list_for_ticket(number=ticket.number)
+        return [ticket_call_data(call, phones_in_full=in_full) for call in calls]
+
+
 class TicketViewSet(tickets_api.TicketViewSet):
     """The ticket API, with POST for the kinds the console records (a consultation, a
     service request, an opinion, a praise): the same services, the same rules. Repairs and
-    complaints have their own POSTs."""
+    complaints have their own POSTs. A ticket's page also lists the calls that touched it."""
 
     def get_permissions(self):
         if self.action == "create":
             return [role_permission(*CONSOLE_ROLES)()]
         return super().get_permissions()
+
+    def get_serializer_class(self):
+        return (
+            TicketWithCallsOutput if self.action == "retrieve" else super().get_serializer_class()
+        )
+
+    @extend_schema(responses=TicketWithCallsOutput)
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)  # 404 outside the scope
+        calls = selectors.call_list_for_ticket(number=kwargs["number"])
+        in_full = sees_phones(request.user)
+        response.data["calls"] = [ticket_call_data(c, phones_in_full=in_full) for c in calls]
+        return response
 
     @extend_schema(
         summary="Record a consultation, service request, opinion or praise",
@@ -178,6 +227,7 @@ class TicketViewSet(tickets_api.TicketViewSet):
         if not form.is_valid():
             raise FieldErrors.from_form(form)
         ticket = _record(form, actor=request.user)
+        services.call_link_to_open(agent=request.user, ticket=ticket)
         reply_by = ticket.deadlines.filter(name=Deadline.Name.REPLY_BY).first()
         return Response(
             {
@@ -212,3 +262,93 @@ def _record(form: TicketCreateForm, *, actor) -> Ticket:
         subject=data["subject"] or data["description"][:60],
         description=data["description"],
     )
+
+
+# --- Telephony (DESIGN §3.15) -------------------------------------------------------------
+
+
+class TelephonyEventOutput(serializers.Serializer):
+    call = serializers.IntegerField(
+        allow_null=True, help_text="The call the event made or reached (GET /calls/{id}/)."
+    )
+
+
+class TelephonyEventView(APIView):
+    """POST /api/v1/cti/events/: one event of a telephony call, applied once; a repeat
+    answers the same and changes nothing. The integration account only."""
+
+    permission_classes = [role_permission(Role.INTEGRATION)]
+
+    @extend_schema(
+        summary="A telephony call event: ring, answer or hangup",
+        request=form_serializer(TelephonyEventForm),
+        responses={200: TelephonyEventOutput},
+        examples=[
+            OpenApiExample(
+                "The caller hung up after talking to agent 8001",
+                value={
+                    "event": "hangup",
+                    "call_id": "pbx-20261126-0042",
+                    "caller": "13800138000",
+                    "agent": "8001",
+                    "at": "2026-11-26T09:14:05+08:00",
+                    "recording_url": "https://recordings.example.com/pbx-20261126-0042.mp3",
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request: AuthenticatedRequest) -> Response:
+        form = TelephonyEventForm(data=request.data if isinstance(request.data, Mapping) else {})
+        if not form.is_valid():
+            raise FieldErrors.from_form(form)
+        data = form.cleaned_data
+        recorded = telephony_event_record(
+            event=data["event"],
+            call_id=data["call_id"],
+            caller_phone=data["caller"],
+            agent=data["agent"],
+            at=data["at"],
+            recording_url=data["recording_url"],
+        )
+        return Response({"call": recorded.call_record_id})
+
+
+class CallOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    caller = serializers.CharField()
+    agent = serializers.CharField()
+    started_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField(allow_null=True)
+    duration_seconds = serializers.IntegerField(
+        allow_null=True, help_text="From the answer to the hang-up; null while it goes on."
+    )
+    recording_url = serializers.CharField(allow_null=True)
+    tickets = serializers.ListField(child=serializers.CharField())
+    abandoned = serializers.BooleanField()
+
+
+class CallViewSet(viewsets.GenericViewSet):
+    """A call: an agent reads their own, a supervisor any."""
+
+    permission_classes = [role_permission(Role.AGENT, Role.SUPERVISOR)]
+    serializer_class = CallOutput
+    queryset = Call.objects.none()  # the schema's; reads go through the selector
+    request: AuthenticatedRequest
+
+    def retrieve(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
+        call = selectors.call_get_for_user(user=request.user, pk=pk or "")
+        links = selectors.call_ticket_list(call=call, now=timezone.now())
+        return Response(
+            {
+                "id": call.pk,
+                "caller": call.caller_phone,
+                "agent": call.agent.username,
+                "started_at": api_datetime(call.started_at),
+                "ended_at": api_datetime(call.ended_at),
+                "duration_seconds": call.duration_seconds,
+                "recording_url": call.recording_url or None,
+                "tickets": list(dict.fromkeys(link.ticket.number for link in links)),
+                "abandoned": call.abandoned,
+            }
+        )

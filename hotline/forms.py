@@ -4,12 +4,15 @@ caller lookup's query (GET /api/v1/customers/)."""
 from typing import Any, cast
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import TextChoiceField, TextField
+from accounts.access import has_role
+from accounts.models import Role, User
+from config.forms import StrictDateTimeField, TextChoiceField, TextField
 from grid.forms import PhoneField
 from grid.models import Customer, Premise
-from hotline.models import Article, Call, ServiceRequest
+from hotline.models import Article, Call, CallEvent, ServiceRequest
 from tickets.models import Kind
 
 TEXT_MAX_LENGTH = 2000
@@ -260,3 +263,49 @@ class TicketCreateForm(forms.Form):
         customer = self.cleaned_data.get("account_no")
         premise = self.cleaned_data.get("meter_no")
         return customer or (premise.customer if premise is not None else None)
+
+
+class TelephonyEventForm(forms.Form):
+    """POST /api/v1/cti/events/ (DESIGN §3.15): one event of a telephony call."""
+
+    event = TextChoiceField(choices=CallEvent.Event.choices, required=True)
+    call_id = TextField(max_length=CallEvent._meta.get_field("call_id").max_length)
+    caller = PhoneField(required=False, max_length=40)
+    agent = TextField(max_length=150)
+    at = StrictDateTimeField()
+    recording_url = forms.URLField(required=False, max_length=500, assume_scheme="https")
+
+    api_help = {
+        "event": _("ring pops the caller in the console; answer starts the call; hangup ends it."),
+        "call_id": _("The telephony's id of the call: each event of a call is applied once."),
+        "caller": _("The caller's number in any dialled form; blank when withheld."),
+        "agent": _("The agent's username or telephone extension."),
+        "at": _("When it happened (ISO 8601)."),
+        "recording_url": _("hangup only: the call's recording, an http or https URL."),
+    }
+
+    def clean_agent(self) -> User:
+        name = self.cleaned_data["agent"].strip()
+        found = [
+            user
+            for user in User.objects.filter(Q(username=name) | Q(extension=name), is_active=True)
+            if has_role(user, Role.AGENT, Role.SUPERVISOR)
+        ]
+        if not name or len(found) != 1:
+            raise forms.ValidationError(
+                _("No agent has the username or extension “%(agent)s”."), params={"agent": name}
+            )
+        return found[0]
+
+    def clean_recording_url(self) -> str:
+        url = self.cleaned_data["recording_url"]
+        if url and not url.lower().startswith(("http://", "https://")):
+            raise forms.ValidationError(_("Give the recording as an http or https URL."))
+        return url
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("recording_url") and data.get("event") != CallEvent.Event.HANGUP:
+            self.add_error("recording_url", _("Only a hangup carries the recording."))
+        return data

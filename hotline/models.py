@@ -77,11 +77,24 @@ class Article(models.Model):
 # --- Calls --------------------------------------------------------------------------------
 
 
-class Call(ChoiceLabels, models.Model):
-    """One call taken at the console: who called, which agent, when, why and what came of it.
+# A telephony call rung at an agent and not answered or hung up yet: not the agent's open
+# call (that one may be going on meanwhile), but the pop waiting in their console.
+RINGING = Q(ended_at__isnull=True, call_id__isnull=False, answered_at__isnull=True)
+# The call the agent is on: opened at the console, or answered on the phone, and not ended.
+OPEN = Q(ended_at__isnull=True) & (Q(call_id__isnull=True) | Q(answered_at__isnull=False))
+# Calls an agent handled: opened at the console, or answered on the phone (DESIGN §3.15).
+HANDLED = Q(call_id__isnull=True) | Q(answered_at__isnull=False)
+# Rung, never answered, hung up: counted as abandoned.
+ABANDONED = Q(call_id__isnull=False, answered_at__isnull=True, ended_at__isnull=False)
 
-    It starts when the agent opens the caller and ends when the agent finishes it;
-    an agent has at most one call open at a time.
+
+class Call(ChoiceLabels, models.Model):
+    """One call: who called, which agent, when, why and what came of it.
+
+    Opened by the agent at the console, or by the telephony (DESIGN §3.15): a ring makes a
+    ringing call, the answer starts it as the console would, the hang-up ends it with its
+    recording; rung and hung up without an answer, it is abandoned. An agent has at most
+    one call open at a time; rings may wait beside it.
     """
 
     class Reason(models.TextChoices):
@@ -121,6 +134,17 @@ class Call(ChoiceLabels, models.Model):
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # The telephony's own id, unique; null (not "") for a call opened at the console, so
+    # that those never collide.
+    call_id = models.CharField(  # noqa: DJ001
+        _("telephony call id"), max_length=64, null=True, blank=True
+    )
+    rang_at = models.DateTimeField(_("rang"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # db_default too: the benchmark writes calls with SQL of its own.
+    recording_url = models.URLField(
+        _("recording"), max_length=500, blank=True, default="", db_default=""
+    )
     tickets: "models.ManyToManyField[Ticket, CallTicket]" = models.ManyToManyField(
         Ticket, verbose_name=_("tickets"), through="CallTicket", related_name="calls"
     )
@@ -135,12 +159,16 @@ class Call(ChoiceLabels, models.Model):
             models.Index(fields=["caller_phone", "-started_at"], name="call_phone_started"),
             # The dashboard's calls of today.
             models.Index(fields=["started_at"], name="call_started"),
+            # The console's poll, every second: the agent's calls not ended (ringing or open).
+            models.Index(fields=["agent"], condition=Q(ended_at__isnull=True), name="call_unended"),
         ]
         constraints = [
             # The console shows one caller at a time: a second open call is a bug.
             models.UniqueConstraint(
-                fields=["agent"], condition=Q(ended_at__isnull=True), name="one_open_call_per_agent"
+                fields=["agent"], condition=OPEN, name="one_open_call_per_agent"
             ),
+            # Each telephony call is recorded once, however often its events come.
+            models.UniqueConstraint(fields=["call_id"], name="call_telephony_id_once"),
         ]
 
     def __str__(self) -> str:
@@ -150,14 +178,64 @@ class Call(ChoiceLabels, models.Model):
         return reverse("hotline:call", kwargs={"pk": self.pk})
 
     @property
+    def ringing(self) -> bool:
+        return self.ended_at is None and self.call_id is not None and self.answered_at is None
+
+    @property
     def is_open(self) -> bool:
-        return self.ended_at is None
+        return self.ended_at is None and not self.ringing
+
+    @property
+    def abandoned(self) -> bool:
+        return self.ended_at is not None and self.call_id is not None and self.answered_at is None
 
     @property
     def duration_seconds(self) -> int | None:
-        if self.ended_at is None:
+        """Its handling time, from the start (the answer) to the end; None while it goes on,
+        and for an abandoned call, which nobody handled."""
+        if self.ended_at is None or self.abandoned:
             return None
         return int((self.ended_at - self.started_at).total_seconds())
+
+
+class CallEvent(ChoiceLabels, models.Model):
+    """One telephony event as it came (DESIGN §3.15), kept once per call and event: a repeat
+    is answered with the first one's call and changes nothing."""
+
+    class Event(models.TextChoices):
+        RING = "ring", _("Ring")
+        ANSWER = "answer", _("Answer")
+        HANGUP = "hangup", _("Hang-up")
+
+    call_id = models.CharField(_("telephony call id"), max_length=64)
+    event = models.CharField(_("event"), max_length=10, choices=Event.choices)
+    at = models.DateTimeField(_("at"))
+    caller_phone = models.CharField(_("caller phone"), max_length=20, blank=True)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recording_url = models.URLField(_("recording"), max_length=500, blank=True)
+    # The call the event made or reached (not `call`: `call_id` is the telephony's).
+    call_record = models.ForeignKey(
+        Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="events"
+    )
+    # False when it came too late to change anything (an answer after the hang-up).
+    applied = models.BooleanField(_("applied"))
+    received_at = models.DateTimeField(_("received"))
+
+    class Meta:
+        ordering = ["received_at", "pk"]
+        verbose_name = _("telephony event")
+        verbose_name_plural = _("telephony events")
+        constraints = [
+            models.UniqueConstraint(fields=["call_id", "event"], name="call_event_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call_id} {self.event}"
 
 
 class CallTicket(ChoiceLabels, models.Model):

@@ -17,6 +17,7 @@ from config.errors import TransitionNotAllowed
 from grid.models import Customer, Premise
 from hotline import selectors
 from hotline.models import (
+    OPEN,
     Article,
     Call,
     CallTicket,
@@ -43,17 +44,33 @@ def call_start(
     (the agent never pressed Finish) is finished first, with what it recorded."""
     now = now or timezone.now()
     with transaction.atomic():
-        # Two pops for one agent at once (a double-clicked result) take turns on the agent's
-        # row, so the second finishes the first's call instead of breaking the one-open rule.
-        User.objects.select_for_update().filter(pk=agent.pk).exists()
-        previous = (
-            Call.objects.select_for_update().filter(agent=agent, ended_at__isnull=True).first()
-        )
-        if previous is not None:
-            _finish(previous, reason="", outcome="", note="", now=now)
+        _finish_previous(agent, now)
         return Call.objects.create(
             agent=agent, caller_phone=caller_phone, customer=customer, started_at=now
         )
+
+
+def call_answer(*, call: Call, agent: User, now: datetime | None = None) -> Call:
+    """The agent picked up a ringing call (DESIGN §3.15): it starts as call_start would open
+    it, finishing a call still open first; the agent who answers takes it."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        _finish_previous(agent, now)
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        call.agent = agent
+        call.answered_at = call.started_at = now
+        call.save(update_fields=["agent", "answered_at", "started_at"])
+    return call
+
+
+def _finish_previous(agent: User, now: datetime) -> None:
+    # Two starts for one agent at once (a double-clicked result, a pop and an answer) take
+    # turns on the agent's row, so the second finishes the first's call instead of breaking
+    # the one-open rule.
+    User.objects.select_for_update().filter(pk=agent.pk).exists()
+    previous = Call.objects.select_for_update().filter(OPEN, agent=agent).first()
+    if previous is not None:
+        _finish(previous, reason="", outcome="", note="", now=now)
 
 
 def call_identify(*, call: Call, customer: Customer | None, caller_phone: str = "") -> Call:
@@ -113,6 +130,13 @@ def call_collect(*, call: Call, now: datetime | None = None) -> list[CallTicket]
         ignore_conflicts=True,
     )
     return list(CallTicket.objects.filter(call=call).select_related("ticket"))
+
+
+def call_link_to_open(*, agent: User, ticket: Ticket, now: datetime | None = None) -> None:
+    """A ticket the agent recorded away from the console (the API) while on a call belongs
+    to that call at once (DESIGN §3.15), as the console's own tickets do; none, no link."""
+    call = Call.objects.filter(OPEN, agent=agent).first()
+    _link(call, ticket, CallTicket.Action.CREATED, now or timezone.now())
 
 
 def call_guess_result(links: list[CallTicket]) -> tuple[str, str]:

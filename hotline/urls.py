@@ -6,6 +6,7 @@ app_name = "hotline"
 urlpatterns = [
     path("", console.console, name="console"),
     path("search/", console.search, name="search"),
+    path("ring/", console.ring, name="ring"),
     path("calls/start/", console.call_start, name="call_start"),
     path("calls/<int:pk>/", console.call_detail, name="call"),
     path("calls/<int:pk>/identify/", console.call_identify, name="call_identify"),

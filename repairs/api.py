@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import has_role, role_permission
+from accounts.access import IsStaff, has_role, role_permission
 from accounts.http import AuthenticatedRequest
 from accounts.models import Role
 from config.errors import FieldErrors
@@ -244,7 +244,7 @@ class OutageNoticeViewSet(
     def get_permissions(self) -> list[BasePermission]:
         if self.action in ("create", "cancel"):
             return [role_permission(Role.SUPERVISOR, Role.DISPATCHER)()]
-        return [permissions.IsAuthenticated()]
+        return [IsStaff()]
 
     def get_queryset(self) -> QuerySet[OutageNotice]:
         past = self.request.query_params.get("past") == "true"

@@ -119,5 +119,11 @@ def handler(department):
 
 
 @pytest.fixture
+def integration(db):
+    """The telephony's machine account."""
+    return UserFactory(username="cti", role=Role.INTEGRATION)
+
+
+@pytest.fixture
 def api():
     return APIClient()

@@ -61,6 +61,8 @@ STAFF = (
     StaffPlan("handler_mtr", Role.HANDLER, "朱", "美玲", department="MTR"),
     StaffPlan("manager1", Role.MANAGER, "刘", "振华"),
     StaffPlan("admin", Role.ADMIN, "吴", "海燕"),
+    # The telephony's machine account: a token from POST /api/v1/auth/token/, never a page.
+    StaffPlan("cti", Role.INTEGRATION, "", "话务系统"),
 )
 # The agent a demo visitor logs in as at the console: today's calls there are theirs.
 CONSOLE_AGENT = "agent1"

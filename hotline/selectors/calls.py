@@ -2,21 +2,24 @@
 
 from datetime import datetime, timedelta
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.access import has_role
+from accounts.models import Role, User
 from grid.models import Premise
-from hotline.models import Call, CallTicket
+from hotline.models import HANDLED, OPEN, RINGING, Call, CallTicket
 from tickets.models import OPEN_STATUSES, Kind, Ticket, TimelineEvent
 
 
 def call_get_for_agent(*, agent: User, pk: int) -> Call:
-    """One of the agent's own calls; Http404 for anyone else's."""
+    """One of the agent's own calls; Http404 for anyone else's, and for one still ringing
+    (nothing is recorded on a call nobody answered)."""
     call = (
         Call.objects.filter(pk=pk, agent=agent)
+        .exclude(RINGING)
         .select_related("customer")
         .prefetch_related(call_tickets_prefetch())
         .first()
@@ -27,16 +30,15 @@ def call_get_for_agent(*, agent: User, pk: int) -> Call:
 
 
 def call_get_open(*, agent: User) -> Call | None:
-    return (
-        Call.objects.filter(agent=agent, ended_at__isnull=True).select_related("customer").first()
-    )
+    return Call.objects.filter(OPEN, agent=agent).select_related("customer").first()
 
 
 def call_list_today(*, agent: User, now: datetime) -> list[Call]:
-    """The agent's own calls since local midnight, latest first, with their tickets."""
+    """The agent's own calls since local midnight that they handled, latest first, with
+    their tickets (a ring waiting or abandoned was never the agent's call)."""
     midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     today = Call.objects.filter(
-        agent=agent, started_at__gte=midnight, started_at__lt=midnight + timedelta(days=1)
+        HANDLED, agent=agent, started_at__gte=midnight, started_at__lt=midnight + timedelta(days=1)
     )
     return list(
         today.select_related("customer")
@@ -105,3 +107,44 @@ def repair_get_open_for_premise(*, premise: Premise) -> Ticket | None:
         .order_by("-created_at", "-pk")
         .first()
     )
+
+
+def call_get_for_user(*, user: User, pk: int | str) -> Call:
+    """A call with its tickets: an agent's own, any for a supervisor; Http404 otherwise."""
+    calls = Call.objects.select_related("agent").prefetch_related(call_tickets_prefetch())
+    if not has_role(user, Role.SUPERVISOR):
+        calls = calls.filter(agent=user)
+    try:
+        return calls.get(pk=pk)
+    except (Call.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such call.")) from None
+
+
+def call_list_for_ticket(*, number: str) -> list[Call]:
+    """Every call that recorded or urged the ticket, in the order they started (DESIGN
+    §3.15: the recording shows on every ticket the call touched). One query; the ticket is
+    one the caller already found in the reader's scope."""
+    linked = CallTicket.objects.filter(ticket__number=number).values("call")
+    return list(Call.objects.filter(pk__in=linked).order_by("started_at", "pk"))
+
+
+def call_unended_state(*, agent: User) -> str:
+    """What the agent's console pop shows, as a short token that changes with it: the
+    agent's calls not ended, each ringing or open. One query on the call_unended index: the
+    console asks every second."""
+    rows = Call.objects.filter(agent=agent, ended_at__isnull=True).values_list(
+        "pk", "answered_at", "call_id"
+    )
+    return " ".join(
+        f"{pk}{'r' if call_id and answered_at is None else 'o'}"
+        for pk, answered_at, call_id in sorted(rows)
+    )
+
+
+def call_list_popped(*, agent: User) -> list[Call]:
+    """The telephony's calls the console pops for the agent: the rings waiting, oldest first,
+    then the call answered and going on."""
+    calls = Call.objects.filter(
+        RINGING | (OPEN & Q(call_id__isnull=False)), agent=agent
+    ).select_related("customer")
+    return sorted(calls, key=lambda call: (not call.ringing, call.started_at, call.pk))

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -50,10 +51,40 @@ def console(request: AuthenticatedHttpRequest) -> HttpResponse:
         calls_today.append(CallOfToday(call, "" if seconds is None else duration_text(seconds)))
     context = {
         **_search_context(text=text, popped=popped, open_call=open_call),
+        **_ring_context(request, now=now),
         "open_call": open_call,
         "calls_today": calls_today,
     }
     return render(request, "hotline/console.html", context)
+
+
+@require_GET
+@role_required(*CONSOLE_ROLES)
+def ring(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The telephony's pop (DESIGN §3.15), asked every second by the agent's console: 204
+    while what the console shows is still so (one indexed query), else the pop as it is."""
+    if request.GET.get("seen") == selectors.call_unended_state(agent=request.user):
+        return HttpResponse(status=204)
+    return render(request, "hotline/_ring.html", _ring_context(request, now=timezone.now()))
+
+
+def _ring_context(request: AuthenticatedHttpRequest, *, now) -> dict:
+    """The first call popped with its caller's card; how many more rings wait behind it."""
+    state = selectors.call_unended_state(agent=request.user)
+    popped = selectors.call_list_popped(agent=request.user) if state else []
+    pop = popped[0] if popped else None
+    card = None
+    if pop is not None:
+        card = selectors.customer_card_get(
+            customer=pop.customer, caller_phone=pop.caller_phone, now=now, exclude_call_id=pop.pk
+        )
+    return {
+        "ring_state": state,
+        "ring_poll_seconds": settings.GRIDLINE_CONSOLE_RING_POLL_SECONDS,
+        "pop": pop,
+        "pop_card": card,
+        "rings_waiting": sum(1 for call in popped[1:] if call.ringing),
+    }
 
 
 def _screen_pop(

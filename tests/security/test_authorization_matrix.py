@@ -53,7 +53,8 @@ def api_client(world, role) -> APIClient:
 
 # --- Pages ------------------------------------------------------------------------------
 # (URL name, method, path from the world). Roles, in order: anonymous, agent, supervisor,
-# dispatcher (north), crew (north), handler (MKT), manager; the objects are north's / MKT's.
+# dispatcher (north), crew (north), handler (MKT), manager, integration; the objects are
+# north's / MKT's.
 PAGES = {
     "home": ("get", lambda w: "/"),
     "health": ("get", lambda w: "/healthz"),
@@ -101,6 +102,7 @@ PAGES = {
     ),
     "hotline:console": ("get", lambda w: "/console/"),
     "hotline:search": ("get", lambda w: "/console/search/?q=138"),
+    "hotline:ring": ("get", lambda w: "/console/ring/"),
     "hotline:call_start": ("post", lambda w: "/console/calls/start/"),
     "hotline:call": ("get", lambda w: f"/console/calls/{w.north.call.pk}/"),
     "hotline:call_identify": ("post", lambda w: f"/console/calls/{w.north.call.pk}/identify/"),
@@ -123,6 +125,10 @@ PAGES = {
     "dashboards:csv": ("get", lambda w: "/dashboard/csv/open_work_orders/"),
     "dashboards:stations": ("get", lambda w: "/dashboard/stations/"),
     "dashboards:stations_csv": ("get", lambda w: "/dashboard/stations/csv/"),
+    "dashboards:agents": ("get", lambda w: "/dashboard/agents/"),
+    "dashboards:agents_csv": ("get", lambda w: "/dashboard/agents/csv/"),
+    "dashboards:agent": ("get", lambda w: f"/dashboard/agents/{w.users['agent'].pk}/"),
+    "dashboards:agent_csv": ("get", lambda w: f"/dashboard/agents/{w.users['agent'].pk}/csv/"),
     "schema": ("get", lambda w: "/api/schema/"),
     "api-docs": ("get", lambda w: "/api/docs/"),
 }
@@ -172,60 +178,65 @@ def test_pages_answer_each_role_as_the_matrix_says():
     assert wrong == {}, "expected vs got, roles: " + " ".join(ROLES)
 
 
-# anonymous agent supervisor dispatcher crew handler manager
+# anonymous agent supervisor dispatcher crew handler manager integration
 PAGE_MATRIX: dict[str, str] = {
-    "home": "L O O O O O O",
-    "health": "O O O O O O O",
-    "accounts:login": "O O O O O O O",
-    "accounts:logout": "L L L L L L L",  # signed out, back to the sign-in page
-    "set_language": "O O O O O O O",
-    "tickets:list": "L O O O O O O",
-    "tickets:notifications": "L O O O O O O",
-    "tickets:notifications_read": "L O O O O O O",
-    "tickets:detail": "L O O O O H O",  # a repair of north: no department's business
-    "tickets:urge": "L O O D D D D",
-    "tickets:attachment": "L O O O O H O",  # a crew's photo: the ticket's scope
-    "tickets:attachment_thumbnail": "L O O O O H O",
-    "repairs:new": "L O O D D D D",
-    "repairs:preview": "L O O D D D D",
-    "repairs:notices": "L O O O O O O",  # notices are public: every caller may ask
-    "repairs:notice_new": "L D O O D D D",
-    "repairs:notice_edit": "L D O O D D D",
-    "repairs:notice_cancel": "L D O O D D D",
-    "dispatch:queue": "L D O O D D D",
-    "dispatch:crew": "L D D D O D D",
-    "dispatch:work_order": "L D O O O D D",
-    "dispatch:assign": "L D O O D D D",
-    "dispatch:action": "L D D D O D D",  # departing is the crew's step
-    "dispatch:photo_add": "L D D D O D D",  # photos are the crew's (an empty form: 422)
-    "complaints:queue": "L O O D D O O",
-    "complaints:new": "L O O D D D D",
-    "complaints:summaries": "L D O D D D O",
-    "complaints:summary": "L D O D D D O",
-    "complaints:summary_csv": "L D O D D D O",
-    "complaints:detail": "L O O D D O O",
-    "complaints:action": "L D D D D O D",  # rectifying is the department's step
-    "complaints:attachment_add": "L O O D D O D",  # a manager reads, does not add
-    "hotline:console": "L O O D D D D",
-    "hotline:search": "L O O D D D D",
-    "hotline:call_start": "L O O D D D D",
-    "hotline:call": "L O H D D D D",  # an agent's call is the agent's own
-    "hotline:call_identify": "L O H D D D D",
-    "hotline:call_finish": "L O H D D D D",
-    "hotline:call_urge": "L O H D D D D",
-    "hotline:repair_start": "L O H D D D D",
-    "hotline:kind_new": "L O H D D D D",
-    "hotline:callbacks": "L O O D D D D",
-    "hotline:callback_record": "L H H D D D D",  # the ticket is not waiting for a callback
-    "hotline:articles": "L O O O O O O",
-    "hotline:article_pick": "L O O O O O O",
-    "hotline:article": "L O O O O O O",
-    "dashboards:dashboard": "L D O O D D O",  # a dispatcher sees their own station's
-    "dashboards:csv": "L D O O D D O",
-    "dashboards:stations": "L D O O D D O",
-    "dashboards:stations_csv": "L D O O D D O",
-    "schema": "O O O O O O O",  # documentation, no data
-    "api-docs": "O O O O O O O",
+    "home": "L O O O O O O D",
+    "health": "O O O O O O O O",
+    "accounts:login": "O O O O O O O D",
+    "accounts:logout": "L L L L L L L L",  # signed out, back to the sign-in page
+    "set_language": "O O O O O O O D",
+    "tickets:list": "L O O O O O O D",
+    "tickets:notifications": "L O O O O O O D",
+    "tickets:notifications_read": "L O O O O O O D",
+    "tickets:detail": "L O O O O H O D",  # a repair of north: no department's business
+    "tickets:urge": "L O O D D D D D",
+    "tickets:attachment": "L O O O O H O D",  # a crew's photo: the ticket's scope
+    "tickets:attachment_thumbnail": "L O O O O H O D",
+    "repairs:new": "L O O D D D D D",
+    "repairs:preview": "L O O D D D D D",
+    "repairs:notices": "L O O O O O O D",  # notices are public: every caller may ask
+    "repairs:notice_new": "L D O O D D D D",
+    "repairs:notice_edit": "L D O O D D D D",
+    "repairs:notice_cancel": "L D O O D D D D",
+    "dispatch:queue": "L D O O D D D D",
+    "dispatch:crew": "L D D D O D D D",
+    "dispatch:work_order": "L D O O O D D D",
+    "dispatch:assign": "L D O O D D D D",
+    "dispatch:action": "L D D D O D D D",  # departing is the crew's step
+    "dispatch:photo_add": "L D D D O D D D",  # photos are the crew's (an empty form: 422)
+    "complaints:queue": "L O O D D O O D",
+    "complaints:new": "L O O D D D D D",
+    "complaints:summaries": "L D O D D D O D",
+    "complaints:summary": "L D O D D D O D",
+    "complaints:summary_csv": "L D O D D D O D",
+    "complaints:detail": "L O O D D O O D",
+    "complaints:action": "L D D D D O D D",  # rectifying is the department's step
+    "complaints:attachment_add": "L O O D D O D D",  # a manager reads, does not add
+    "hotline:console": "L O O D D D D D",
+    "hotline:search": "L O O D D D D D",
+    "hotline:ring": "L O O D D D D D",
+    "hotline:call_start": "L O O D D D D D",
+    "hotline:call": "L O H D D D D D",  # an agent's call is the agent's own
+    "hotline:call_identify": "L O H D D D D D",
+    "hotline:call_finish": "L O H D D D D D",
+    "hotline:call_urge": "L O H D D D D D",
+    "hotline:repair_start": "L O H D D D D D",
+    "hotline:kind_new": "L O H D D D D D",
+    "hotline:callbacks": "L O O D D D D D",
+    "hotline:callback_record": "L H H D D D D D",  # the ticket is not waiting for a callback
+    "hotline:articles": "L O O O O O O D",
+    "hotline:article_pick": "L O O O O O O D",
+    "hotline:article": "L O O O O O O D",
+    "dashboards:dashboard": "L D O O D D O D",  # a dispatcher sees their own station's
+    "dashboards:csv": "L D O O D D O D",
+    "dashboards:stations": "L D O O D D O D",
+    "dashboards:stations_csv": "L D O O D D O D",
+    "dashboards:agents": "L D O D D D O D",  # the agents' figures: supervisors, management
+    "dashboards:agents_csv": "L D O D D D O D",
+    "dashboards:agent": "L D O D D D O D",
+    "dashboards:agent_csv": "L D O D D D O D",
+    "schema": "O O O O O O O O",  # documentation, no data
+    "api-docs": "O O O O O O O O",
 }
 
 
@@ -239,6 +250,7 @@ def fill(path: str, side) -> str:
         "/outage-notices/{id}/": side.notice.pk,
         "/work-orders/{id}/": side.work_order.pk,
         "/attachments/{id}/": side.photo.pk,
+        "/calls/{id}/": side.call.pk,
     }
     for prefix, value in values.items():
         name = prefix.rsplit("{", 1)[1].rstrip("}/")
@@ -287,44 +299,46 @@ def test_api_answers_each_role_as_the_matrix_says():
     assert wrong == {}, "expected vs got, roles: " + " ".join(ROLES)
 
 
-# anonymous agent supervisor dispatcher crew handler manager
+# anonymous agent supervisor dispatcher crew handler manager integration
 API_MATRIX: dict[str, str] = {
-    "GET /api/v1/attachments/{id}/": "L O O O O H O",  # a crew's photo: the ticket's scope
-    "GET /api/v1/attachments/{id}/thumbnail/": "L O O O O H O",
-    "GET /api/v1/customers/": "L O O D D D D",
-    "GET /api/v1/incidents/": "L O O O O D O",
-    "GET /api/v1/incidents/{id}/": "L O O O O D O",
-    "GET /api/v1/outage-notices/": "L O O O O O O",
-    "GET /api/v1/outage-notices/{id}/": "L O O O O O O",
-    "GET /api/v1/tickets/": "L O O O O O O",  # each sees their own scope's (tested below)
-    "POST /api/v1/tickets/": "L O O D D D D",  # the empty body: 400, after the role check
-    "GET /api/v1/tickets/{number}/": "L O O O O H O",
-    "GET /api/v1/tickets/{number}/attachments/": "L O O O O H O",
-    "GET /api/v1/work-orders/": "L D O O O D O",
-    "GET /api/v1/work-orders/{id}/": "L D O O O D O",
-    "GET /api/v1/work-orders/{id}/attachments/": "L D O O O D O",
-    "POST /api/v1/auth/token/": "O O O O O O O",
-    "POST /api/v1/complaints/": "L O O D D D D",
-    "POST /api/v1/complaints/{number}/attachments/": "L O O D D O D",  # JSON: 415 once let in
-    "POST /api/v1/complaints/{number}/callback/": "L O O D D D D",
-    "POST /api/v1/complaints/{number}/contact/": "L O O D D D D",
-    "POST /api/v1/complaints/{number}/judge/": "L D O D D D D",
-    "POST /api/v1/complaints/{number}/rectify/": "L D D D D O D",
-    "POST /api/v1/complaints/{number}/reply/": "L D O D D O D",
-    "POST /api/v1/incidents/{id}/etr/": "L D O O O D D",
-    "POST /api/v1/incidents/{id}/restore/": "L D O O O D D",
-    "POST /api/v1/outage-notices/": "L D O O D D D",
-    "POST /api/v1/outage-notices/{id}/cancel/": "L D O O D D D",
-    "POST /api/v1/repairs/": "L O O D D D D",
-    "POST /api/v1/repairs/triage/": "L O O D D D D",
-    "POST /api/v1/tickets/{number}/urge/": "L O O D D D D",
-    "POST /api/v1/work-orders/{id}/accept/": "L D D D O D D",
-    "POST /api/v1/work-orders/{id}/arrive/": "L D D D O D D",
-    "POST /api/v1/work-orders/{id}/assign/": "L D O O D D D",
-    "POST /api/v1/work-orders/{id}/attachments/": "L D D D O D D",  # the crew's; JSON: 415
-    "POST /api/v1/work-orders/{id}/complete/": "L D D D O D D",
-    "POST /api/v1/work-orders/{id}/depart/": "L D D D O D D",
-    "POST /api/v1/work-orders/{id}/return/": "L D O O O D D",
+    "GET /api/v1/attachments/{id}/": "L O O O O H O D",  # a crew's photo: the ticket's scope
+    "GET /api/v1/attachments/{id}/thumbnail/": "L O O O O H O D",
+    "GET /api/v1/calls/{id}/": "L O O D D D D D",  # the agent's own call; any for a supervisor
+    "GET /api/v1/customers/": "L O O D D D D D",
+    "GET /api/v1/incidents/": "L O O O O D O D",
+    "GET /api/v1/incidents/{id}/": "L O O O O D O D",
+    "GET /api/v1/outage-notices/": "L O O O O O O D",
+    "GET /api/v1/outage-notices/{id}/": "L O O O O O O D",
+    "GET /api/v1/tickets/": "L O O O O O O D",  # each sees their own scope's (tested below)
+    "POST /api/v1/tickets/": "L O O D D D D D",  # the empty body: 400, after the role check
+    "GET /api/v1/tickets/{number}/": "L O O O O H O D",
+    "GET /api/v1/tickets/{number}/attachments/": "L O O O O H O D",
+    "GET /api/v1/work-orders/": "L D O O O D O D",
+    "GET /api/v1/work-orders/{id}/": "L D O O O D O D",
+    "GET /api/v1/work-orders/{id}/attachments/": "L D O O O D O D",
+    "POST /api/v1/auth/token/": "O O O O O O O O",
+    "POST /api/v1/complaints/": "L O O D D D D D",
+    "POST /api/v1/cti/events/": "L D D D D D D O",  # the telephony only (the empty body: 400)
+    "POST /api/v1/complaints/{number}/attachments/": "L O O D D O D D",  # JSON: 415 once let in
+    "POST /api/v1/complaints/{number}/callback/": "L O O D D D D D",
+    "POST /api/v1/complaints/{number}/contact/": "L O O D D D D D",
+    "POST /api/v1/complaints/{number}/judge/": "L D O D D D D D",
+    "POST /api/v1/complaints/{number}/rectify/": "L D D D D O D D",
+    "POST /api/v1/complaints/{number}/reply/": "L D O D D O D D",
+    "POST /api/v1/incidents/{id}/etr/": "L D O O O D D D",
+    "POST /api/v1/incidents/{id}/restore/": "L D O O O D D D",
+    "POST /api/v1/outage-notices/": "L D O O D D D D",
+    "POST /api/v1/outage-notices/{id}/cancel/": "L D O O D D D D",
+    "POST /api/v1/repairs/": "L O O D D D D D",
+    "POST /api/v1/repairs/triage/": "L O O D D D D D",
+    "POST /api/v1/tickets/{number}/urge/": "L O O D D D D D",
+    "POST /api/v1/work-orders/{id}/accept/": "L D D D O D D D",
+    "POST /api/v1/work-orders/{id}/arrive/": "L D D D O D D D",
+    "POST /api/v1/work-orders/{id}/assign/": "L D O O D D D D",
+    "POST /api/v1/work-orders/{id}/attachments/": "L D D D O D D D",  # the crew's; JSON: 415
+    "POST /api/v1/work-orders/{id}/complete/": "L D D D O D D D",
+    "POST /api/v1/work-orders/{id}/depart/": "L D D D O D D D",
+    "POST /api/v1/work-orders/{id}/return/": "L D O O O D D D",
 }
 SCOPED_ROLES = ("dispatcher", "crew", "handler")
 # Outage notices are public: every caller may ask about any of them.

@@ -32,7 +32,16 @@ from tests.factories import (
     photo_add,
 )
 
-ROLES = ("anonymous", "agent", "supervisor", "dispatcher", "crew", "handler", "manager")
+ROLES = (
+    "anonymous",
+    "agent",
+    "supervisor",
+    "dispatcher",
+    "crew",
+    "handler",
+    "manager",
+    "integration",
+)
 
 
 @dataclass
@@ -99,6 +108,7 @@ def build_world() -> World:
                 "crew": crew_user,
                 "handler": handler,
                 "manager": UserFactory.create(username="m_manager", role=Role.MANAGER),
+                "integration": UserFactory.create(username="m_cti", role=Role.INTEGRATION),
             }
         objects = getattr(world, side)
         feeder = FeederFactory.create(station=station)

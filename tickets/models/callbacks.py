@@ -43,6 +43,10 @@ class Callback(ChoiceLabels, models.Model):
         ordering = ["at", "pk"]
         verbose_name = _("callback")
         verbose_name_plural = _("callbacks")
+        indexes = [
+            # The agent figures count the callbacks of a period (dashboards/agents.py).
+            models.Index(fields=["at"], name="callback_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.result} {self.at:%Y-%m-%d %H:%M}"

@@ -1,5 +1,5 @@
 """create_staff USERNAME --role ROLE [--password P] [--station CODE] [--crew CODE]
-[--department CODE] [--language CODE] (DESIGN.md §5.1).
+[--department CODE] [--language CODE] [--extension EXT] (DESIGN.md §5.1).
 
 Lives in dispatch, the lowest app that knows every kind of membership
 (stations and departments from grid, crews from dispatch).
@@ -31,6 +31,11 @@ class Command(BaseCommand):
             help="what the user reads pages, notifications and emails in (en, zh-hans); "
             "unchanged when not given",
         )
+        parser.add_argument(
+            "--extension",
+            help="the agent's telephone extension, as the telephony names the agent; "
+            "unchanged when not given",
+        )
 
     def handle(self, *args, **options):
         role = options["role"]
@@ -52,6 +57,7 @@ class Command(BaseCommand):
                     station=station,
                     department=department,
                     language=options["language"],
+                    extension=options["extension"],
                 )
                 if crew is not None:
                     crew_member_set(user=user, crew=crew)
