@@ -230,7 +230,12 @@ def render(results: list[tuple[Case, dict[str, Timing], int]], args: argparse.Na
             f"({console.queries}) | {found} |"
         )
     met = "yes" if worst < TARGET_MS else "**NO**"
-    lines += ["", f"Slowest search: {worst:.1f} ms of SQL; under {TARGET_MS:g} ms: {met}."]
+    load = " ".join(f"{n:.2f}" for n in os.getloadavg())
+    lines += [
+        "",
+        f"Slowest search: {worst:.1f} ms of SQL; under {TARGET_MS:g} ms: {met}. Load average "
+        f"at the end {load} (on {os.cpu_count()} cores: what else ran swells every figure).",
+    ]
     return "\n".join(lines)
 
 
