@@ -24,24 +24,38 @@ CAVEAT = (
     "compare ratios, not requests per second, between runs."
 )
 
-# The burst under faults (bench/faults/) is a run of its own: its section stays at the end
-# of RESULTS.md when the main benchmark rewrites the rest.
+# The burst under faults (bench/faults/) and the ticket search (bench/search.py) are runs
+# of their own: their sections stay at the end of RESULTS.md, in this order, when the main
+# benchmark rewrites the rest.
+SEARCH_HEADING = "## Ticket search"
 FAULTS_HEADING = "## Burst under faults"
+OWN_RUNS = (SEARCH_HEADING, FAULTS_HEADING)
 
 
-def faults_section(path: Path) -> str:
-    """The faults section `path` holds ('' if none)."""
-    text = path.read_text() if path.exists() else ""
-    start = text.find(FAULTS_HEADING)
-    return text[start:].strip() if start >= 0 else ""
+def _split(text: str) -> tuple[str, dict[str, str]]:
+    """The main report, and the section of each run of its own, by heading."""
+    starts = sorted((text.find(heading), heading) for heading in OWN_RUNS if heading in text)
+    sections = {}
+    for n, (start, heading) in enumerate(starts):
+        end = starts[n + 1][0] if n + 1 < len(starts) else len(text)
+        sections[heading] = text[start:end].strip()
+    return (text[: starts[0][0]] if starts else text).strip(), sections
 
 
-def write_faults_section(path: Path, section: str) -> None:
-    """Put `section` in place of the faults section of `path` (appended if it has none)."""
-    text = path.read_text() if path.exists() else ""
-    start = text.find(FAULTS_HEADING)
-    kept = (text[:start] if start >= 0 else text).rstrip()
-    path.write_text((kept + "\n\n" if kept else "") + section.strip() + "\n")
+def own_sections(path: Path) -> str:
+    """The sections of the runs of their own that `path` holds ('' if none)."""
+    _main, sections = _split(path.read_text() if path.exists() else "")
+    return "\n\n".join(sections[heading] for heading in OWN_RUNS if heading in sections)
+
+
+def write_section(path: Path, heading: str, section: str) -> None:
+    """Put `section` (a run of its own's, starting with `heading`) in place of that run's
+    section of `path`, keeping the rest."""
+    main, sections = _split(path.read_text() if path.exists() else "")
+    sections[heading] = section.strip()
+    parts = [main] if main else []
+    parts += [sections[h] for h in OWN_RUNS if h in sections]
+    path.write_text("\n\n".join(parts) + "\n")
 
 
 @dataclass

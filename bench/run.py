@@ -250,7 +250,8 @@ def _scan(args: argparse.Namespace, data: "Data", rng: random.Random) -> "ScanRe
 
 
 def _write(args: argparse.Namespace, facts: "Facts") -> None:
-    """Print the report; write it (keeping the faults section) and the figures if asked."""
+    """Print the report; write it (keeping the sections of the runs of their own) and the
+    figures if asked."""
     from bench import report
     from bench.load import median
 
@@ -258,7 +259,7 @@ def _write(args: argparse.Namespace, facts: "Facts") -> None:
     say()
     say(text)
     if args.results:
-        kept = report.faults_section(args.results)
+        kept = report.own_sections(args.results)
         args.results.write_text(text + (f"\n\n{kept}" if kept else "") + "\n")
         say(f"\nWritten to {args.results}")
     if args.json:

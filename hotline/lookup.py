@@ -7,8 +7,8 @@ from grid.phones import normalise_phone, phone_start
 # Typed this far, a query is matched as the start of a phone, account or meter number too;
 # shorter prefixes match too much to be useful.
 PREFIX_MIN_LENGTH = 4
-# Fewer characters than this match no address: one character is half the county.
-ADDRESS_MIN_LENGTH = 2
+# Fewer characters than this match no name or address: one character is half the county.
+WORDS_MIN_LENGTH = 2
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,9 @@ class Query:
         return len(self.phone_start or self.text) >= PREFIX_MIN_LENGTH
 
     @property
-    def may_be_address(self) -> bool:
-        return not self.phone_start and len(self.text) >= ADDRESS_MIN_LENGTH
+    def may_be_words(self) -> bool:
+        """The text may be (part of) a name or an address."""
+        return not self.phone_start and len(self.text) >= WORDS_MIN_LENGTH
 
 
 def query_parse(raw: str) -> Query:

@@ -4,7 +4,7 @@ from typing import Any
 from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -22,6 +22,7 @@ from tickets.attachments import attachment_response
 from tickets.evidence import EXTENSIONS
 from tickets.forms import UrgeForm
 from tickets.models import Attachment, Deadline, Ticket, TimelineEvent
+from tickets.search import ticket_search
 
 
 class TimelineEventOutput(serializers.ModelSerializer):
@@ -187,6 +188,31 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def get_serializer_class(self):
         return TicketDetailOutput if self.action == "retrieve" else TicketOutput
+
+    def filter_queryset(self, queryset):
+        # The search runs on the filtered list, so each key's newest are within the filters.
+        queryset = super().filter_queryset(queryset)
+        text = self.request.query_params.get("q", "").strip()
+        return ticket_search(queryset, text=text) if text else queryset
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "q",
+                str,
+                description=_(
+                    "Search: a ticket number (whole, or a part of six characters or more), "
+                    "the caller's phone in any dialled form, the customer's name or part of "
+                    "it, part of the address, or words of the description (two characters "
+                    "or more). Best matches first: the number, then the phone, then the "
+                    "whole name; newest first within each. Each way of matching finds at "
+                    "most its newest 201 tickets: narrow a search with more words or filters."
+                ),
+            )
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(responses=TicketDetailOutput)
     def retrieve(self, request, *args, **kwargs):

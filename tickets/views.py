@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -12,7 +14,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Role
 from config.errors import FieldErrors, GridlineError
 from config.paging import CappedPaginator
-from tickets import selectors
+from tickets import search, selectors
 from tickets.attachments import attachment_response
 from tickets.forms import UrgeForm
 from tickets.models import Kind, Ticket
@@ -29,18 +31,21 @@ LIST_CAP = 1000
 
 @login_required
 def ticket_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    chosen = {name: request.GET.get(name, "").strip() for name in ("q", "status", "kind")}
     tickets = selectors.ticket_list_for_user(user=request.user)
-    status = request.GET.get("status", "")
-    kind = request.GET.get("kind", "")
-    if status in Ticket.Status.values:
-        tickets = tickets.filter(status=status)
-    if kind in Kind.values:
-        tickets = tickets.filter(kind=kind)
-    page = CappedPaginator(tickets, PAGE_SIZE, cap=LIST_CAP).get_page(request.GET.get("page"))
+    if chosen["status"] in Ticket.Status.values:
+        tickets = tickets.filter(status=chosen["status"])
+    if chosen["kind"] in Kind.values:
+        tickets = tickets.filter(kind=chosen["kind"])
+    cap = LIST_CAP
+    if chosen["q"]:
+        tickets, cap = search.ticket_search(tickets, text=chosen["q"]), search.CAP
+    page = CappedPaginator(tickets, PAGE_SIZE, cap=cap).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "status": status,
-        "kind": kind,
+        **chosen,
+        # The same filters on every page of the list.
+        "query": urlencode({name: value for name, value in chosen.items() if value}),
         "statuses": Ticket.Status.choices,
         "kinds": Kind.choices,
     }

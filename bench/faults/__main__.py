@@ -162,9 +162,9 @@ def _write(args: argparse.Namespace, result: FaultsResult, section: str) -> None
     say()
     say(section)
     if args.results:
-        from bench.report import write_faults_section
+        from bench.report import FAULTS_HEADING, write_section
 
-        write_faults_section(args.results, section)
+        write_section(args.results, FAULTS_HEADING, section)
         say(f"\nWritten to {args.results}")
     if args.json:
         figures = asdict(result) | {

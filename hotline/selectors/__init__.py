@@ -7,10 +7,12 @@ the console must show it within a second of the phone number.
 from hotline.selectors.callbacks import callback_queue, callback_ticket_get
 from hotline.selectors.callers import (
     CallerMatch,
+    CallerResults,
     MatchedBy,
     caller_search,
     customer_list_by_phone,
     customer_list_for_api,
+    premise_page_by_address,
 )
 from hotline.selectors.calls import (
     call_get_for_agent,
@@ -43,6 +45,7 @@ from hotline.selectors.kb import (
 __all__ = [
     "Banner",
     "CallerMatch",
+    "CallerResults",
     "CustomerCard",
     "MatchedBy",
     "article_category_list",
@@ -68,5 +71,6 @@ __all__ = [
     "open_deadlines_prefetch",
     "premise_get_for_call",
     "premise_list_for_call",
+    "premise_page_by_address",
     "repair_get_open_for_premise",
 ]

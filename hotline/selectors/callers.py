@@ -2,20 +2,28 @@
 
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page
+from django.db import connections
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Length
 
+from config.paging import CappedPaginator
 from grid.models import Customer, CustomerPhone, Premise
-from hotline.lookup import phone_for_call, query_parse
+from hotline.lookup import Query, phone_for_call, query_parse
 from hotline.selectors.card import open_deadlines_prefetch
 from tickets.models import OPEN_STATUSES, Ticket
+from tickets.search import text_contains
 
 SEARCH_LIMIT = 10
+# Premises counted for an address: past this many the console says "more than".
+ADDRESS_CAP = 1000
 
 
 class MatchedBy:
     PHONE = "phone"
     ACCOUNT = "account"
     METER = "meter"
+    NAME = "name"
     ADDRESS = "address"
 
 
@@ -43,12 +51,23 @@ class _Hit:
     premise_ids: set[int] = field(default_factory=set)
 
 
-def caller_search(*, text: str, limit: int = SEARCH_LIMIT) -> list[CallerMatch]:
-    """Customers by phone (any dialled form), account number, meter number or part of an
-    address; exact matches first. At most five queries for the matches, three to load them."""
+@dataclass
+class CallerResults:
+    """What the search box found: the customers, and the page of premises whose address
+    matched (None when the text cannot be part of an address)."""
+
+    matches: list[CallerMatch]
+    premises: Page | None
+
+
+def caller_search(*, text: str, limit: int = SEARCH_LIMIT, page: str | int = 1) -> CallerResults:
+    """Customers by phone (any dialled form), account number, meter number, name or part of
+    an address; exact matches first. Addresses are paged, `limit` premises a page, best
+    match first; the other keys are shown on the first page. At most eight queries for the
+    matches, three to load them."""
     query = query_parse(text)
     if not query.text:
-        return []
+        return CallerResults(matches=[], premises=None)
     hits: dict[int, _Hit] = {}
 
     def add(customer_id: int, how: str, exact: bool, premise_id: int | None = None) -> None:
@@ -60,6 +79,75 @@ def caller_search(*, text: str, limit: int = SEARCH_LIMIT) -> list[CallerMatch]:
         if premise_id is not None:
             hit.premise_ids.add(premise_id)
 
+    premises = premise_page_by_address(text=query.text, page=page, per_page=limit)
+    if premises is None or premises.number == 1:
+        for customer_id, how, exact, premise_id in _key_rows(query, limit):
+            add(customer_id, how, exact, premise_id)
+    # Address matches keep the page's order: best match first.
+    place: dict[int, int] = {}
+    for premise in premises or []:
+        add(premise.customer_id, MatchedBy.ADDRESS, False, premise.pk)
+        place.setdefault(premise.customer_id, len(place))
+    if not hits:
+        return CallerResults(matches=[], premises=premises)
+
+    customers = _customers_with_premises(Customer.objects.filter(pk__in=list(hits)))
+    found = [
+        CallerMatch(
+            customer=customer,
+            matched_by=hits[customer.pk].matched_by,
+            exact=hits[customer.pk].exact,
+            premise_ids=hits[customer.pk].premise_ids,
+        )
+        for customer in customers
+    ]
+    rank = {
+        MatchedBy.PHONE: 0,
+        MatchedBy.ACCOUNT: 1,
+        MatchedBy.METER: 2,
+        MatchedBy.NAME: 3,
+        MatchedBy.ADDRESS: 4,
+    }
+    found.sort(
+        key=lambda m: (
+            not m.exact,
+            rank[m.matched_by],
+            place.get(m.customer.pk, 0),
+            m.customer.name,
+            m.customer.pk,
+        )
+    )
+    by_keys = [m for m in found if m.matched_by != MatchedBy.ADDRESS][:limit]
+    by_address = [m for m in found if m.matched_by == MatchedBy.ADDRESS]
+    return CallerResults(matches=by_keys + by_address, premises=premises)
+
+
+def premise_page_by_address(*, text: str, page: str | int, per_page: int) -> Page | None:
+    """The premises whose address holds the text, best match first (the whole address, then
+    its start, then the shortest), a page of them with their capped count; None when the
+    text cannot be part of an address. Two queries."""
+    query = query_parse(text)
+    if not query.may_be_words:
+        return None
+    vendor = connections[Premise.objects.db].vendor
+    premises = (
+        Premise.objects.filter(text_contains("address", query.text, vendor=vendor))
+        .annotate(
+            closeness=Case(
+                When(address__iexact=query.text, then=Value(0)),
+                When(address__istartswith=query.text, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("closeness", Length("address"), "address", "pk")
+    )
+    return CappedPaginator(premises, per_page, cap=ADDRESS_CAP).get_page(page)
+
+
+def _key_rows(query: Query, limit: int) -> list[tuple[int, str, bool, int | None]]:
+    """(customer id, matched by, exact, premise id) for every key but the address."""
+    rows: list[tuple[int, str, bool, int | None]] = []
     prefix = query.is_prefix_long_enough
     cased = list(dict.fromkeys([query.text, query.text.upper()]))
     if query.phone or (prefix and query.phone_start):
@@ -74,8 +162,7 @@ def caller_search(*, text: str, limit: int = SEARCH_LIMIT) -> list[CallerMatch]:
             .order_by("-exact", "number")
             .values_list("customer_id", "exact")[:limit]
         )
-        for customer_id, exact in phone_rows:
-            add(customer_id, MatchedBy.PHONE, bool(exact))
+        rows += [(c, MatchedBy.PHONE, bool(e), None) for c, e in phone_rows]
     condition = Q(account_no__in=cased)
     if prefix:
         condition |= _starts_with("account_no", cased)
@@ -85,8 +172,7 @@ def caller_search(*, text: str, limit: int = SEARCH_LIMIT) -> list[CallerMatch]:
         .order_by("-exact", "account_no")
         .values_list("pk", "exact")[:limit]
     )
-    for customer_id, exact in account_rows:
-        add(customer_id, MatchedBy.ACCOUNT, bool(exact))
+    rows += [(c, MatchedBy.ACCOUNT, bool(e), None) for c, e in account_rows]
     condition = Q(meter_no__in=cased)
     if prefix:
         condition |= _starts_with("meter_no", cased)
@@ -96,32 +182,17 @@ def caller_search(*, text: str, limit: int = SEARCH_LIMIT) -> list[CallerMatch]:
         .order_by("-exact", "meter_no")
         .values_list("customer_id", "pk", "exact")[:limit]
     )
-    for customer_id, premise_id, exact in meter_rows:
-        add(customer_id, MatchedBy.METER, bool(exact), premise_id)
-    if query.may_be_address:
-        address_rows = (
-            Premise.objects.filter(address__icontains=query.text)
-            .order_by("address", "pk")
-            .values_list("customer_id", "pk")[: limit * 3]
+    rows += [(c, MatchedBy.METER, bool(e), p) for c, p, e in meter_rows]
+    if query.may_be_words:
+        vendor = connections[Customer.objects.db].vendor
+        name_rows = (
+            Customer.objects.filter(text_contains("name", query.text, vendor=vendor))
+            .annotate(exact=_exact(Q(name=query.text)))
+            .order_by("-exact", Length("name"), "name", "pk")
+            .values_list("pk", "exact")[:limit]
         )
-        for customer_id, premise_id in address_rows:
-            add(customer_id, MatchedBy.ADDRESS, False, premise_id)
-    if not hits:
-        return []
-
-    customers = _customers_with_premises(Customer.objects.filter(pk__in=list(hits)))
-    found = [
-        CallerMatch(
-            customer=customer,
-            matched_by=hits[customer.pk].matched_by,
-            exact=hits[customer.pk].exact,
-            premise_ids=hits[customer.pk].premise_ids,
-        )
-        for customer in customers
-    ]
-    rank = {MatchedBy.PHONE: 0, MatchedBy.ACCOUNT: 1, MatchedBy.METER: 2, MatchedBy.ADDRESS: 3}
-    found.sort(key=lambda m: (not m.exact, rank[m.matched_by], m.customer.name, m.customer.pk))
-    return found[:limit]
+        rows += [(c, MatchedBy.NAME, bool(e), None) for c, e in name_rows]
+    return rows
 
 
 def _exact(condition: Q) -> Case:

@@ -21,7 +21,11 @@ from hotline.lookup import phone_for_call, phone_in_query
 from hotline.models import Call
 from hotline.views.common import CONSOLE_ROLES, call_context
 from tickets.forms import UrgeForm
-from tickets.selectors import ticket_get_for_user
+from tickets.search import ticket_search
+from tickets.selectors import ticket_get_for_user, ticket_list_for_user
+
+# Tickets the search shows under the callers; the ticket list pages through the rest.
+TICKETS_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,7 @@ def console(request: AuthenticatedHttpRequest) -> HttpResponse:
         seconds = call.duration_seconds  # None while the call is open
         calls_today.append(CallOfToday(call, "" if seconds is None else duration_text(seconds)))
     context = {
-        **_search_context(text=text, popped=popped, open_call=open_call),
+        **_search_context(request, text=text, popped=popped, open_call=open_call),
         **_ring_context(request, now=now),
         "open_call": open_call,
         "calls_today": calls_today,
@@ -106,19 +110,29 @@ def _screen_pop(
 @require_GET
 @role_required(*CONSOLE_ROLES)
 def search(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The results as the agent types (htmx)."""
+    """The results as the agent types, and their further pages (htmx)."""
     text = request.GET.get("q", "").strip()
     popped = request.GET.get("phone", "").strip()
     open_call = selectors.call_get_open(agent=request.user)
-    context = _search_context(text=text, popped=popped, open_call=open_call)
+    context = _search_context(request, text=text, popped=popped, open_call=open_call)
     return render(request, "hotline/_search_results.html", context)
 
 
-def _search_context(*, text: str, popped: str, open_call: Call | None) -> dict:
+def _search_context(
+    request: AuthenticatedHttpRequest, *, text: str, popped: str, open_call: Call | None
+) -> dict:
+    results = selectors.caller_search(text=text, page=request.GET.get("page") or 1)
+    first_page = results.premises is None or results.premises.number == 1
+    tickets = ticket_list_for_user(user=request.user)
     return {
         "q": text,
         "popped": popped,
-        "matches": selectors.caller_search(text=text) if text else None,
+        "matches": results.matches if text else None,
+        "premises": results.premises,
+        # The best tickets the text finds, on the first page; the ticket list has them all.
+        "tickets": list(ticket_search(tickets, text=text)[:TICKETS_SHOWN])
+        if text and first_page
+        else [],
         # The number to take the call on when nobody matches: the popped one, or the
         # query itself when it is a phone number.
         "take_phone": phone_for_call(popped) or phone_in_query(text),

@@ -57,25 +57,25 @@ def test_only_a_real_phone_in_the_query_fills_the_callers_number(raw, phone):
     ids=["plain", "spaces", "dashes", "plus-86-spaced", "plus-86", "0086", "86"],
 )
 def test_a_phone_in_any_dialled_form_finds_the_customer(typed, customer):
-    (match,) = caller_search(text=typed)
+    (match,) = caller_search(text=typed).matches
 
     assert (match.customer, match.matched_by, match.exact) == (customer, "phone", True)
 
 
 def test_a_landline_dialled_with_the_country_code_finds_the_customer(customer):
-    (match,) = caller_search(text="+86 763 228 1234")
+    (match,) = caller_search(text="+86 763 228 1234").matches
 
     assert match.customer == customer
 
 
 def test_account_number_finds_the_customer(customer, home):
-    (match,) = caller_search(text="0318000001")
+    (match,) = caller_search(text="0318000001").matches
 
     assert (match.customer, match.matched_by, match.exact) == (customer, "account", True)
 
 
 def test_meter_number_finds_the_customer_and_marks_the_premise(customer, home, shop):
-    (match,) = caller_search(text="441800000456")
+    (match,) = caller_search(text="441800000456").matches
 
     assert (match.customer, match.matched_by) == (customer, "meter")
     assert match.premise_ids == {shop.pk}
@@ -83,7 +83,7 @@ def test_meter_number_finds_the_customer_and_marks_the_premise(customer, home, s
 
 
 def test_part_of_an_address_finds_the_customer(customer, home, shop):
-    (match,) = caller_search(text="人民路7号")
+    (match,) = caller_search(text="人民路7号").matches
 
     assert (match.customer, match.matched_by, match.exact) == (customer, "address", False)
     assert match.premise_ids == {shop.pk}
@@ -92,7 +92,7 @@ def test_part_of_an_address_finds_the_customer(customer, home, shop):
 def test_address_match_ignores_case_and_extra_spaces(db):
     premise = PremiseFactory(address="12 Riverside Road, Yangdong")
 
-    (match,) = caller_search(text="  riverside   road ")
+    (match,) = caller_search(text="  riverside   road ").matches
 
     assert match.customer == premise.customer
 
@@ -101,7 +101,7 @@ def test_the_start_of_a_number_finds_as_you_type(customer, home):
     other = CustomerFactory(account_no="0318999999")
     CustomerPhoneFactory(customer=other, number="13912345678")
 
-    found = caller_search(text="1380013")
+    found = caller_search(text="1380013").matches
 
     assert [m.customer for m in found] == [customer]
 
@@ -111,20 +111,20 @@ def test_the_start_of_a_number_with_the_country_code_finds_as_you_type(typed, cu
     other = CustomerFactory(account_no="0318999999")
     CustomerPhoneFactory(customer=other, number="13912345678")
 
-    (match,) = caller_search(text=typed)
+    (match,) = caller_search(text=typed).matches
 
     assert (match.customer, match.matched_by, match.exact) == (customer, "phone", False)
 
 
 def test_the_start_of_a_landline_with_the_country_code_finds_as_you_type(customer, home):
-    (match,) = caller_search(text="+86 763 228")
+    (match,) = caller_search(text="+86 763 228").matches
 
     assert match.customer == customer
 
 
 def test_too_short_a_start_matches_nothing_but_exact_numbers(customer, home):
-    assert caller_search(text="138") == []
-    assert caller_search(text="和") == []
+    assert caller_search(text="138").matches == []
+    assert caller_search(text="和").matches == []
 
 
 def test_exact_matches_come_before_prefix_and_address_matches(db):
@@ -132,15 +132,15 @@ def test_exact_matches_come_before_prefix_and_address_matches(db):
     prefix = CustomerFactory(name="Al", account_no="44180001")
     by_meter = PremiseFactory(meter_no="441800000999").customer
 
-    found = caller_search(text="4418")
+    found = caller_search(text="4418").matches
 
     assert found[0].customer == exact
     assert {m.customer for m in found[1:]} == {prefix, by_meter}
 
 
 def test_nothing_matches_an_unknown_caller(customer, home):
-    assert caller_search(text="13999999999") == []
-    assert caller_search(text="") == []
+    assert caller_search(text="13999999999").matches == []
+    assert caller_search(text="").matches == []
 
 
 def test_results_carry_open_ticket_counts(customer, home):
@@ -149,7 +149,7 @@ def test_results_carry_open_ticket_counts(customer, home):
     ticket_create(kind="repair", premise=home)
     ticket_create(kind="consultation", customer=customer)
 
-    (match,) = caller_search(text=PHONE)
+    (match,) = caller_search(text=PHONE).matches
 
     assert match.customer.open_ticket_count == 2
 
@@ -164,11 +164,12 @@ def test_lookup_query_count_does_not_grow_with_the_matches(
         PremiseFactory(customer=customer, address=f"和平北路{n}号")
         PremiseFactory(customer=customer, address=f"人民路{n}号")
 
-    # Phones, accounts, meters, addresses; customers, their premises, their phones.
-    with django_assert_max_num_queries(7):
-        by_phone = caller_search(text="1370000")
-    with django_assert_max_num_queries(7):
-        by_address = caller_search(text="和平北路")
+    # Phones, accounts, meters, names, the premises' count and page; customers, their
+    # premises, their phones.
+    with django_assert_max_num_queries(9):
+        by_phone = caller_search(text="1370000").matches
+    with django_assert_max_num_queries(9):
+        by_address = caller_search(text="和平北路").matches
 
     assert len(by_phone) == min(customers, 10)
     assert len(by_address) == min(customers, 10)
