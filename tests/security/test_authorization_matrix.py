@@ -65,6 +65,8 @@ PAGES = {
     "tickets:notifications_read": ("post", lambda w: "/tickets/notifications/read/"),
     "tickets:detail": ("get", lambda w: f"/tickets/{w.north.ticket.number}/"),
     "tickets:urge": ("post", lambda w: f"/tickets/{w.north.ticket.number}/urge/"),
+    "tickets:queue": ("get", lambda w: "/tickets/mine/"),
+    "tickets:handle": ("post", lambda w: f"/tickets/{w.north.ticket.number}/transfer/"),
     "tickets:attachment": ("get", lambda w: f"/tickets/attachments/{w.north.photo.pk}/"),
     "tickets:attachment_thumbnail": (
         "get",
@@ -184,6 +186,9 @@ PAGE_MATRIX: dict[str, str] = {
     "tickets:notifications_read": "L O O O O O O",
     "tickets:detail": "L O O O O H O",  # a repair of north: no department's business
     "tickets:urge": "L O O D D D D",
+    "tickets:queue": "L D O O D O D",  # the holders' queue, and the supervisors'
+    # The holder's steps: the station's dispatcher or a supervisor (the empty form: 422).
+    "tickets:handle": "L D O O D H D",
     "tickets:attachment": "L O O O O H O",  # a crew's photo: the ticket's scope
     "tickets:attachment_thumbnail": "L O O O O H O",
     "repairs:new": "L O O D D D D",
@@ -318,6 +323,14 @@ API_MATRIX: dict[str, str] = {
     "POST /api/v1/repairs/": "L O O D D D D",
     "POST /api/v1/repairs/triage/": "L O O D D D D",
     "POST /api/v1/tickets/{number}/urge/": "L O O D D D D",
+    # The holder's steps on north's repair: its dispatcher or a supervisor (then 400 for the
+    # empty body, or 409: a repair is taken and replied to through its work order); a
+    # supervisor does not return a ticket to the supervisors.
+    "POST /api/v1/tickets/{number}/cancel/": "L D O O D H D",
+    "POST /api/v1/tickets/{number}/reply/": "L D O O D H D",
+    "POST /api/v1/tickets/{number}/return/": "L D D O D H D",
+    "POST /api/v1/tickets/{number}/take/": "L D O O D H D",
+    "POST /api/v1/tickets/{number}/transfer/": "L D O O D H D",
     "POST /api/v1/work-orders/{id}/accept/": "L D D D O D D",
     "POST /api/v1/work-orders/{id}/arrive/": "L D D D O D D",
     "POST /api/v1/work-orders/{id}/assign/": "L D O O D D D",
