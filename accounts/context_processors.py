@@ -11,6 +11,7 @@ NAV_ITEMS = [
     (_("Dashboard"), "dashboards:dashboard", (Role.SUPERVISOR, Role.MANAGER, Role.DISPATCHER)),
     (_("Console"), "hotline:console", (Role.AGENT, Role.SUPERVISOR)),
     (_("Tickets"), "tickets:list", tuple(Role.values)),
+    (_("My tickets"), "tickets:queue", (Role.DISPATCHER, Role.HANDLER, Role.SUPERVISOR)),
     (_("Callbacks"), "hotline:callbacks", (Role.AGENT, Role.SUPERVISOR)),
     (_("Knowledge base"), "hotline:articles", (Role.AGENT, Role.SUPERVISOR)),
     (_("Report a fault"), "repairs:new", (Role.AGENT, Role.SUPERVISOR)),

@@ -114,6 +114,7 @@ class Complaint(ChoiceLabels, models.Model):
         SATISFIED = "satisfied", _("Satisfied")
         BASICALLY_SATISFIED = "basically_satisfied", _("Basically satisfied")
         UNREACHABLE = "unreachable", _("Customer unreachable")
+        DUPLICATE = "duplicate", _("Cancelled as a duplicate")
 
     ticket = models.OneToOneField(
         Ticket,

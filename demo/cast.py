@@ -8,7 +8,13 @@ from typing import NamedTuple
 from accounts.models import Role, User
 from demo.data.cases import Case, step_action
 from demo.data.staff import CREWS, STAFF
-from demo.data.week import CALLBACK_NOTES, CLOSE_NOTES, CONTACT_NOTES, START_NOTES
+from demo.data.week import (
+    CALLBACK_NOTES,
+    CLOSE_NOTES,
+    CONTACT_NOTES,
+    PASSED_ON_NOTE,
+    START_NOTES,
+)
 from tickets.models import Kind
 
 
@@ -63,6 +69,10 @@ class Cast:
             return agent, rng.choice(CLOSE_NOTES)
         if action == "cancel":
             return agent, case.followup
+        if action == "transfer":
+            return self.supervisor, PASSED_ON_NOTE
+        if action == "take":
+            return self.handler, ""
         if action == "start":
             if case.kind == Kind.SERVICE_REQUEST:
                 return self.handler, START_NOTES[case.kind]

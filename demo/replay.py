@@ -46,6 +46,7 @@ from repairs.models import Incident
 from repairs.services.intake import repair_create
 from repairs.services.notices import notice_publish, notice_reminders_send
 from tickets.callbacks import callback_record
+from tickets.handling import ticket_take, ticket_transfer
 from tickets.models import Channel, Kind, Ticket
 from tickets.services import ticket_transition
 
@@ -156,6 +157,11 @@ def _plays(
             plays.append((moment, partial(_callback, run, action, actor, note, moment)))
             continue
         actor, note = cast.step(case, action, agent=run.agent, rng=rng)
+        if action == "transfer":
+            # To the back office: the department of the handler who takes it.
+            to = _have(cast.handler.department, "back office")
+            plays.append((moment, partial(_ticket_transfer, run, to, actor, note, moment)))
+            continue
         plays.append((moment, partial(_ticket_step, run, action, actor, note, moment)))
     return plays
 
@@ -416,10 +422,21 @@ def _order_step(
     )
 
 
+def _ticket_transfer(
+    run: TicketRun, to: Department, actor: User, note: str, moment: datetime
+) -> None:
+    ticket = _have(run.ticket, "ticket")
+    run.ticket = ticket_transfer(ticket=ticket, to=to, reason=note, actor=actor, now=moment)
+
+
 def _ticket_step(run: TicketRun, action: str, actor: User, note: str, moment: datetime) -> None:
-    run.ticket = ticket_transition(
-        ticket=_have(run.ticket, "ticket"), action=action, actor=actor, note=note, now=moment
-    )
+    ticket = _have(run.ticket, "ticket")
+    if action == "take":
+        run.ticket = ticket_take(ticket=ticket, actor=actor, now=moment)
+    else:
+        run.ticket = ticket_transition(
+            ticket=ticket, action=action, actor=actor, note=note, now=moment
+        )
 
 
 # --- Notices ------------------------------------------------------------------------------

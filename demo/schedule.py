@@ -36,7 +36,7 @@ def ticket_schedule(rng: random.Random, case: Case, now: datetime) -> list[datet
     if case.hours_ago is not None:
         created = now - timedelta(hours=rng.uniform(*case.hours_ago))
         times = _recent(rng, created, steps, now)
-    elif not case.path or case.path[-1] in ("start", "reopen"):
+    elif not case.path or case.path[-1] in ("start", "reopen", "transfer", "take"):
         # Still being worked on: the next step is due soon, not days ago.
         next_action = "resolve" if case.path else "start"
         busy = sum(steps, timedelta())

@@ -1,7 +1,7 @@
 """Writes to crews and work orders outside the steps: a crew's members, a new order in the
-station's queue, a crew's photos, the orders an incident merges or no longer needs, and
-work_order_step, which routes a step's validated input to its service (the steps
-themselves: dispatch/steps.py).
+station's queue, a crew's photos, the orders an incident merges or no longer needs, the
+orders that follow their ticket's transfer or cancel, and work_order_step, which routes a
+step's validated input to its service (the steps themselves: dispatch/steps.py).
 """
 
 from collections.abc import Mapping
@@ -24,7 +24,7 @@ from dispatch.models import (
     WorkOrder,
     WorkOrderPhoto,
 )
-from grid.models import Station
+from grid.models import Department, Station
 from tickets.attachments import (
     PhotoFacts,
     attachment_kept_or_removed,
@@ -281,3 +281,41 @@ def _cancel(*, order: WorkOrder, actor: User | None, note: str, now: datetime) -
     steps.work_order_event_record(
         order=order, action="cancel", actor=actor, now=now, note=note, old_status=old_status
     )
+
+
+# --- Following the ticket's handling steps (tickets.handling hooks) ---------------------------
+
+
+def work_orders_follow_transfer(
+    *, ticket: Ticket, to: Station | Department, actor: User, now: datetime
+) -> None:
+    """A repair transferred to another station: its order no crew has yet goes to that
+    station's queue with it; an order a crew has refuses the transfer (409) until the
+    crew hands it back. Called before the ticket is locked, as the steps lock orders first."""
+    orders = _orders_no_crew_has(
+        ticket, _("Work order %(id)s is with a crew: take it back before the repair moves.")
+    )
+    if orders and isinstance(to, Station):
+        WorkOrder.objects.filter(pk__in=[o.pk for o in orders]).update(station=to, updated_at=now)
+
+
+def work_orders_follow_cancel(*, ticket: Ticket, actor: User, reason: str, now: datetime) -> None:
+    """A ticket cancelled (a duplicate repair): its orders no crew has yet are cancelled with
+    the reason; an order a crew has refuses the cancel (409) until the crew hands it back."""
+    orders = _orders_no_crew_has(
+        ticket, _("Work order %(id)s is with a crew: take it back before the repair is cancelled.")
+    )
+    for order in orders:
+        _cancel(order=order, actor=actor, note=reason, now=now)
+
+
+def _orders_no_crew_has(ticket: Ticket, refusal: str) -> list[WorkOrder]:
+    orders = list(
+        rows_for_update(
+            WorkOrder.objects.filter(ticket_id=ticket.pk, status__in=OPEN_WORK_ORDER_STATUSES)
+        )
+    )
+    for order in orders:
+        if order.crew_id is not None:
+            raise TransitionNotAllowed(refusal % {"id": order.pk}, field="action")
+    return orders

@@ -4,7 +4,7 @@ from typing import Any
 from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -13,14 +13,22 @@ from rest_framework.response import Response
 from accounts.access import role_permission, sees_phones
 from accounts.http import AuthenticatedRequest
 from accounts.models import Role
-from config.api import api_datetime
+from config.api import ERROR_REFERENCE, api_datetime
 from config.errors import FieldErrors
 from config.formschema import form_serializer
 from grid.phones import mask_phone
-from tickets import selectors, services
+from tickets import handling, selectors, services
 from tickets.attachments import attachment_response
 from tickets.evidence import EXTENSIONS
-from tickets.forms import UrgeForm
+from tickets.forms import (
+    TicketCancelForm,
+    TicketReplyForm,
+    TicketReturnForm,
+    TicketTransferForm,
+    UrgeForm,
+    handling_form,
+)
+from tickets.idempotency import HEADER_PARAMETER, idempotent
 from tickets.models import Attachment, Deadline, Ticket, TimelineEvent
 from tickets.search import ticket_search
 
@@ -170,6 +178,50 @@ FILE_RESPONSES: dict[int | tuple[int, str], Any] = {
 }
 
 
+# The handling steps' error answers (DESIGN §3.9), in the order they are checked.
+HANDLING_ERRORS = {
+    400: OpenApiResponse(
+        ERROR_REFERENCE,
+        description=_(
+            "Bad input: a message per field (a missing reason, an unknown code, the holder it "
+            "has already, a duplicate of itself or of another kind); nothing changed."
+        ),
+    ),
+    403: OpenApiResponse(
+        ERROR_REFERENCE,
+        description=_("Only the holder's dispatchers or handlers, or a supervisor."),
+    ),
+    404: OpenApiResponse(ERROR_REFERENCE, description=_("No such ticket in your scope.")),
+    409: OpenApiResponse(
+        ERROR_REFERENCE,
+        description=_(
+            "The ticket's state does not allow the step (`action`), a repair's or a "
+            "complaint's own steps do this, or the original is no longer open "
+            "(`duplicate_of`); nothing changed."
+        ),
+        examples=[
+            OpenApiExample(
+                "No longer open",
+                value={
+                    "action": ["Ticket S20261126-000042 is Resolved: there is nothing to take."]
+                },
+            )
+        ],
+    ),
+}
+
+
+def _handling_schema(summary: Any, form: type | None = None, **kwargs: Any):
+    """A handling step's schema: its body is its form's (config/formschema.py)."""
+    return extend_schema(
+        summary=summary,
+        request=form_serializer(form) if form is not None else None,
+        parameters=[HEADER_PARAMETER],
+        responses={200: TicketDetailOutput, **HANDLING_ERRORS},
+        **kwargs,
+    )
+
+
 class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Tickets within the caller's scope; transitions are actions, never a PATCH."""
 
@@ -231,6 +283,74 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             raise FieldErrors.from_form(form)
         services.ticket_urge(ticket=ticket, actor=request.user, note=form.cleaned_data["note"])
         ticket = selectors.ticket_record_get_for_user(user=request.user, number=number)
+        return Response(ticket_detail_data(ticket, phones_in_full=sees_phones(request.user)))
+
+    @_handling_schema(_("The holder or a supervisor takes the ticket in hand: open → in_progress"))
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def take(self, request: AuthenticatedRequest, number: str | None = None) -> Response:
+        return self._step(request, number, "take")
+
+    @_handling_schema(
+        _("The holder or a supervisor transfers the ticket to a station or a department"),
+        TicketTransferForm,
+        examples=[
+            OpenApiExample(
+                "To the marketing department",
+                value={"department": "MKT", "reason": "A tariff question, not field work."},
+                request_only=True,
+            )
+        ],
+    )
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def transfer(self, request: AuthenticatedRequest, number: str | None = None) -> Response:
+        return self._step(request, number, "transfer")
+
+    @_handling_schema(
+        _("The holder or a supervisor replies to the customer: meets reply_by, resolved"),
+        TicketReplyForm,
+    )
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def reply(self, request: AuthenticatedRequest, number: str | None = None) -> Response:
+        return self._step(request, number, "reply")
+
+    @_handling_schema(_("The holder returns the ticket to the supervisors"), TicketReturnForm)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    @idempotent
+    def return_(self, request: AuthenticatedRequest, number: str | None = None) -> Response:
+        return self._step(request, number, "return")
+
+    @_handling_schema(
+        _("The holder or a supervisor cancels the ticket, maybe as a duplicate of an open one"),
+        TicketCancelForm,
+        examples=[
+            OpenApiExample(
+                "The same request twice",
+                value={"reason": "Recorded twice on one call.", "duplicate_of": "S20261126-000041"},
+                request_only=True,
+            )
+        ],
+    )
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def cancel(self, request: AuthenticatedRequest, number: str | None = None) -> Response:
+        return self._step(request, number, "cancel")
+
+    def _step(self, request: AuthenticatedRequest, number: str | None, step: str) -> Response:
+        # Scope first (404), then who may take the step (403), the body (400), the state (409).
+        ticket = selectors.ticket_get_for_user(user=request.user, number=number or "")
+        handling.handling_check(user=request.user, ticket=ticket, step=step)
+        body = request.data if isinstance(request.data, Mapping) else {}
+        form = handling_form(step, user=request.user, data=body)
+        if form is not None and not form.is_valid():
+            raise FieldErrors.from_form(form)
+        handling.ticket_handle(
+            ticket=ticket, step=step, data=form.cleaned_data if form else {}, actor=request.user
+        )
+        # As the step left it, though a transfer may have taken it out of the caller's scope.
+        ticket = selectors.ticket_record_after_step(pk=ticket.pk)
         return Response(ticket_detail_data(ticket, phones_in_full=sees_phones(request.user)))
 
     @extend_schema(

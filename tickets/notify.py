@@ -36,6 +36,13 @@ DEADLINE_MANAGEMENT = message_kind(
 )
 # An urge (tickets.services.ticket_urge): number, count.
 TICKET_URGED = message_kind("ticket_urged", _("%(number)s urged by the customer (%(count)d)."))
+# The handling steps (tickets/handling.py): number, reason (as typed).
+TICKET_TRANSFERRED = message_kind(
+    "ticket_transferred", _("%(number)s was transferred to you: %(reason)s")
+)
+TICKET_RETURNED = message_kind(
+    "ticket_returned", _("%(number)s was returned to the supervisors: %(reason)s")
+)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ customer), its customer's name, part of its premise's address, or a fragment of 
 description. Chinese has no spaces between words, so every fragment of two characters or
 more counts.
 
-On PostgreSQL each key is an index lookup (migrations grid 0003 and tickets 0017):
+On PostgreSQL each key is an index lookup (migrations grid 0003 and tickets 0019):
 
 - a number, whole or its end: the unique index, and a btree on reverse(number);
 - three characters or more of a name, address or description: icontains,
@@ -119,7 +119,7 @@ def search_parse(raw: str) -> SearchText:
 class HasBigram(Func):
     """The field holds the two characters, whatever their case: looked up in the index of
     its two-character pieces (PostgreSQL only). A ticket's description has its pieces stored
-    beside it (tickets 0017); a name or an address has an expression index (grid 0003)."""
+    beside it (tickets 0019); a name or an address has an expression index (grid 0003)."""
 
     output_field = BooleanField()
     # (table, column): the stored column of the column's pieces.
@@ -240,7 +240,7 @@ def _best(objects, field: str, fragment: str, *, vendor: str) -> list[tuple[int,
 
 def _number_ends_with(end: str, *, vendor: str) -> Q:
     if vendor == "postgresql":
-        # The btree on reverse(number) of tickets 0017: the end is the start of it reversed.
+        # The btree on reverse(number) of tickets 0019: the end is the start of it reversed.
         return Q(StartsWith(Reverse("number"), Value(end[::-1])))
     return Q(number__endswith=end)
 

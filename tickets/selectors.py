@@ -2,18 +2,21 @@
 
 from datetime import datetime, timedelta
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.access import scope_queryset, ticket_scope
-from accounts.models import User
-from grid.models import Customer, Premise
+from accounts.access import has_role, scope_queryset, ticket_scope
+from accounts.models import Role, User
+from grid.models import Customer, Department, Premise, Station
 from tickets.models import (
     OPEN_STATUSES,
     Attachment,
     Callback,
+    Deadline,
+    Holder,
+    Kind,
     Notification,
     Ticket,
     TimelineEvent,
@@ -27,6 +30,56 @@ def ticket_list_for_user(*, user: User) -> QuerySet[Ticket]:
     """Tickets the user may see, newest first, with what list pages show."""
     qs = Ticket.objects.select_related("customer", "station")
     return ticket_scope(qs, user).order_by("-created_at", "-pk")
+
+
+def queue_holder(user: User) -> Holder | None:
+    """Whose queue the user works (DESIGN §3.9): a dispatcher their station's, a handler
+    their department's, a supervisor the supervisors'; anyone else none."""
+    if user.role == Role.DISPATCHER and user.station_id is not None:
+        return Holder(station_id=user.station_id)
+    if user.role == Role.HANDLER and user.department_id is not None:
+        return Holder(department_id=user.department_id)
+    if has_role(user, Role.SUPERVISOR):
+        return Holder()
+    return None
+
+
+def queue_title(user: User) -> str:
+    """The name of whose queue it is: the station's, the department's, else blank."""
+    holder = queue_holder(user)
+    if holder is not None and holder.station_id is not None:
+        return Station.objects.get(pk=holder.station_id).name
+    if holder is not None and holder.department_id is not None:
+        return Department.objects.get(pk=holder.department_id).name
+    return ""
+
+
+def held_by(holder: Holder) -> Q:
+    """The tickets `holder` holds, as Ticket.holder decides it, for a query."""
+    complaint = Q(kind=Kind.COMPLAINT)
+    if holder.station_id is not None:
+        return ~complaint & Q(station_id=holder.station_id)
+    if holder.department_id is not None:
+        return Q(department_id=holder.department_id) & (complaint | Q(station__isnull=True))
+    return Q(department__isnull=True) & (complaint | Q(station__isnull=True))
+
+
+def ticket_queue_for_user(*, user: User) -> QuerySet[Ticket]:
+    """The open tickets the user's station, department or the supervisors hold, every kind
+    together, the nearest open deadline first (then the oldest), with `next_due`
+    annotated; nothing for a role that holds none."""
+    holder = queue_holder(user)
+    if holder is None:
+        return Ticket.objects.none()
+    nearest = Deadline.objects.filter(ticket_id=OuterRef("pk"), closed_at__isnull=True).order_by(
+        "due_at", "pk"
+    )
+    qs = (
+        ticket_scope(Ticket.objects.select_related("customer", "station", "department"), user)
+        .filter(held_by(holder), status__in=OPEN_STATUSES)
+        .annotate(next_due=Subquery(nearest.values("due_at")[:1]))
+    )
+    return qs.order_by(F("next_due").asc(nulls_last=True), "created_at", "pk")
 
 
 def ticket_duplicates_for_user(
@@ -61,14 +114,23 @@ def ticket_duplicates_for_user(
 def ticket_get_for_user(*, user: User, number: str) -> Ticket:
     """One ticket with all the page shows; Http404 when it is outside the user's scope."""
     qs = ticket_list_for_user(user=user).select_related("premise", "department")
-    return _with_timeline_get(qs, number)
+    return _with_timeline_get(qs, number=number)
 
 
 def ticket_record_get_for_user(*, user: User, number: str) -> Ticket:
     """One ticket with its station, deadlines and timeline: what the API returns. Fewer
     joins than the page's selector: PostgreSQL plans a five-table join longer than it
     runs it."""
-    return _with_timeline_get(ticket_scope(Ticket.objects.select_related("station"), user), number)
+    return _with_timeline_get(
+        ticket_scope(Ticket.objects.select_related("station"), user), number=number
+    )
+
+
+def ticket_record_after_step(*, pk: int) -> Ticket:
+    """The ticket as the user's own step just left it, for the step's answer: a transfer or
+    a return may have taken it out of their scope a moment ago (the ticket came from a
+    scoped selector before the step)."""
+    return _with_timeline_get(Ticket.objects.select_related("station"), pk=pk)
 
 
 def ticket_bare_get_for_user(*, user: User, number: str) -> Ticket:
@@ -80,12 +142,12 @@ def ticket_bare_get_for_user(*, user: User, number: str) -> Ticket:
         raise Http404(_("No such ticket.")) from None
 
 
-def _with_timeline_get(qs: QuerySet[Ticket], number: str) -> Ticket:
+def _with_timeline_get(qs: QuerySet[Ticket], **lookup: object) -> Ticket:
     qs = qs.prefetch_related(
         Prefetch("events", queryset=TimelineEvent.objects.select_related("actor")), "deadlines"
     )
     try:
-        return qs.get(number=number)
+        return qs.get(**lookup)
     except Ticket.DoesNotExist:
         raise Http404(_("No such ticket.")) from None
 

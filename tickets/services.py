@@ -121,8 +121,10 @@ def _apply_transition(
     now: datetime,
     note: str = "",
     data: dict[str, Any] | None = None,
+    event: str = "",
 ) -> tuple[Ticket, TimelineEvent]:
-    """Lock, guard, mutate, record. Call inside a transaction."""
+    """Lock, guard, mutate, record. Call inside a transaction. The event's kind is the
+    action's, unless a step of its own names it (tickets/handling.py: `taken`, `replied`)."""
     # Re-read under a row lock: the caller's copy may be stale, and another
     # agent or crew may act on this ticket at the same moment.
     ticket = row_for_update(Ticket.objects, ticket.pk)
@@ -153,9 +155,9 @@ def _apply_transition(
         deadline_meet(ticket_ids=[ticket.pk], name=Deadline.Name.REPLY_BY, at=now)
     if ticket.status not in OPEN_STATUSES:
         deadlines_close(ticket_ids=[ticket.pk], at=now)
-    event = timeline_record(
+    recorded = timeline_record(
         ticket=ticket,
-        kind=action,
+        kind=event or action,
         actor=actor,
         at=now,
         note=note,
@@ -163,7 +165,7 @@ def _apply_transition(
         new_status=ticket.status,
         data=data,
     )
-    return ticket, event
+    return ticket, recorded
 
 
 def ticket_transition(
@@ -360,15 +362,16 @@ def ticket_urge(
 
 
 def ticket_holders(ticket: Ticket) -> list[User]:
-    """Who holds an open ticket: its station's dispatchers, or its department's handlers,
-    else the supervisors."""
-    if ticket.station_id is not None:
+    """Who holds an open ticket (Ticket.holder): its station's dispatchers, or its
+    department's handlers, else the supervisors."""
+    holder = ticket.holder
+    if holder.station_id is not None:
         holders = User.objects.filter(
-            is_active=True, role=Role.DISPATCHER, station_id=ticket.station_id
+            is_active=True, role=Role.DISPATCHER, station_id=holder.station_id
         )
-    elif ticket.department_id is not None:
+    elif holder.department_id is not None:
         holders = User.objects.filter(
-            is_active=True, role=Role.HANDLER, department_id=ticket.department_id
+            is_active=True, role=Role.HANDLER, department_id=holder.department_id
         )
     else:
         holders = User.objects.filter(is_active=True, role=Role.SUPERVISOR)

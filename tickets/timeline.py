@@ -2,6 +2,9 @@
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
 
 from tickets.models import Attachment, TimelineEvent
 
@@ -36,8 +39,25 @@ def timeline_items(
 
 
 def _kind_detail(event: TimelineEvent) -> str:
-    """What every page says of an event of the tickets' own kinds: a file's stage."""
-    stage = (event.data or {}).get("stage")
+    """What every page says of an event of the tickets' own kinds: a file's stage, where a
+    ticket went, which ticket a duplicate repeated."""
+    data = event.data or {}
+    stage = data.get("stage")
     if event.kind == "attachment_added" and stage in Attachment.Stage.values and stage != "other":
         return str(Attachment.Stage(stage).label)
+    if event.kind == "transferred":
+        return f"{_holder_words(data.get('from'))} → {_holder_words(data.get('to'))}"
+    if event.kind == "returned":
+        return _("from %(holder)s") % {"holder": _holder_words(data.get("from"))}
+    if event.kind == "duplicate_linked" and data.get("duplicate"):
+        return str(data["duplicate"])
+    if event.kind == "cancel" and data.get("duplicate_of"):
+        return _("duplicate of %(number)s") % {"number": data["duplicate_of"]}
     return ""
+
+
+def _holder_words(holder: Any) -> str:
+    """A holder as tickets.handling records it: a station's or department's name as stored."""
+    if isinstance(holder, dict) and holder.get("name"):
+        return str(holder["name"])
+    return _("the supervisors")

@@ -16,6 +16,10 @@ STARTED = ("start",)
 RESOLVED = ("start", "resolve")
 CLOSED = ("start", "resolve", "close")
 CANCELLED = ("cancel",)
+# Paperwork the supervisor passes to the back office's department (DESIGN §3.9), which
+# takes it in hand: the department handler's queue.
+PASSED_ON = ("transfer",)
+PASSED_ON_TAKEN = ("transfer", "take")
 
 # A complaint's history is the steps of COMPLAINT_TRANSITIONS after complaint_create
 # (complaints/models.py); a callback, of a complaint or a repair, is written as its result.
@@ -329,7 +333,8 @@ CASES = (
           request_type=ServiceRequest.Type.ACCOUNT_CHANGE),
     Case(_SR, "申请新装居民用电一户", STARTED, caller=AreaType.RURAL,
           request_type=ServiceRequest.Type.NEW_CONNECTION),
-    Case(_SR, "装修需要，申请把电表移到门外", OPEN, request_type=ServiceRequest.Type.OTHER),
+    Case(_SR, "装修需要，申请把电表移到门外", OPEN, request_type=ServiceRequest.Type.OTHER,
+          caller="YD01"),
     Case(_SR, "家里要装空调和电热水器，申请增容", RESOLVED, "已现场勘查，增容方案已答复客户",
           request_type=ServiceRequest.Type.CAPACITY_CHANGE),
     Case(_SR, "申请安装电动汽车充电桩专用电表", STARTED, caller="YD01",
@@ -340,7 +345,9 @@ CASES = (
     Case(_OP, "建议停电通知也在村委会公告栏张贴，村里老人不看手机", CLOSED,
           "已采纳，要求各供电所同时在村委会公告栏张贴停电通知", caller=AreaType.RURAL,
           subject="停电通知方式"),
-    Case(_OP, "建议营业厅周末也开门办业务", STARTED, subject="营业厅营业时间"),
+    Case(_OP, "建议营业厅周末也开门办业务", PASSED_ON_TAKEN, subject="营业厅营业时间"),
+    Case(_OP, "建议电费账单增加分时电价的用电明细", PASSED_ON, subject="电费账单内容",
+          caller="none", hours_ago=(20, 30)),
     Case(_OP, "建议抢修进度能在手机上实时查看", RESOLVED,
           "已转相关部门研究，计划在线上渠道增加进度查询", subject="抢修进度查询"),
     Case(_PR, "表扬连江口供电所抢修班组，台风天半夜冒雨抢修", (), caller="LJK",

@@ -19,7 +19,8 @@ STEP_MINUTES = {
     _R: {"callback": (120, 1440), "cancel": (1, 5)},
     _Q: {"close": (1, 5)},
     _SR: {"start": (60, 480), "resolve": (240, 2880), "close": (240, 1440), "cancel": (30, 1440)},
-    _OP: {"start": (60, 1440), "resolve": (1440, 2880), "close": (120, 1440)},
+    _OP: {"start": (60, 1440), "resolve": (1440, 2880), "close": (120, 1440),
+          "transfer": (30, 240), "take": (30, 480)},
 }  # fmt: skip
 # A complaint's steps: minutes from the one before, in office hours (every callback alike).
 COMPLAINT_STEP_MINUTES = {
@@ -35,6 +36,8 @@ ARRIVAL_SHARE = (0.45, 0.85)  # in time: this share of the allowed minutes after
 LATE_MINUTES = (6, 35)  # late: this long after arrive_by
 OFFICE_HOURS = (8, 20)  # back office and callbacks, local time: from 08:00 to 20:00
 CLOSE_NOTES = ("回访客户，表示满意", "回访客户，表示满意", "回访客户，基本满意")
+# Why the supervisor transfers paperwork to the back office (DESIGN §3.9).
+PASSED_ON_NOTE = "属营销部业务，转营销部办理"
 START_NOTES = {
     _SR: "营销部已受理",
     _OP: "已转相关部门研究",

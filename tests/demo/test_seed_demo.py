@@ -37,6 +37,7 @@ from tickets.models import (
     Ticket,
     TimelineEvent,
 )
+from tickets.selectors import ticket_queue_for_user
 
 pytestmark = pytest.mark.django_db
 
@@ -371,6 +372,18 @@ def test_the_other_kinds_go_through_the_hotline_services():
     assert feedback.exists()
     assert not feedback.filter(feedback__isnull=True).exists()
     assert "Consultations: " in output
+
+
+def test_the_holders_queues_have_open_tickets_of_the_back_office_kinds():
+    seed()
+
+    for username in ("handler1", "dispatcher_yd"):
+        user = User.objects.get(username=username)
+        held = ticket_queue_for_user(user=user).exclude(kind__in=[Kind.REPAIR, Kind.COMPLAINT])
+        assert held.exists(), username
+    passed_on = TimelineEvent.objects.filter(kind="transferred", ticket__kind=Kind.OPINION)
+    assert passed_on.exists()
+    assert TimelineEvent.objects.filter(kind="taken", actor__username="handler1").exists()
 
 
 def test_agents_took_calls_this_week_and_agent1_today():

@@ -66,6 +66,8 @@ PAGES = {
     "tickets:notifications_read": ("post", lambda w: "/tickets/notifications/read/"),
     "tickets:detail": ("get", lambda w: f"/tickets/{w.north.ticket.number}/"),
     "tickets:urge": ("post", lambda w: f"/tickets/{w.north.ticket.number}/urge/"),
+    "tickets:queue": ("get", lambda w: "/tickets/mine/"),
+    "tickets:handle": ("post", lambda w: f"/tickets/{w.north.ticket.number}/transfer/"),
     "tickets:attachment": ("get", lambda w: f"/tickets/attachments/{w.north.photo.pk}/"),
     "tickets:attachment_thumbnail": (
         "get",
@@ -237,6 +239,9 @@ PAGE_MATRIX: dict[str, str] = {
     "dashboards:agent_csv": "L D O D D D O D",
     "schema": "O O O O O O O O",  # documentation, no data
     "api-docs": "O O O O O O O O",
+    "tickets:queue": "L D O O D O D D",  # the holders' queue, and the supervisors'
+    # The holder's steps: the station's dispatcher or a supervisor (the empty form: 422).
+    "tickets:handle": "L D O O D H D D",
 }
 
 
@@ -339,6 +344,14 @@ API_MATRIX: dict[str, str] = {
     "POST /api/v1/work-orders/{id}/complete/": "L D D D O D D D",
     "POST /api/v1/work-orders/{id}/depart/": "L D D D O D D D",
     "POST /api/v1/work-orders/{id}/return/": "L D O O O D D D",
+    # The holder's steps on north's repair: its dispatcher or a supervisor (then 400 for the
+    # empty body, or 409: a repair is taken and replied to through its work order); a
+    # supervisor does not return a ticket to the supervisors.
+    "POST /api/v1/tickets/{number}/cancel/": "L D O O D H D D",
+    "POST /api/v1/tickets/{number}/reply/": "L D O O D H D D",
+    "POST /api/v1/tickets/{number}/return/": "L D D O D H D D",
+    "POST /api/v1/tickets/{number}/take/": "L D O O D H D D",
+    "POST /api/v1/tickets/{number}/transfer/": "L D O O D H D D",
 }
 SCOPED_ROLES = ("dispatcher", "crew", "handler")
 # Outage notices are public: every caller may ask about any of them.

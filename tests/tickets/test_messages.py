@@ -41,6 +41,8 @@ from tickets.notify import (
     DEADLINE_MANAGEMENT,
     DEADLINE_OVERDUE,
     DEADLINE_WARNING,
+    TICKET_RETURNED,
+    TICKET_TRANSFERRED,
     TICKET_URGED,
 )
 from tickets.outbox import Message, outbox_enqueue, outbox_send_pending
@@ -88,6 +90,19 @@ STAFF = {
         TICKET_URGED(number=NUMBER, count=2),
         f"{NUMBER} urged by the customer (2).",
         f"{NUMBER} 客户催办（第 2 次）。",
+    ),
+    # Until the catalogue has them, their Chinese is written through it (the lead translates).
+    "ticket_transferred": Case(
+        TICKET_TRANSFERRED(number=NUMBER, reason="表计在对方台区"),
+        f"{NUMBER} was transferred to you: 表计在对方台区",
+        zh("%(number)s was transferred to you: %(reason)s")
+        % {"number": NUMBER, "reason": "表计在对方台区"},
+    ),
+    "ticket_returned": Case(
+        TICKET_RETURNED(number=NUMBER, reason="非本所业务"),
+        f"{NUMBER} was returned to the supervisors: 非本所业务",
+        zh("%(number)s was returned to the supervisors: %(reason)s")
+        % {"number": NUMBER, "reason": "非本所业务"},
     ),
     "repair_reopened": Case(
         REPAIR_REOPENED(number=NUMBER, reason="还是停电"),

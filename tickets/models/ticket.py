@@ -1,6 +1,6 @@
 """The ticket: its kinds, channels, priorities, statuses and transition table, and its number."""
 
-from typing import Final
+from typing import Final, NamedTuple
 
 from django.conf import settings
 from django.db import models
@@ -55,6 +55,14 @@ PRIORITY_ORDER: Final[list[str]] = [
     Priority.NORMAL,
     Priority.LOW,
 ]
+
+
+class Holder(NamedTuple):
+    """Who holds an open ticket (DESIGN §3.9): a station, a department, or neither: the
+    supervisors."""
+
+    station_id: int | None = None
+    department_id: int | None = None
 
 
 class Ticket(ChoiceLabels, models.Model):
@@ -113,6 +121,16 @@ class Ticket(ChoiceLabels, models.Model):
         on_delete=models.PROTECT,
         related_name="tickets",
     )
+    # The open ticket this one repeated, once cancelled as its duplicate (DESIGN §3.9).
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
     urge_count = models.PositiveIntegerField(_("urges"), default=0, editable=False)
     # The unreachable callbacks that count towards GRIDLINE_CALLBACK_UNREACHABLE_LIMIT
     # (tickets/callbacks.py); a complaint's reply starts the count again.
@@ -156,6 +174,16 @@ class Ticket(ChoiceLabels, models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def holder(self) -> Holder:
+        """A complaint is its department's (a station is only ever at fault in one); any
+        other kind its station's, else its department's; with neither, the supervisors'."""
+        if self.kind == Kind.COMPLAINT:
+            return Holder(department_id=self.department_id)
+        if self.station_id is not None:
+            return Holder(station_id=self.station_id)
+        return Holder(department_id=self.department_id)
 
     def allowed_actions(self) -> list[str]:
         """Actions the UI may offer now; services still re-check under the row lock."""

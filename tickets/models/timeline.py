@@ -46,6 +46,12 @@ EVENT_KIND_LABELS: Final[dict[str, StrPromise]] = {
     "major_flagged": _("Major complaint: management told"),
     # Field evidence (DESIGN §3.14): a crew's photo or a complaint's file.
     "attachment_added": _("File added"),
+    # The holder's steps (DESIGN §3.9, tickets/handling.py).
+    "taken": _("Taken in hand by the holder"),
+    "transferred": _("Transferred"),
+    "replied": _("Replied to the customer"),
+    "returned": _("Returned to the supervisors"),
+    "duplicate_linked": _("A duplicate of it was cancelled"),
 }
 
 
