@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import HttpResponse
+from django_htmx.http import HttpResponseClientRedirect
 from rest_framework.permissions import BasePermission
 
 from accounts.models import Role, User
@@ -46,7 +46,7 @@ def role_required(*roles: str) -> Callable:
                 if getattr(request, "htmx", False):
                     # A partial must not paste the login page into the page: go there.
                     back = request.htmx.current_url_abs_path or request.get_full_path()
-                    return HttpResponse(headers={"HX-Redirect": redirect_to_login(back).url})
+                    return HttpResponseClientRedirect(redirect_to_login(back).url)
                 return signed_in(request, *args, **kwargs)
             if not has_role(request.user, *roles):
                 raise PermissionDenied

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.access import has_role, role_required
 from accounts.http import AuthenticatedHttpRequest
@@ -140,7 +141,7 @@ def ticket_handle(request: AuthenticatedHttpRequest, number: str, step: str) -> 
     still_reads = selectors.ticket_list_for_user(user=request.user).filter(pk=done.pk).exists()
     url = done.get_absolute_url() if still_reads else _queue_url(request.user)
     if is_htmx_partial(request):
-        return HttpResponse(headers={"HX-Redirect": url})
+        return HttpResponseClientRedirect(url)
     return redirect(url)
 
 
