@@ -83,7 +83,7 @@ def test_dashboard_draws_its_charts_and_refreshes_itself_in_english_and_chinese(
 
         expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
         nav = page.get_by_role("navigation", name="主导航")
-        expect(nav.get_by_role("link", name="工单")).to_be_visible()
+        expect(nav.get_by_role("link", name="工单", exact=True)).to_be_visible()
         page.wait_for_function(CHARTS_DRAWN)
         assert page.locator("canvas[data-chart-source]").count() == 7
         shoot(page, "dashboard-1280-zh")

@@ -18,13 +18,13 @@ def test_agent_signs_in_and_switches_to_simplified_chinese(
 
     sign_in(page, "agent1", PASSWORD)
     nav = page.get_by_role("navigation", name="Main")
-    expect(nav.get_by_role("link", name="Tickets")).to_be_visible()
+    expect(nav.get_by_role("link", name="Tickets", exact=True)).to_be_visible()
     shoot(page, "home-en")
 
     page.get_by_label("Language").select_option("zh-hans")
 
     expect(
-        page.get_by_role("navigation", name="主导航").get_by_role("link", name="工单")
+        page.get_by_role("navigation", name="主导航").get_by_role("link", name="工单", exact=True)
     ).to_be_visible()
     expect(page.get_by_role("button", name="退出")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
