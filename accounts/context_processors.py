@@ -19,6 +19,11 @@ NAV_ITEMS = [
     (_("My work orders"), "dispatch:crew", (Role.CREW,)),
     (_("Outage notices"), "repairs:notices", tuple(Role.values)),
     (
+        _("Incidents"),
+        "repairs:incidents",
+        (Role.DISPATCHER, Role.CREW, Role.SUPERVISOR, Role.AGENT, Role.MANAGER),
+    ),
+    (
         _("Complaints"),
         "complaints:queue",
         (Role.AGENT, Role.SUPERVISOR, Role.HANDLER, Role.MANAGER),

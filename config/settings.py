@@ -426,6 +426,11 @@ GRIDLINE_NOTICE_MAX_AHEAD_DAYS = env_int("GRIDLINE_NOTICE_MAX_AHEAD_DAYS", 365, 
 GRIDLINE_NOTICE_MAX_DAYS = env_int("GRIDLINE_NOTICE_MAX_DAYS", 31, minimum=1)
 # §3.3: an incident's ETR lies in the future, at most this many days ahead.
 GRIDLINE_ETR_MAX_DAYS = env_int("GRIDLINE_ETR_MAX_DAYS", 30, minimum=1)
+# §3.10: a new incident's default ETR is this many hours after the crew's expected arrival;
+# callers are texted an ETR when it is first set and when it moves this many minutes or more
+# from the one they were last told.
+GRIDLINE_INCIDENT_DEFAULT_ETR_HOURS = env_int("GRIDLINE_INCIDENT_DEFAULT_ETR_HOURS", 2, minimum=0)
+GRIDLINE_ETR_NOTIFY_MINUTES = env_int("GRIDLINE_ETR_NOTIFY_MINUTES", 30, minimum=1)
 
 # §3.5: complaints and other ticket kinds.
 GRIDLINE_COMPLAINT_CONTACT_HOURS = env_int("GRIDLINE_COMPLAINT_CONTACT_HOURS", 24, minimum=1)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from dashboards import selectors
 from dashboards.selectors import DailyNumbers, OpenWork, Scope
-from dashboards.tables import Chart, Column, Dashboard, Names, Table, dataset
+from dashboards.tables import Chart, Column, Dashboard, Link, Names, Table, dataset
 from hotline.models import Call
 from tickets.models import Kind, Ticket
 
@@ -152,7 +152,7 @@ def incidents_panel(board: Dashboard, scope: Scope, names: Names) -> int:
             ],
             [
                 [
-                    f"#{i.pk}",
+                    Link(f"#{i.pk}", i.get_absolute_url()),
                     f"{i.get_level_display()} {i.device_code}",
                     names(i.station_id),
                     i.get_status_display(),

@@ -50,12 +50,24 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A text cell that opens a page (the CSV keeps the text)."""
+
+    text: str
+    url: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
 class Cell:
     """One cell as the page shows it; `detail` is the small print under a rate."""
 
     text: str
     numeric: bool
     detail: str = ""
+    url: str = ""
 
 
 @dataclass
@@ -79,7 +91,8 @@ class Table:
             detail = ""
             if column.kind == "rate" and value.due:
                 detail = f"{value.met}/{value.due}"
-            cells.append(Cell(cell_text(value, column.kind), column.numeric, detail))
+            url = value.url if isinstance(value, Link) else ""
+            cells.append(Cell(cell_text(value, column.kind), column.numeric, detail, url))
         return cells
 
     def csv_header(self) -> list["StrOrPromise"]:
@@ -103,6 +116,8 @@ class Table:
                 out += [value.met, value.due, "" if value.percent is None else value.percent]
             elif value is None:
                 out.append("")
+            elif isinstance(value, Link):
+                out.append(value.text)
             elif isinstance(value, datetime):
                 out.append(timezone.localtime(value).isoformat(timespec="minutes"))
             elif isinstance(value, date):

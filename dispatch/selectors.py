@@ -21,10 +21,11 @@ def work_order_list_for_user(*, user: User) -> QuerySet[WorkOrder]:
     crews may take those (GRIDLINE_CREW_TAKES_UNASSIGNED).
     """
     # The ticket and its customer are joined; the small tables are fetched apart: with
-    # all five joined, PostgreSQL spent longer planning the query than running it.
+    # all five joined, PostgreSQL spent longer planning the query than running it. An
+    # order without a ticket serves an incident (repairs' reverse relation, named).
     qs = (
         WorkOrder.objects.select_related("ticket__customer")
-        .prefetch_related("station", "crew", "cause")
+        .prefetch_related("station", "crew", "cause", "incident")
         .order_by("arrive_by", "pk")
     )
     qs = scope_queryset(qs, user, department_field=None)

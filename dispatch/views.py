@@ -30,6 +30,7 @@ from config.htmx import is_htmx_partial
 from config.redirects import next_url
 from dispatch import selectors, services, steps
 from dispatch.forms import STEP_FORMS, PhotoForm, QueueFilterForm
+from dispatch.hooks import work_order_panels_for
 from dispatch.models import PHOTO_STATUSES, WORK_ORDER_TRANSITIONS, Crew, WorkOrder
 from grid.phones import mask_phone
 from tickets.evidence import megabytes, too_large_text
@@ -282,6 +283,7 @@ def _detail_response(
     crew = selectors.crew_of(user) if crew_steps else None
     context = {
         "card": order_card(order, user, timezone.now()),
+        "panels": work_order_panels_for(order, user=user),
         "timeline": timeline_items(order.ticket.events.all()) if order.ticket else [],
         "order": order,
         "next_step": next_step,

@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from config.models import ChoiceLabels
+from grid.phones import mask_phone
 
 
 class AreaType(models.TextChoices):
@@ -107,6 +108,11 @@ class CustomerPhone(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def masked(self) -> str:
+        """For readers who may recognise the number but not dial it (a crew)."""
+        return mask_phone(self.number)
 
 
 class Premise(ChoiceLabels, models.Model):

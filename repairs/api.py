@@ -34,13 +34,18 @@ from repairs.forms import (
 )
 from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident, OutageNotice
 from repairs.selectors import (
+    incident_etr_history,
     incident_get_for_user,
     incident_list_for_user,
+    incident_premise_counts,
+    incident_ticket_numbers,
     notice_get_for_change,
     notice_list,
     premise_facts,
 )
 from repairs.serializers import (
+    EtrChangeOutput,
+    IncidentDetailOutput,
     IncidentOutput,
     OutageNoticeOutput,
     RepairOutput,
@@ -182,6 +187,22 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Incident]:
         return incident_list_for_user(user=self.request.user)
 
+    @extend_schema(responses={200: IncidentDetailOutput, 404: None})
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The incident with its premises' counts, tickets, ETR history and crew stage."""
+        return Response(self._detail(self.get_object()))
+
+    def _detail(self, incident: Incident) -> dict:
+        counts = incident_premise_counts(incident=incident)
+        return {
+            **IncidentOutput(incident).data,
+            "stage": incident.stage,
+            "premise_count": counts["premises"],
+            "important_premise_count": counts["important"],
+            "tickets": incident_ticket_numbers(incident=incident),
+            "etr_history": EtrChangeOutput(incident_etr_history(incident=incident), many=True).data,
+        }
+
     def _incident(self, request: AuthenticatedRequest, pk: str) -> Incident:
         if not has_role(request.user, Role.DISPATCHER, Role.CREW, Role.SUPERVISOR):
             raise PermissionDenied(_("Your role cannot change incidents."))
@@ -189,7 +210,7 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         request=form_serializer(IncidentRestoreForm),
-        responses={200: IncidentOutput, 400: OpenApiTypes.OBJECT, 404: None, 409: None},
+        responses={200: IncidentDetailOutput, 400: OpenApiTypes.OBJECT, 404: None, 409: None},
         examples=[
             OpenApiExample(
                 "Fuse replaced",
@@ -211,11 +232,11 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
             note=form.cleaned_data["note"],
             actor=request.user,
         )
-        return Response(IncidentOutput(incident_get_for_user(user=request.user, pk=pk)).data)
+        return Response(self._detail(incident_get_for_user(user=request.user, pk=pk)))
 
     @extend_schema(
         request=form_serializer(IncidentEtrForm),
-        responses={200: IncidentOutput, 400: OpenApiTypes.OBJECT, 404: None, 409: None},
+        responses={200: IncidentDetailOutput, 400: OpenApiTypes.OBJECT, 404: None, 409: None},
     )
     @action(detail=True, methods=["post"])
     def etr(self, request: AuthenticatedRequest, pk: str) -> Response:
@@ -225,7 +246,7 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
         if not form.is_valid():
             raise FieldErrors.from_form(form)
         incident_etr_set(incident=incident, etr=form.cleaned_data["etr"], actor=request.user)
-        return Response(IncidentOutput(incident_get_for_user(user=request.user, pk=pk)).data)
+        return Response(self._detail(incident_get_for_user(user=request.user, pk=pk)))
 
 
 class OutageNoticeViewSet(

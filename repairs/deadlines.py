@@ -4,6 +4,7 @@ The clock is wall time (repairs run 24/7): a deadline is a fixed number of minut
 after its start, with no working hours or holidays.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -74,6 +75,14 @@ def repair_promise(*, outcome: str, area_type: str, important: bool, now: dateti
         ),
         restore_within=restore_within(area_type, important=important or emergency),
     )
+
+
+def incident_default_etr(created_at: datetime, area_types: Iterable[str]) -> datetime:
+    """DESIGN §3.10: the crew's expected arrival for the device's area (the slowest area of
+    the premises under it), plus GRIDLINE_INCIDENT_DEFAULT_ETR_HOURS."""
+    limits = settings.GRIDLINE_ARRIVAL_MINUTES
+    arrival = max((limits[area] for area in area_types), default=limits[AreaType.URBAN])
+    return _after(created_at, arrival + settings.GRIDLINE_INCIDENT_DEFAULT_ETR_HOURS * 60)
 
 
 def _after(start: datetime, minutes: int) -> datetime:

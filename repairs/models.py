@@ -170,6 +170,9 @@ class Incident(ChoiceLabels, models.Model):
     def __str__(self) -> str:
         return f"{self.get_level_display()} {self.device_code}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("repairs:incident_detail", kwargs={"pk": self.pk})
+
     @property
     def device_code(self) -> str:
         if self.level == self.Level.FEEDER:
@@ -185,6 +188,36 @@ class Incident(ChoiceLabels, models.Model):
         """Actions the state allows now; services re-check under the row lock."""
         return allowed_actions(INCIDENT_TRANSITIONS, self.status)
 
+    @property
+    def stage(self) -> "Stage":
+        """Where the crew is, as an agent or the IVR tells the caller (DESIGN §3.10)."""
+        if self.status == Incident.Status.RESTORED:
+            return Stage.RESTORED
+        order = self.work_order
+        if order is None:
+            return Stage.REPORTED
+        return _STAGE_OF_ORDER.get(order.status, Stage.REPORTED)
+
+
+class Stage(models.TextChoices):
+    """The crew's progress on an outage, in the words a caller is told."""
+
+    REPORTED = "reported", _("Reported, no crew yet")
+    CREW_ASSIGNED = "crew_assigned", _("Crew assigned")
+    EN_ROUTE = "en_route", _("Crew on the way")
+    ON_SITE = "on_site", _("Crew on site")
+    RESTORED = "restored", _("Power restored")
+
+
+_W = WorkOrder.Status
+_STAGE_OF_ORDER: Final[dict[str, Stage]] = {
+    _W.ASSIGNED: Stage.CREW_ASSIGNED,
+    _W.ACCEPTED: Stage.CREW_ASSIGNED,
+    _W.EN_ROUTE: Stage.EN_ROUTE,
+    _W.ON_SITE: Stage.ON_SITE,
+    _W.COMPLETED: Stage.RESTORED,
+}
+
 
 _I = Incident.Status
 ACTIVE_INCIDENT_STATUSES: Final[frozenset[str]] = frozenset({_I.DETECTED, _I.ACKNOWLEDGED})
@@ -196,6 +229,38 @@ INCIDENT_TRANSITIONS: Final[TransitionTable] = {
     # A transformer incident becomes part of its feeder's incident (DESIGN §3.3).
     "absorb":      Transition(ACTIVE_INCIDENT_STATUSES, _I.ABSORBED),
 }  # fmt: skip
+
+
+class EtrChange(models.Model):
+    """One estimate of when an incident's power is back: its ETR history (DESIGN §3.10)."""
+
+    incident = models.ForeignKey(
+        Incident, verbose_name=_("incident"), on_delete=models.CASCADE, related_name="etr_changes"
+    )
+    etr = models.DateTimeField(_("estimated restoration"))
+    at = models.DateTimeField(_("set at"))
+    # Null for the rules' default and for the system.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The default a new incident gets until someone estimates (never texted).
+    is_default = models.BooleanField(_("default"), default=False)
+    # Whether the callers were texted this estimate: the next move is measured from it.
+    notified = models.BooleanField(_("customers texted"), default=False)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("ETR change")
+        verbose_name_plural = _("ETR changes")
+        indexes = [models.Index(fields=["incident", "-at"], name="etr_change_incident_at")]
+
+    def __str__(self) -> str:
+        return f"#{self.incident_id} {self.etr:%Y-%m-%d %H:%M}"
 
 
 class Repair(ChoiceLabels, models.Model):

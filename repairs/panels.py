@@ -1,9 +1,13 @@
-"""The repair panel on the ticket page: the triage, the work order and the incident."""
+"""The repair panel on the ticket page (the triage, the work order and the incident), and
+the incident panel on an incident's work-order page."""
+
+from django.conf import settings
 
 from accounts.models import User
 from dispatch.models import WorkOrder
 from dispatch.selectors import work_order_photo_list
-from repairs.models import Repair
+from repairs.models import Incident, Repair
+from repairs.selectors import incident_may_change
 from tickets.models import Kind, Ticket
 from tickets.panels import Panel
 
@@ -34,3 +38,21 @@ def repair_panel(ticket: Ticket, user: User) -> Panel | None:
         for order in orders
     ]
     return Panel("repairs/_ticket_panel.html", {"repair": repair, "work_orders": rows})
+
+
+def incident_order_panel(order: WorkOrder, user: User) -> Panel | None:
+    """On an incident's work order (the crew's phone page): the incident, its ETR and the
+    form to move it."""
+    try:
+        incident = order.incident  # prefetched by the work-order selectors
+    except Incident.DoesNotExist:
+        return None
+    return Panel(
+        "repairs/_incident_order_panel.html",
+        {
+            "incident": incident,
+            "may_set_etr": incident.is_active and incident_may_change(user=user, incident=incident),
+            "next": order.get_absolute_url(),
+            "notify_minutes": settings.GRIDLINE_ETR_NOTIFY_MINUTES,
+        },
+    )

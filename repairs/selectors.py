@@ -2,15 +2,16 @@
 
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.access import has_role, scope_queryset
 from accounts.models import Role, User
 from grid.models import Premise
-from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident, OutageNotice
+from repairs.models import ACTIVE_INCIDENT_STATUSES, EtrChange, Incident, OutageNotice
 from repairs.triage import Facts, IncidentFact, NoticeFact
+from tickets.models import Ticket
 
 
 def notice_list_active_for_premise(*, premise: Premise, now: datetime) -> list[OutageNotice]:
@@ -91,7 +92,7 @@ def _incident_fact(incident: Incident | None) -> IncidentFact | None:
 
 def incident_list_for_user(*, user: User) -> QuerySet[Incident]:
     """Incidents of the user's scope, newest first, with their ticket count."""
-    qs = Incident.objects.select_related("station", "feeder", "transformer", "work_order")
+    qs = Incident.objects.select_related("station", "feeder", "transformer", "work_order__crew")
     qs = scope_queryset(qs, user, department_field=None)
     return qs.annotate(ticket_count=Count("repairs")).order_by("-created_at", "-pk")
 
@@ -155,3 +156,57 @@ def notice_affected(*, notice: OutageNotice) -> dict:
         .order_by("address")[:50]
     )
     return {"premises": premises.count(), "important": important}
+
+
+def incident_premises(*, incident: Incident) -> QuerySet[Premise]:
+    """The premises under the incident's device, important ones first, each with whether
+    it called about this incident (a repair attached to it)."""
+    if incident.transformer_id is not None:  # a transformer incident
+        premises = Premise.objects.filter(transformer_id=incident.transformer_id)
+    else:
+        premises = Premise.objects.filter(transformer__feeder_id=incident.feeder_id)
+    called = Ticket.objects.filter(premise_id=OuterRef("pk"), repair__incident=incident)
+    return (
+        premises.select_related("customer", "transformer")
+        .prefetch_related("customer__phones")
+        .annotate(called=Exists(called))
+        .order_by("-important", "-called", "address", "pk")
+    )
+
+
+def incident_premise_counts(*, incident: Incident) -> dict[str, int]:
+    """How many premises are under the device, and how many of them are important."""
+    return (
+        incident_premises(incident=incident)
+        .order_by()
+        .aggregate(premises=Count("pk"), important=Count("pk", filter=Q(important=True)))
+    )
+
+
+def incident_tickets(*, incident: Incident) -> QuerySet[Ticket]:
+    """The repair tickets attached to the incident, oldest first, with how many calls each."""
+    return (
+        Ticket.objects.filter(repair__incident=incident)
+        .select_related("premise", "customer")
+        .annotate(call_count=Count("calls"))
+        .order_by("created_at", "pk")
+    )
+
+
+def incident_ticket_numbers(*, incident: Incident) -> list[str]:
+    return list(
+        Ticket.objects.filter(repair__incident=incident)
+        .order_by("created_at", "pk")
+        .values_list("number", flat=True)
+    )
+
+
+def incident_etr_history(*, incident: Incident) -> list[EtrChange]:
+    """Every estimate, latest first, with who set it."""
+    return list(incident.etr_changes.select_related("actor").order_by("-at", "-pk"))
+
+
+def incident_may_change(*, user: User, incident: Incident) -> bool:
+    """Dispatchers and crews of the incident's station, and supervisors, set its ETR
+    (scope_queryset has confined the station roles to their station already)."""
+    return has_role(user, Role.DISPATCHER, Role.CREW, Role.SUPERVISOR)

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from dispatch.models import CauseCode
 from grid.models import Premise
-from repairs.models import Incident, OutageNotice
+from repairs.models import Incident, OutageNotice, Stage
 from repairs.triage import Answers, Decision, Outcome
 
 
@@ -96,6 +96,36 @@ class IncidentOutput(serializers.ModelSerializer):
             "created_at",
             "acknowledged_at",
             "restored_at",
+        ]
+        read_only_fields = fields
+
+
+class EtrChangeOutput(serializers.Serializer):
+    etr = serializers.DateTimeField()
+    at = serializers.DateTimeField()
+    actor = serializers.CharField(source="actor.username", default=None)
+    default = serializers.BooleanField(source="is_default")
+    texted = serializers.BooleanField(source="notified")
+
+
+class IncidentDetailOutput(IncidentOutput):
+    """GET /incidents/{id}/ (§5.2 version 1.1): the list's fields and the workbench's
+    (repairs/api.py fills them from the selectors)."""
+
+    stage = serializers.ChoiceField(Stage.choices, read_only=True)
+    premise_count = serializers.IntegerField(read_only=True)
+    important_premise_count = serializers.IntegerField(read_only=True)
+    tickets = serializers.ListField(child=serializers.CharField(), read_only=True)
+    etr_history = EtrChangeOutput(many=True, read_only=True)
+
+    class Meta(IncidentOutput.Meta):
+        fields = [
+            *IncidentOutput.Meta.fields,
+            "stage",
+            "premise_count",
+            "important_premise_count",
+            "tickets",
+            "etr_history",
         ]
         read_only_fields = fields
 

@@ -18,7 +18,7 @@ from dispatch.services import work_order_merge
 from grid.models import Feeder, Transformer
 from repairs.messages import BRIEF_MERGED
 from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident, Repair
-from repairs.services.incidents import incident_absorb, incident_acknowledge
+from repairs.services.incidents import incident_absorb, incident_acknowledge, incident_open
 from repairs.triage import Outcome, Scope
 from tickets.locks import rows_for_update
 from tickets.messages import Text
@@ -58,12 +58,8 @@ def incident_correlate(
     ):
         return None
     feeder = transformer.feeder
-    incident = Incident.objects.create(
-        level=Incident.Level.TRANSFORMER,
-        station_id=feeder.station_id,
-        feeder=feeder,
-        transformer=transformer,
-        created_at=now,
+    incident = incident_open(
+        level=Incident.Level.TRANSFORMER, feeder=feeder, transformer=transformer, now=now
     )
     ticket_ids = [ticket_id for ticket_id, _premise in reports]
     location = _("Transformer %(code)s (feeder %(feeder)s)") % {
@@ -94,12 +90,12 @@ def _correlate_feeder(*, feeder: Feeder, actor: User | None, now: datetime) -> I
     )
     if len(parts) < settings.GRIDLINE_FEEDER_INCIDENT_MIN_TRANSFORMERS:
         return None
-    incident = Incident.objects.create(
+    # The feeder keeps the latest estimate its parts' callers were given.
+    incident = incident_open(
         level=Incident.Level.FEEDER,
-        station_id=feeder.station_id,
         feeder=feeder,
-        created_at=now,
-        etr=max((part.etr for part in parts if part.etr), default=None),
+        now=now,
+        later_than=max((part.etr for part in parts if part.etr), default=None),
     )
     ticket_ids = list(Repair.objects.filter(incident__in=parts).values_list("ticket_id", flat=True))
     order_ids = [part.work_order_id for part in parts if part.work_order_id]

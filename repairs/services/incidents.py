@@ -1,4 +1,4 @@
-"""Writes for incidents (DESIGN §3.3, §3.10): acknowledge, ETR, restore, absorb, their SMS.
+"""Writes for incidents (DESIGN §3.3, §3.10): open, acknowledge, ETR, restore, absorb, their SMS.
 
 Every status change goes through `_apply_transition` and INCIDENT_TRANSITIONS. Where a
 work order is locked too, it is locked first: a crew's completion locks its order, then
@@ -6,7 +6,7 @@ the incident, and any other order would deadlock against it.
 """
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -19,8 +19,10 @@ from config.errors import TransitionNotAllowed
 from config.transitions import transition_check
 from dispatch.models import CauseCode, WorkOrder
 from dispatch.services import work_order_withdraw
+from grid.models import Feeder, Premise, Transformer
+from repairs import deadlines
 from repairs.messages import INCIDENT_ACKNOWLEDGED, INCIDENT_ETR, INCIDENT_RESTORED
-from repairs.models import ACTIVE_INCIDENT_STATUSES, INCIDENT_TRANSITIONS, Incident
+from repairs.models import ACTIVE_INCIDENT_STATUSES, INCIDENT_TRANSITIONS, EtrChange, Incident
 from tickets.locks import row_for_update, rows_for_update
 from tickets.models import OPEN_STATUSES, Deadline, OutboxMessage, Ticket
 from tickets.outbox import Message, outbox_enqueue
@@ -153,27 +155,78 @@ def incident_absorb(*, incident: Incident, into: Incident, now: datetime) -> Inc
     )
 
 
+def incident_open(
+    *,
+    level: str,
+    feeder: Feeder,
+    transformer: Transformer | None = None,
+    now: datetime,
+    later_than: datetime | None = None,
+    **fields: Any,
+) -> Incident:
+    """A new incident on the device, with the default ETR of DESIGN §3.10 in its history
+    (or `later_than`, an estimate its callers already have, when that is later).
+
+    Call inside the transaction that holds the feeder's lock (the partial unique
+    constraints on Incident are the backstop)."""
+    under = Premise.objects.filter(transformer__feeder=feeder)
+    if transformer is not None:
+        under = Premise.objects.filter(transformer=transformer)
+    area_types = under.values_list("area_type", flat=True).distinct().order_by()
+    etr = deadlines.incident_default_etr(now, area_types)
+    if later_than is not None:
+        etr = max(etr, later_than)
+    incident = Incident.objects.create(
+        level=level,
+        station_id=feeder.station_id,
+        feeder=feeder,
+        transformer=transformer,
+        created_at=now,
+        etr=etr,
+        **fields,
+    )
+    EtrChange.objects.create(incident=incident, etr=etr, at=now, is_default=True)
+    return incident
+
+
 @transaction.atomic
 def incident_etr_set(
     *, incident: Incident, etr: datetime, actor: User | None, now: datetime | None = None
 ) -> Incident:
-    """The crew or dispatcher's estimate of when power is back; every attached caller hears it."""
+    """The crew or dispatcher's estimate of when power is back (DESIGN §3.10).
+
+    The history keeps every estimate; the callers are texted the first one a person sets
+    and then any that moves GRIDLINE_ETR_NOTIFY_MINUTES or more from the one they were told,
+    so that a crew nudging the time by ten minutes does not text a whole feeder each time.
+    """
     now = now or timezone.now()
     incident = row_for_update(Incident.objects, incident.pk)
     if incident.status not in ACTIVE_INCIDENT_STATUSES:
         raise TransitionNotAllowed(
             _("Incident %(id)s is no longer active.") % {"id": incident.pk}, field="etr"
         )
+    told = (
+        incident.etr_changes.filter(notified=True)
+        .order_by("-at", "-pk")
+        .values_list("etr", flat=True)
+        .first()
+    )
+    threshold = timedelta(minutes=settings.GRIDLINE_ETR_NOTIFY_MINUTES)
+    notify = told is None or abs(etr - told) >= threshold
     incident.etr = etr
     incident.save(update_fields=["etr"])
-    _incident_sms(incident, event=f"etr:{etr.timestamp():.0f}", now=now)
+    change = EtrChange.objects.create(
+        incident=incident, etr=etr, at=now, actor=actor, notified=notify
+    )
+    if notify:
+        _incident_sms(incident, event=f"etr:{change.pk}", now=now)
     timeline_record_many(
         ticket_ids=incident_attached_ticket_ids(incident),
-        kind="incident_etr",
+        kind="etr_changed",
         actor=actor,
         at=now,
         note=timezone.localtime(etr).strftime("%Y-%m-%d %H:%M"),
-        data={"incident": incident.pk, "etr": etr.isoformat()},
+        data={"incident": incident.pk, "etr": etr.isoformat(), "texted": notify},
     )
     return incident
 

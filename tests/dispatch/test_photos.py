@@ -413,8 +413,8 @@ def test_the_order_page_takes_a_fixed_number_of_queries(
     client.get(f"/dispatch/work-orders/{order.pk}/")
 
     # session, user, membership, order, its station and crew, the timeline, the user's crew,
-    # the causes, the photos (with who took them), the bell's count.
-    with django_assert_max_num_queries(11):
+    # the causes, the photos (with who took them), the bell's count, the incident it serves.
+    with django_assert_max_num_queries(12):
         page = client.get(f"/dispatch/work-orders/{order.pk}/")
 
     assert page.content.decode().count('class="attachment"') == size

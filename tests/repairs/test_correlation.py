@@ -808,13 +808,13 @@ def test_etr_is_recorded_once_on_each_attached_open_ticket(incident_with_tickets
     incident.refresh_from_db()
     assert incident.etr == etr
     for ticket in attached_open:
-        (event,) = events(ticket, "incident_etr")
-        assert event.data == {"incident": incident.pk, "etr": etr.isoformat()}
+        (event,) = events(ticket, "etr_changed")
+        assert event.data == {"incident": incident.pk, "etr": etr.isoformat(), "texted": True}
         assert event.note == "2026-05-12 22:00"
         assert event.actor == dispatcher_north
-    assert not events(early, "incident_etr")
-    assert not events(emergency.ticket, "incident_etr")
-    assert TimelineEvent.objects.filter(kind="incident_etr").count() == len(attached_open)
+    assert not events(early, "etr_changed")
+    assert not events(emergency.ticket, "etr_changed")
+    assert TimelineEvent.objects.filter(kind="etr_changed").count() == len(attached_open)
 
 
 def test_each_etr_change_is_recorded(transformer):
@@ -826,17 +826,19 @@ def test_each_etr_change_is_recorded(transformer):
 
     incident.refresh_from_db()
     assert incident.etr == NOW + 2 * HOUR
-    assert len(events(made[0].ticket, "incident_etr")) == 2
+    assert len(events(made[0].ticket, "etr_changed")) == 2
 
 
 def test_etr_on_a_restored_incident_is_refused(incident_with_tickets):
     incident, _attached, _early, _emergency = incident_with_tickets
     incident_restore(incident=incident, cause=cause(), note="", actor=None, now=NOW + HOUR)
     before = TimelineEvent.objects.count()
+    default_etr = Incident.objects.get(pk=incident.pk).etr
 
     with pytest.raises(TransitionNotAllowed):
-        incident_etr_set(incident=incident, etr=NOW + 2 * HOUR, actor=None, now=NOW + HOUR)
+        incident_etr_set(incident=incident, etr=NOW + 5 * HOUR, actor=None, now=NOW + HOUR)
 
     incident.refresh_from_db()
-    assert incident.etr is None
+    assert incident.etr == default_etr
     assert TimelineEvent.objects.count() == before
+    assert incident.etr_changes.count() == 1  # the default alone

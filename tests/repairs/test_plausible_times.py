@@ -42,7 +42,7 @@ def test_an_etr_in_the_past_or_far_off_is_refused(api, dispatcher_north, transfo
 
     assert response.status_code == 400
     assert "etr" in response.json()
-    assert Incident.objects.get(pk=incident.pk).etr is None
+    assert Incident.objects.get(pk=incident.pk).etr == incident.etr
 
 
 def _notice(starts, ends, feeder):

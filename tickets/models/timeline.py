@@ -36,7 +36,7 @@ EVENT_KIND_LABELS: Final[dict[str, StrPromise]] = {
     "triaged": _("Triaged"),
     "incident_attached": _("Attached to an incident"),
     "incident_acknowledged": _("Crew has taken the incident"),
-    "incident_etr": _("Restoration time updated"),
+    "etr_changed": _("Restoration time updated"),
     # Complaints (DESIGN §3.5): the steps of COMPLAINT_TRANSITIONS.
     "contact": _("Customer contacted"),
     "judge": _("Complaint judged"),
