@@ -87,6 +87,7 @@ def _incident_fact(incident: Incident | None) -> IncidentFact | None:
         status=incident.status,
         etr=incident.etr,
         dispatched_at=incident.work_order.assigned_at if incident.work_order else None,
+        stage=incident.stage,
     )
 
 

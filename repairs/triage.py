@@ -98,6 +98,8 @@ class IncidentFact:
     status: str
     etr: datetime | None = None
     dispatched_at: datetime | None = None
+    # Where its crew is (repairs.models.Stage): what the caller is told.
+    stage: str = "reported"
 
 
 @dataclass(frozen=True)
@@ -203,27 +205,22 @@ def _notice_params(notice: NoticeFact) -> dict[str, str]:
 
 
 def _incident_reason(incident: IncidentFact) -> str:
-    params = {"device": incident.device_code}
-    if incident.dispatched_at is not None:
-        params["dispatched"] = _clock(incident.dispatched_at)
-    if incident.etr is not None:
-        params["etr"] = _clock(incident.etr, same_day_as=incident.dispatched_at)
-
-    if incident.dispatched_at is not None and incident.etr is not None:
-        text = _(
-            "Known outage on %(device)s: a crew was dispatched at %(dispatched)s; "
-            "estimated restoration %(etr)s."
-        )
+    """What the caller under a known incident is told: where the crew is and when power is
+    expected back (DESIGN §3.10); the device's code is for the agent, not the caller."""
+    if incident.stage == "on_site":
+        crew = _("We know about the power cut in your area: the repair crew is on site.")
+    elif incident.stage == "en_route":
+        crew = _("We know about the power cut in your area: the repair crew is on its way.")
     elif incident.dispatched_at is not None:
-        text = _(
-            "Known outage on %(device)s: a crew was dispatched at %(dispatched)s; "
-            "no restoration estimate yet."
-        )
-    elif incident.etr is not None:
-        text = _("Known outage on %(device)s, being handled; estimated restoration %(etr)s.")
+        crew = _(
+            "We know about the power cut in your area: a repair crew was sent at %(dispatched)s."
+        ) % {"dispatched": _clock(incident.dispatched_at)}
     else:
-        text = _("Known outage on %(device)s, being handled; no restoration estimate yet.")
-    return text % params
+        crew = _("We know about the power cut in your area and are sending a repair crew.")
+    if incident.etr is None:
+        return crew + " " + _("There is no restoration time yet.")
+    etr = _clock(incident.etr, same_day_as=incident.dispatched_at)
+    return crew + " " + _("Power is expected back by %(etr)s.") % {"etr": etr}
 
 
 def _clock(moment: datetime, *, same_day_as: datetime | None = None) -> str:

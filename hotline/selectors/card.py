@@ -32,6 +32,8 @@ class Banner:
     premises: list[Premise]
     starts_at: datetime | None = None
     ends_at: datetime | None = None
+    # For an incident banner: its ETR, the crew's stage and the link to its page.
+    incident: Incident | None = None
 
 
 @dataclass
@@ -183,10 +185,12 @@ def banner_list_for_premises(*, premises: list[Premise], now: datetime) -> list[
         banners.append(
             Banner(
                 kind="incident",
-                title=_("Outage being repaired: incident #%(id)s") % {"id": incident.pk},
+                title=_("Outage being repaired: incident #%(id)s on %(device)s")
+                % {"id": incident.pk, "device": incident.device_code},
                 script=_incident_script(incident),
                 active=True,
                 premises=covered,
+                incident=incident,
             )
         )
     for notice in notices:
@@ -223,6 +227,7 @@ def _incident_script(incident: Incident) -> str:
         status=incident.status,
         etr=incident.etr,
         dispatched_at=incident.work_order.assigned_at if incident.work_order else None,
+        stage=incident.stage,
     )
     return decide(Answers(), Facts(incident=fact)).reason
 

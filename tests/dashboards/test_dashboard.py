@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from dashboards import services
-from dashboards.tables import Rate
+from dashboards.tables import Link, Rate
 from tests.dashboards.dataset import NOW, build
 from tests.factories import PremiseFactory, UserFactory, ticket_create
 
@@ -169,7 +169,7 @@ def test_active_incidents_with_device_tickets_and_etr(client, supervisor, any_ro
 
     (row,) = table.rows
     assert row[:5] == [
-        f"#{day.incident.pk}",
+        Link(f"#{day.incident.pk}", f"/repairs/incidents/{day.incident.pk}/"),
         f"Transformer {day.incident.transformer.code}",
         NORTH,
         "Detected",

@@ -142,7 +142,9 @@ def test_banner_for_an_active_incident_comes_first(customer, home, shop):
     incident_banner, notice_banner = card_for(customer).banners
 
     assert (incident_banner.kind, incident_banner.premises) == ("incident", [home])
-    assert "YD01-T0315" in incident_banner.script
+    assert "YD01-T0315" in incident_banner.title  # for the agent
+    assert "YD01-T0315" not in incident_banner.script  # what the caller hears
+    assert incident_banner.incident.stage == "reported"
     assert (notice_banner.kind, notice_banner.premises) == ("notice", [shop])
 
 

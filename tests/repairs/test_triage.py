@@ -320,45 +320,58 @@ def test_reason_times_are_in_local_time():
     assert "from 08:00 until 17:00" in decision.reason
 
 
+KNOWN = "We know about the power cut in your area"
+
+
 @pytest.mark.parametrize(
-    ("etr", "dispatched_at", "expected"),
+    ("stage", "etr", "dispatched_at", "expected"),
     [
         pytest.param(
+            "crew_assigned",
             at(16, 30),
             at(14, 5),
-            "Known outage on YD01-T0315: a crew was dispatched at 14:05; "
-            "estimated restoration 16:30.",
+            f"{KNOWN}: a repair crew was sent at 14:05. Power is expected back by 16:30.",
             id="dispatched-with-etr",
         ),
         pytest.param(
+            "crew_assigned",
             None,
             at(14, 5),
-            "Known outage on YD01-T0315: a crew was dispatched at 14:05; "
-            "no restoration estimate yet.",
+            f"{KNOWN}: a repair crew was sent at 14:05. There is no restoration time yet.",
             id="dispatched-without-etr",
         ),
         pytest.param(
+            "reported",
             at(16, 30),
             None,
-            "Known outage on YD01-T0315, being handled; estimated restoration 16:30.",
+            f"{KNOWN} and are sending a repair crew. Power is expected back by 16:30.",
             id="etr-before-dispatch",
         ),
         pytest.param(
-            None,
-            None,
-            "Known outage on YD01-T0315, being handled; no restoration estimate yet.",
-            id="nothing-known-yet",
+            "en_route",
+            at(16, 30),
+            at(14, 5),
+            f"{KNOWN}: the repair crew is on its way. Power is expected back by 16:30.",
+            id="on-the-way",
         ),
         pytest.param(
+            "on_site",
+            None,
+            at(14, 5),
+            f"{KNOWN}: the repair crew is on site. There is no restoration time yet.",
+            id="on-site",
+        ),
+        pytest.param(
+            "crew_assigned",
             at(2, day=13),
             at(23, 10),
-            "Known outage on YD01-T0315: a crew was dispatched at 23:10; "
-            "estimated restoration 2026-05-13 02:00.",
+            f"{KNOWN}: a repair crew was sent at 23:10. "
+            "Power is expected back by 2026-05-13 02:00.",
             id="etr-after-midnight",
         ),
     ],
 )
-def test_incident_reason_tells_dispatch_time_and_etr(etr, dispatched_at, expected):
+def test_incident_reason_tells_the_crews_stage_and_etr(stage, etr, dispatched_at, expected):
     incident = IncidentFact(
         id=7,
         level="transformer",
@@ -366,11 +379,13 @@ def test_incident_reason_tells_dispatch_time_and_etr(etr, dispatched_at, expecte
         status="open",
         etr=etr,
         dispatched_at=dispatched_at,
+        stage=stage,
     )
 
     decision = decide(Answers(), Facts(incident=incident))
 
     assert decision.reason == expected
+    assert "YD01" not in decision.reason  # device codes are the agent's, not the caller's
 
 
 def test_emergency_reason_names_the_hazards_in_a_stable_order():
