@@ -426,6 +426,11 @@ GRIDLINE_NOTICE_MAX_AHEAD_DAYS = env_int("GRIDLINE_NOTICE_MAX_AHEAD_DAYS", 365, 
 GRIDLINE_NOTICE_MAX_DAYS = env_int("GRIDLINE_NOTICE_MAX_DAYS", 31, minimum=1)
 # §3.3: an incident's ETR lies in the future, at most this many days ahead.
 GRIDLINE_ETR_MAX_DAYS = env_int("GRIDLINE_ETR_MAX_DAYS", 30, minimum=1)
+# §3.10: the caller of a single-premise repair gets an SMS with the ticket number when a
+# crew has the order, when the crew sets off and when the work is done; each can be off.
+GRIDLINE_REPAIR_SMS_DISPATCHED = env_bool("GRIDLINE_REPAIR_SMS_DISPATCHED", True)
+GRIDLINE_REPAIR_SMS_DEPARTED = env_bool("GRIDLINE_REPAIR_SMS_DEPARTED", True)
+GRIDLINE_REPAIR_SMS_DONE = env_bool("GRIDLINE_REPAIR_SMS_DONE", True)
 
 # §3.5: complaints and other ticket kinds.
 GRIDLINE_COMPLAINT_CONTACT_HOURS = env_int("GRIDLINE_COMPLAINT_CONTACT_HOURS", 24, minimum=1)

@@ -12,9 +12,11 @@ class RepairsConfig(AppConfig):
         from repairs.panels import repair_panel
         from repairs.services.callbacks import repair_callbacks
         from repairs.services.incidents import on_work_order_transitioned
+        from repairs.services.progress_sms import on_work_order_step_sms
         from tickets.callbacks import callback_followups
         from tickets.panels import ticket_panels
 
         ticket_panels.register(repair_panel)
         work_order_step_hooks.register(on_work_order_transitioned)
+        work_order_step_hooks.register(on_work_order_step_sms)
         callback_followups.register(repair_callbacks)
