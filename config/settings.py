@@ -497,6 +497,10 @@ GRIDLINE_WORK_ORDER_AFTER_PHOTO_REQUIRED = env_bool(
 # DESIGN §3.15, the telephony's ring pops the caller in the agent's console within 2 seconds:
 # the console asks every N seconds (a cheap question, answered 204 while nothing changed).
 GRIDLINE_CONSOLE_RING_POLL_SECONDS = env_int("GRIDLINE_CONSOLE_RING_POLL_SECONDS", 1, minimum=1)
+# §3.10: the crew's list and every bell update themselves: each asks this often, and an
+# answer that finds nothing new is a 204 after one indexed query.
+GRIDLINE_CREW_LIST_POLL_SECONDS = env_int("GRIDLINE_CREW_LIST_POLL_SECONDS", 10, minimum=1)
+GRIDLINE_BELL_POLL_SECONDS = env_int("GRIDLINE_BELL_POLL_SECONDS", 15, minimum=1)
 
 # Issue #8, the supervisors' dashboard: it polls every N seconds; the daily rollup behind its
 # trends recounts the last RECENT days every REFRESH seconds and the last SETTLE days nightly
