@@ -2,7 +2,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from tickets.selectors import notification_bell
+from tickets.selectors import Bell, notification_bell
 
 
 def notifications(request: HttpRequest) -> dict:
@@ -11,7 +11,7 @@ def notifications(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    bell = SimpleLazyObject(lambda: notification_bell(user=user))
+    bell: Bell = SimpleLazyObject(lambda: notification_bell(user=user))  # type: ignore[assignment]
     return {
         "bell": bell,
         "bell_poll_seconds": settings.GRIDLINE_BELL_POLL_SECONDS,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.access import has_role, role_required
+from accounts.access import MACHINE_ROLES, has_role, role_required
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Role, User
 from config.errors import FieldErrors, GridlineError, NotPermitted
@@ -57,6 +57,9 @@ HANDLING_DONE = {
 PAGE_SIZE = 50
 # The list counts and pages through at most the newest 1,000 matches; filters narrow it.
 LIST_CAP = 1000
+
+# Everyone who signs in to the pages (a machine account never does).
+STAFF_ROLES = tuple(role for role in Role if role not in MACHINE_ROLES)
 
 
 @login_required
@@ -241,12 +244,11 @@ def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_GET
+@role_required(*STAFF_ROLES)
 def notification_bell(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every page's bell asks here (GRIDLINE_BELL_POLL_SECONDS), in the way of the console's
     ring: 204 while what it shows is still so (one indexed query), else the bell as it is.
-    Signed out, 204 too: the page the bell is on leads to the sign-in page itself."""
-    if not request.user.is_authenticated:
-        return HttpResponse(status=204)
+    A session that ended takes the whole page to the sign-in page (role_required)."""
     bell = selectors.notification_bell(user=request.user)
     if request.GET.get("seen") == bell.state:
         return HttpResponse(status=204)

@@ -17,7 +17,9 @@ WORDS = "The wire on the pole by the door fell down and is still sparking"
 
 def seen(html: str) -> str:
     """The cards' token (the bell has its own)."""
-    return re.search(r'id="crew-cards"[^>]*"seen": "([^"]*)"', html).group(1)
+    match = re.search(r'id="crew-cards"[^>]*"seen": "([^"]*)"', html)
+    assert match is not None
+    return match.group(1)
 
 
 def repair_order(station, **kwargs):

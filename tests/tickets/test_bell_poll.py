@@ -14,7 +14,9 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def seen(html: str) -> str:
-    return re.search(r'id="bell"[^>]*"seen": "([^"]*)"', html).group(1)
+    match = re.search(r'id="bell"[^>]*"seen": "([^"]*)"', html)
+    assert match is not None
+    return match.group(1)
 
 
 def tell(user, key: str) -> None:
@@ -76,8 +78,9 @@ def test_a_read_and_a_new_one_at_once_still_change_the_bell(client, supervisor):
     assert client.get(BELL, {"seen": state}, **HTMX).status_code == 200
 
 
-def test_signed_out_the_bell_poll_is_a_204_and_shows_nothing(client):
+def test_signed_out_the_bell_poll_takes_the_page_to_the_sign_in_page(client):
     response = client.get(BELL, {"seen": "0-0"}, **HTMX)
 
-    assert response.status_code == 204
-    assert response.content == b""
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith("/accounts/login/")
+    assert b"bell" not in response.content
