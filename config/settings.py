@@ -431,6 +431,11 @@ GRIDLINE_ETR_MAX_DAYS = env_int("GRIDLINE_ETR_MAX_DAYS", 30, minimum=1)
 # from the one they were last told.
 GRIDLINE_INCIDENT_DEFAULT_ETR_HOURS = env_int("GRIDLINE_INCIDENT_DEFAULT_ETR_HOURS", 2, minimum=0)
 GRIDLINE_ETR_NOTIFY_MINUTES = env_int("GRIDLINE_ETR_NOTIFY_MINUTES", 30, minimum=1)
+# §3.10: the caller of a single-premise repair gets an SMS with the ticket number when a
+# crew has the order, when the crew sets off and when the work is done; each can be off.
+GRIDLINE_REPAIR_SMS_DISPATCHED = env_bool("GRIDLINE_REPAIR_SMS_DISPATCHED", True)
+GRIDLINE_REPAIR_SMS_DEPARTED = env_bool("GRIDLINE_REPAIR_SMS_DEPARTED", True)
+GRIDLINE_REPAIR_SMS_DONE = env_bool("GRIDLINE_REPAIR_SMS_DONE", True)
 
 # §3.5: complaints and other ticket kinds.
 GRIDLINE_COMPLAINT_CONTACT_HOURS = env_int("GRIDLINE_COMPLAINT_CONTACT_HOURS", 24, minimum=1)
@@ -497,6 +502,10 @@ GRIDLINE_WORK_ORDER_AFTER_PHOTO_REQUIRED = env_bool(
 # DESIGN §3.15, the telephony's ring pops the caller in the agent's console within 2 seconds:
 # the console asks every N seconds (a cheap question, answered 204 while nothing changed).
 GRIDLINE_CONSOLE_RING_POLL_SECONDS = env_int("GRIDLINE_CONSOLE_RING_POLL_SECONDS", 1, minimum=1)
+# §3.10: the crew's list and every bell update themselves: each asks this often, and an
+# answer that finds nothing new is a 204 after one indexed query.
+GRIDLINE_CREW_LIST_POLL_SECONDS = env_int("GRIDLINE_CREW_LIST_POLL_SECONDS", 10, minimum=1)
+GRIDLINE_BELL_POLL_SECONDS = env_int("GRIDLINE_BELL_POLL_SECONDS", 15, minimum=1)
 
 # Issue #8, the supervisors' dashboard: it polls every N seconds; the daily rollup behind its
 # trends recounts the last RECENT days every REFRESH seconds and the last SETTLE days nightly

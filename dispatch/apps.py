@@ -7,6 +7,7 @@ class DispatchConfig(AppConfig):
     verbose_name = _("Dispatch")
 
     def ready(self) -> None:
+        from dispatch import messages  # noqa: F401  (registers dispatch's message kinds)
         from dispatch.services import work_orders_follow_cancel, work_orders_follow_transfer
         from tickets.handling import ticket_cancel_hooks, ticket_transfer_hooks
 

@@ -1,13 +1,22 @@
 """Reads of work orders and crews, scoped by who is asking."""
 
+import hashlib
+
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.access import scope_queryset
 from accounts.models import Role, User
-from dispatch.models import OPEN_WORK_ORDER_STATUSES, CauseCode, Crew, WorkOrder, WorkOrderPhoto
+from dispatch.models import (
+    OPEN_WORK_ORDER_STATUSES,
+    CauseCode,
+    Crew,
+    CrewMember,
+    WorkOrder,
+    WorkOrderPhoto,
+)
 from grid.models import Station
 from tickets.models import Attachment
 from tickets.selectors import attachment_list_for_user
@@ -33,15 +42,48 @@ def work_order_list_for_user(*, user: User) -> QuerySet[WorkOrder]:
         membership = getattr(user, "crew_membership", None)
         if membership is None:
             return qs.none()
-        mine = Q(crew_id=membership.crew_id)
-        if settings.GRIDLINE_CREW_TAKES_UNASSIGNED:
-            mine |= Q(crew__isnull=True, status__in=OPEN_WORK_ORDER_STATUSES)
-        qs = qs.filter(mine)
+        qs = qs.filter(_crews_own(membership.crew_id))
     return qs
+
+
+def _crews_own(crew_id: int | Subquery) -> Q:
+    """A crew's orders: those assigned to it, and the station's unassigned ones when crews
+    may take those (the station itself is scope_queryset's)."""
+    mine = Q(crew_id=crew_id)
+    if settings.GRIDLINE_CREW_TAKES_UNASSIGNED:
+        mine |= Q(crew__isnull=True, status__in=OPEN_WORK_ORDER_STATUSES)
+    return mine
 
 
 def work_order_open_list_for_user(*, user: User) -> QuerySet[WorkOrder]:
     return work_order_list_for_user(user=user).filter(status__in=OPEN_WORK_ORDER_STATUSES)
+
+
+def work_order_list_for_crew_page(*, user: User) -> QuerySet[WorkOrder]:
+    """The crew's phone list: its open orders and, where crews may take them, the station's
+    pending ones. A returned order is not among them: it waits for the dispatcher."""
+    return _on_crew_page(work_order_list_for_user(user=user))
+
+
+def work_order_crew_page_state(*, user: User) -> str:
+    """A short token that changes with what the crew's list shows: each order, its state
+    and its ticket's. One query, the crew looked up inside it: the list polls this
+    (GRIDLINE_CREW_LIST_POLL_SECONDS), so it costs no more than it must."""
+    qs = scope_queryset(WorkOrder.objects.all(), user, department_field=None)
+    if user.role == Role.CREW and not user.is_superuser:
+        crew = CrewMember.objects.filter(user_id=user.pk).values("crew_id")[:1]
+        qs = qs.filter(_crews_own(Subquery(crew)))
+    rows = _on_crew_page(qs).values_list(
+        "pk", "status", "crew_id", "updated_at", "ticket__updated_at"
+    )
+    digest = hashlib.blake2b(digest_size=8)
+    for row in rows.order_by("pk"):
+        digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+def _on_crew_page(qs: QuerySet[WorkOrder]) -> QuerySet[WorkOrder]:
+    return qs.filter(status__in=OPEN_WORK_ORDER_STATUSES).exclude(status=WorkOrder.Status.RETURNED)
 
 
 def work_order_get_for_user(*, user: User, pk: int | str) -> WorkOrder:

@@ -24,6 +24,7 @@ from dispatch.models import (
     WorkOrder,
     WorkOrderPhoto,
 )
+from dispatch.notices import work_order_notify
 from grid.models import Department, Station
 from tickets.attachments import (
     PhotoFacts,
@@ -274,12 +275,16 @@ def work_order_withdraw(*, order: WorkOrder, actor: User | None, note: str, now:
 
 def _cancel(*, order: WorkOrder, actor: User | None, note: str, now: datetime) -> None:
     old_status = order.status
+    former_crew = order.crew
     order.status = WorkOrder.Status.CANCELLED
     order.cancelled_at = now
     order.updated_at = now
     order.save(update_fields=["status", "cancelled_at", "updated_at"])
     steps.work_order_event_record(
         order=order, action="cancel", actor=actor, now=now, note=note, old_status=old_status
+    )
+    work_order_notify(
+        order=order, action="cancel", actor=actor, former_crew=former_crew, note=note, now=now
     )
 
 

@@ -30,6 +30,7 @@ from dispatch.models import (
     WorkOrder,
     WorkOrderPhoto,
 )
+from dispatch.notices import work_order_notify
 from tickets.locks import row_for_update
 from tickets.models import Attachment, Deadline, Ticket
 from tickets.services import (
@@ -178,6 +179,7 @@ def _apply(
     if action == "complete":
         _after_photo_check(order)
     old_status = order.status
+    former_crew = order.crew
     order.status = transition.target
     setattr(order, transition.stamp, now)
     order.updated_at = now
@@ -192,6 +194,9 @@ def _apply(
     order.save(update_fields=sorted(fields))
     work_order_event_record(
         order=order, action=action, actor=actor, now=now, note=note, old_status=old_status
+    )
+    work_order_notify(
+        order=order, action=action, actor=actor, former_crew=former_crew, note=note, now=now
     )
     if order.ticket is not None:
         _keep_deadlines(order=order, ticket=order.ticket, action=action, now=now)

@@ -157,13 +157,25 @@ def work_order_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     return redirect(back)
 
 
+@vary_on_headers("HX-Request")
 @role_required(Role.CREW)
 def crew_work_orders(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The crew's open orders as cards for a phone, earliest deadline first."""
+    """The crew's open orders as cards for a phone, earliest deadline first. The list asks
+    again every few seconds, in the way of the console's ring: 204 while what it shows is
+    still so (one indexed query), else the cards as they are now."""
+    state = selectors.work_order_crew_page_state(user=request.user)
+    partial = is_htmx_partial(request)
+    if partial and request.GET.get("seen") == state:
+        return HttpResponse(status=204)
     now = timezone.now()
-    orders = selectors.work_order_open_list_for_user(user=request.user)
-    cards = [order_card(order, request.user, now) for order in orders]
-    return render(request, "dispatch/crew_list.html", {"cards": cards})
+    orders = selectors.work_order_list_for_crew_page(user=request.user)
+    context = {
+        "cards": [order_card(order, request.user, now) for order in orders],
+        "cards_state": state,
+        "poll_seconds": settings.GRIDLINE_CREW_LIST_POLL_SECONDS,
+    }
+    template = "dispatch/_crew_cards.html" if partial else "dispatch/crew_list.html"
+    return render(request, template, context)
 
 
 @role_required(*ORDER_PAGE_ROLES)

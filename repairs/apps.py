@@ -12,10 +12,12 @@ class RepairsConfig(AppConfig):
         from repairs.panels import incident_order_panel, repair_panel
         from repairs.services.callbacks import repair_callbacks
         from repairs.services.incidents import on_work_order_transitioned
+        from repairs.services.progress_sms import on_work_order_step_sms
         from tickets.callbacks import callback_followups
         from tickets.panels import ticket_panels
 
         ticket_panels.register(repair_panel)
         work_order_step_hooks.register(on_work_order_transitioned)
+        work_order_step_hooks.register(on_work_order_step_sms)
         work_order_panels.register(incident_order_panel)
         callback_followups.register(repair_callbacks)

@@ -103,3 +103,18 @@ def _merged_brief(values: Mapping[str, Any]) -> str:
 
 # count, feeder (code), transformer (code; none for a feeder incident).
 BRIEF_MERGED = message_kind("brief_merged", _merged_brief)
+
+
+# --- SMS to the caller of a single-premise repair (DESIGN §3.10): number (the ticket's).
+REPAIR_DISPATCHED = message_kind(
+    "repair_dispatched",
+    _("Your repair %(number)s has been passed to a repair crew."),
+)
+REPAIR_CREW_DEPARTED = message_kind(
+    "repair_crew_departed",
+    _("Repair %(number)s: the crew is on its way to you."),
+)
+REPAIR_WORK_DONE = message_kind(
+    "repair_work_done",
+    _("Repair %(number)s: the work is done. If the power is still off, please call us again."),
+)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("mine/", views.ticket_queue, name="queue"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("notifications/bell/", views.notification_bell, name="bell"),
     path("attachments/<int:pk>/", views.attachment_file, name="attachment"),
     path(
         "attachments/<int:pk>/thumbnail/", views.attachment_thumbnail, name="attachment_thumbnail"

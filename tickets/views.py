@@ -1,6 +1,7 @@
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.access import has_role, role_required
+from accounts.access import MACHINE_ROLES, has_role, role_required
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Role, User
 from config.errors import FieldErrors, GridlineError, NotPermitted
@@ -56,6 +57,9 @@ HANDLING_DONE = {
 PAGE_SIZE = 50
 # The list counts and pages through at most the newest 1,000 matches; filters narrow it.
 LIST_CAP = 1000
+
+# Everyone who signs in to the pages (a machine account never does).
+STAFF_ROLES = tuple(role for role in Role if role not in MACHINE_ROLES)
 
 
 @login_required
@@ -237,6 +241,19 @@ def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     notifications = selectors.notification_list_for_user(user=request.user)
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "tickets/notification_list.html", {"page": page})
+
+
+@require_GET
+@role_required(*STAFF_ROLES)
+def notification_bell(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every page's bell asks here (GRIDLINE_BELL_POLL_SECONDS), in the way of the console's
+    ring: 204 while what it shows is still so (one indexed query), else the bell as it is.
+    A session that ended takes the whole page to the sign-in page (role_required)."""
+    bell = selectors.notification_bell(user=request.user)
+    if request.GET.get("seen") == bell.state:
+        return HttpResponse(status=204)
+    context = {"bell": bell, "bell_poll_seconds": settings.GRIDLINE_BELL_POLL_SECONDS}
+    return render(request, "components/_bell.html", context)
 
 
 @require_POST

@@ -143,9 +143,11 @@ def test_queue_refresh_waits_while_a_select_is_in_use_and_keeps_the_filter(
     page.clock.install()
     sign_in(page, "dispatcher_north", PASSWORD)
     page.goto(f"{live_server.url}/dispatch/?status=pending")
+    # The queue's own refreshes (the bell polls too).
     page.evaluate(
         "window.polls = 0;"
-        "document.body.addEventListener('htmx:beforeRequest', () => window.polls++)"
+        "document.body.addEventListener('htmx:beforeRequest',"
+        " (e) => { if (e.detail.elt.id === 'queue-rows') window.polls++; })"
     )
     select = page.get_by_label(f"Crew for work order {first.pk}")
     select.select_option(label="Line crew 1")  # chosen, not yet sent

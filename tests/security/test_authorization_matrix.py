@@ -64,6 +64,7 @@ PAGES = {
     "tickets:list": ("get", lambda w: "/tickets/"),
     "tickets:notifications": ("get", lambda w: "/tickets/notifications/"),
     "tickets:notifications_read": ("post", lambda w: "/tickets/notifications/read/"),
+    "tickets:bell": ("get", lambda w: "/tickets/notifications/bell/"),
     "tickets:detail": ("get", lambda w: f"/tickets/{w.north.ticket.number}/"),
     "tickets:urge": ("post", lambda w: f"/tickets/{w.north.ticket.number}/urge/"),
     "tickets:queue": ("get", lambda w: "/tickets/mine/"),
@@ -190,6 +191,7 @@ PAGE_MATRIX: dict[str, str] = {
     "tickets:list": "L O O O O O O D",
     "tickets:notifications": "L O O O O O O D",
     "tickets:notifications_read": "L O O O O O O D",
+    "tickets:bell": "L O O O O O O D",
     "tickets:detail": "L O O O O H O D",  # a repair of north: no department's business
     "tickets:urge": "L O O D D D D D",
     "tickets:attachment": "L O O O O H O D",  # a crew's photo: the ticket's scope

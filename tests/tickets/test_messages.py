@@ -20,6 +20,13 @@ from complaints.notices import (
     COMPLAINT_MAJOR,
     COMPLAINT_REOPENED,
 )
+from dispatch.messages import (
+    CREW_ORDER_ASSIGNED,
+    CREW_ORDER_CANCELLED,
+    CREW_ORDER_REASSIGNED,
+    CREW_ORDER_TAKEN_BACK,
+    STATION_ORDER_RETURNED,
+)
 from repairs.messages import (
     BRIEF_CALLBACK,
     BRIEF_MERGED,
@@ -31,7 +38,10 @@ from repairs.messages import (
     NOTICE_CHANGED,
     NOTICE_PUBLISHED,
     NOTICE_REMINDER,
+    REPAIR_CREW_DEPARTED,
+    REPAIR_DISPATCHED,
     REPAIR_REOPENED,
+    REPAIR_WORK_DONE,
 )
 from repairs.models import OutageNotice
 from repairs.triage import Breaker, Scope
@@ -103,6 +113,37 @@ STAFF = {
         f"{NUMBER} was returned to the supervisors: 非本所业务",
         zh("%(number)s was returned to the supervisors: %(reason)s")
         % {"number": NUMBER, "reason": "非本所业务"},
+    ),
+    # The crew loop (DESIGN §3.10): the catalogue's wording, whatever it is.
+    "crew_order_assigned": Case(
+        CREW_ORDER_ASSIGNED(id=12, location="果园路 12 号"),
+        "Work order 12 is assigned to your crew: 果园路 12 号.",
+        zh("Work order %(id)s is assigned to your crew: %(location)s.")
+        % {"id": 12, "location": "果园路 12 号"},
+    ),
+    "crew_order_reassigned": Case(
+        CREW_ORDER_REASSIGNED(id=12, location="果园路 12 号", crew="二班"),
+        "Work order 12 (果园路 12 号) was reassigned to 二班: it has left your list.",
+        zh("Work order %(id)s (%(location)s) was reassigned to %(crew)s: it has left your list.")
+        % {"id": 12, "location": "果园路 12 号", "crew": "二班"},
+    ),
+    "crew_order_taken_back": Case(
+        CREW_ORDER_TAKEN_BACK(id=12, location="果园路 12 号", reason="改派"),
+        "Work order 12 (果园路 12 号) was taken back by the station: 改派",
+        zh("Work order %(id)s (%(location)s) was taken back by the station: %(reason)s")
+        % {"id": 12, "location": "果园路 12 号", "reason": "改派"},
+    ),
+    "crew_order_cancelled": Case(
+        CREW_ORDER_CANCELLED(id=12, location="果园路 12 号", reason="重复"),
+        "Work order 12 (果园路 12 号) was cancelled: 重复",
+        zh("Work order %(id)s (%(location)s) was cancelled: %(reason)s")
+        % {"id": 12, "location": "果园路 12 号", "reason": "重复"},
+    ),
+    "station_order_returned": Case(
+        STATION_ORDER_RETURNED(id=12, location="果园路 12 号", crew="一班", reason="需要斗臂车"),
+        "一班 returned work order 12 (果园路 12 号): 需要斗臂车",
+        zh("%(crew)s returned work order %(id)s (%(location)s): %(reason)s")
+        % {"id": 12, "location": "果园路 12 号", "crew": "一班", "reason": "需要斗臂车"},
     ),
     "repair_reopened": Case(
         REPAIR_REOPENED(number=NUMBER, reason="还是停电"),
@@ -183,6 +224,22 @@ CUSTOMERS = {
         INCIDENT_RESTORED(),
         "Power is restored. Thank you for your patience.",
         "尊敬的客户：您报修的停电已恢复供电，感谢您的耐心等待。",
+    ),
+    "repair_dispatched": Case(
+        REPAIR_DISPATCHED(number=NUMBER),
+        f"Your repair {NUMBER} has been passed to a repair crew.",
+        zh("Your repair %(number)s has been passed to a repair crew.") % {"number": NUMBER},
+    ),
+    "repair_crew_departed": Case(
+        REPAIR_CREW_DEPARTED(number=NUMBER),
+        f"Repair {NUMBER}: the crew is on its way to you.",
+        zh("Repair %(number)s: the crew is on its way to you.") % {"number": NUMBER},
+    ),
+    "repair_work_done": Case(
+        REPAIR_WORK_DONE(number=NUMBER),
+        f"Repair {NUMBER}: the work is done. If the power is still off, please call us again.",
+        zh("Repair %(number)s: the work is done. If the power is still off, please call us again.")
+        % {"number": NUMBER},
     ),
 }
 BRIEFS = {
