@@ -30,11 +30,10 @@ def work_order_list_for_user(*, user: User) -> QuerySet[WorkOrder]:
     crews may take those (GRIDLINE_CREW_TAKES_UNASSIGNED).
     """
     # The ticket and its customer are joined; the small tables are fetched apart: with
-    # all five joined, PostgreSQL spent longer planning the query than running it. An
-    # order without a ticket serves an incident (repairs' reverse relation, named).
+    # all five joined, PostgreSQL spent longer planning the query than running it.
     qs = (
         WorkOrder.objects.select_related("ticket__customer")
-        .prefetch_related("station", "crew", "cause", "incident")
+        .prefetch_related("station", "crew", "cause")
         .order_by("arrive_by", "pk")
     )
     qs = scope_queryset(qs, user, department_field=None)
@@ -86,10 +85,16 @@ def _on_crew_page(qs: QuerySet[WorkOrder]) -> QuerySet[WorkOrder]:
     return qs.filter(status__in=OPEN_WORK_ORDER_STATUSES).exclude(status=WorkOrder.Status.RETURNED)
 
 
+def with_incident(orders: QuerySet[WorkOrder]) -> QuerySet[WorkOrder]:
+    """The incident each order serves, for the pages that link it (repairs' reverse
+    relation, by name: dispatch sits below repairs)."""
+    return orders.prefetch_related("incident")
+
+
 def work_order_get_for_user(*, user: User, pk: int | str) -> WorkOrder:
     """One order; Http404 when it is outside the user's scope (or the pk is not a number)."""
     try:
-        return work_order_list_for_user(user=user).get(pk=pk)
+        return with_incident(work_order_list_for_user(user=user)).get(pk=pk)
     except (WorkOrder.DoesNotExist, ValueError, TypeError):
         raise Http404(_("No such work order.")) from None
 

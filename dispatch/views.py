@@ -115,7 +115,7 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The station's open orders by deadline; the htmx refresh gets the table body alone."""
     all_stations = has_role(request.user, Role.SUPERVISOR)
     filters = QueueFilterForm(request.GET, all_stations=all_stations)
-    orders = selectors.work_order_open_list_for_user(user=request.user)
+    orders = selectors.with_incident(selectors.work_order_open_list_for_user(user=request.user))
     if status := filters.value("status"):
         orders = orders.filter(status=status)
     if station := filters.value("station"):

@@ -80,6 +80,9 @@ PAGES = {
     "repairs:notice_new": ("get", lambda w: "/repairs/notices/new/"),
     "repairs:notice_edit": ("get", lambda w: f"/repairs/notices/{w.north.notice.pk}/edit/"),
     "repairs:notice_cancel": ("post", lambda w: f"/repairs/notices/{w.north.notice.pk}/cancel/"),
+    "repairs:incidents": ("get", lambda w: "/repairs/incidents/"),
+    "repairs:incident_detail": ("get", lambda w: f"/repairs/incidents/{w.north.incident.pk}/"),
+    "repairs:incident_etr": ("post", lambda w: f"/repairs/incidents/{w.north.incident.pk}/etr/"),
     "dispatch:queue": ("get", lambda w: "/dispatch/"),
     "dispatch:crew": ("get", lambda w: "/dispatch/crew/"),
     "dispatch:work_order": ("get", lambda w: f"/dispatch/work-orders/{w.north.work_order.pk}/"),
@@ -202,6 +205,9 @@ PAGE_MATRIX: dict[str, str] = {
     "repairs:notice_new": "L D O O D D D D",
     "repairs:notice_edit": "L D O O D D D D",
     "repairs:notice_cancel": "L D O O D D D D",
+    "repairs:incidents": "L O O O O D O D",
+    "repairs:incident_detail": "L O O O O D O D",  # a crew of north: its station's incident
+    "repairs:incident_etr": "L D O O O D D D",  # an empty form: 422, the page again
     "dispatch:queue": "L D O O D D D D",
     "dispatch:crew": "L D D D O D D D",
     "dispatch:work_order": "L D O O O D D D",
