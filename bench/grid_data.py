@@ -56,6 +56,7 @@ class Grid:
     crews_of: dict[int, list[int]] = field(default_factory=dict)  # station id -> crew ids
     members_of: dict[int, list[int]] = field(default_factory=dict)  # crew id -> user ids
     tokens: dict[int, str] = field(default_factory=dict)  # user id -> API token
+    integration: int | None = None  # the IVR's machine account
 
     def premises_by_feeder(self) -> dict[int, list[PremiseRow]]:
         grouped: dict[int, list[PremiseRow]] = {}
@@ -182,6 +183,7 @@ def load_staff(grid: Grid) -> None:
     users = [user(f"agent{n:03d}", Role.AGENT) for n in range(1, AGENTS + 1)]
     users += [user(f"supervisor{n}", Role.SUPERVISOR) for n in range(1, SUPERVISORS + 1)]
     users += [user(f"manager{n}", Role.MANAGER) for n in range(1, MANAGERS + 1)]
+    users += [user("ivr", Role.INTEGRATION)]
     users += [
         user(f"dispatcher_{grid.station_codes[s].lower()}", Role.DISPATCHER, station_id=s)
         for s in grid.station_ids
@@ -207,13 +209,15 @@ def load_staff(grid: Grid) -> None:
             grid.supervisors.append(u.pk)
         elif u.role == Role.DISPATCHER and u.station_id is not None:  # each has its station
             grid.dispatcher_of[u.station_id] = u.pk
+        elif u.role == Role.INTEGRATION:
+            grid.integration = u.pk
     for crew in crews:
         grid.crews_of.setdefault(crew.station_id, []).append(crew.pk)
     for crew, u in crew_users:
         grid.members_of.setdefault(crew.pk, []).append(u.pk)
-    tokens = [
-        Token(key=secrets.token_hex(20), user_id=pk)
-        for pk in [*grid.agents, *grid.supervisors, *grid.dispatcher_of.values()]
-    ]
+    holders = [*grid.agents, *grid.supervisors, *grid.dispatcher_of.values()]
+    if grid.integration is not None:
+        holders.append(grid.integration)
+    tokens = [Token(key=secrets.token_hex(20), user_id=pk) for pk in holders]
     Token.objects.bulk_create(tokens)
     grid.tokens = {t.user_id: t.key for t in tokens}

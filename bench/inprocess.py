@@ -51,6 +51,7 @@ def fixtures(grid: Grid, storm_feeders: set[int], rng: random.Random) -> Fixture
         ticket_numbers=numbers,
         meters=[p.meter_no for p in premises],
         phones=[grid.phone_of[p.customer_id] for p in premises if p.customer_id in grid.phone_of],
+        integration_tokens=[grid.tokens[grid.integration]] if grid.integration else [],
     )
 
 
@@ -99,6 +100,7 @@ def probe_fixtures(grid: Grid, storm_feeders: set[int]) -> Fixtures:
         ticket_numbers=[number],
         meters=[meter],
         phones=[phone or next(iter(grid.phone_of.values()))],
+        integration_tokens=[grid.tokens[grid.integration]] if grid.integration else [],
     )
 
 

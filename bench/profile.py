@@ -101,6 +101,7 @@ def stored_fixtures(rng: random.Random):
         ticket_numbers=list(Ticket.objects.filter(pk__in=ids).values_list("number", flat=True)),
         meters=[m for m, _ in premises],
         phones=[p for _, p in premises],
+        integration_tokens=[tokens[i] for i in users(Role.INTEGRATION, 1) if i in tokens],
     )
 
 

@@ -34,6 +34,7 @@ class Fixtures:
     ticket_numbers: list[str]
     meters: list[str]  # premises away from the storm's feeders
     phones: list[str]
+    integration_tokens: list[str] = field(default_factory=list)  # the IVR
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,19 @@ SCENARIOS: list[Scenario] = [
         ),
         target_ratio=0.2,
         constant_queries=True,
+    ),
+    Scenario(
+        "ivr_lookup",
+        "GET /api/v1/outages/lookup/?phone= (the IVR)",
+        scenario_get(
+            lambda f, rng: f"/api/v1/outages/lookup/?phone={rng.choice(f.phones)}",
+            "integration_tokens",
+            token,
+        ),
+        target_ratio=0.2,
+        constant_queries=True,
+        max_sql_ms=20.0,
+        note="DESIGN §3.12: under 20 ms of SQL at 1 M tickets",
     ),
     Scenario(
         "console_search",

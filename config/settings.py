@@ -437,6 +437,10 @@ GRIDLINE_REPAIR_SMS_DISPATCHED = env_bool("GRIDLINE_REPAIR_SMS_DISPATCHED", True
 GRIDLINE_REPAIR_SMS_DEPARTED = env_bool("GRIDLINE_REPAIR_SMS_DEPARTED", True)
 GRIDLINE_REPAIR_SMS_DONE = env_bool("GRIDLINE_REPAIR_SMS_DONE", True)
 
+# §3.12: how often one integration account (the IVR) may ask the outage lookup, in DRF's
+# "N/period" form; over it the lookup answers 429 with Retry-After.
+GRIDLINE_IVR_LOOKUP_RATE = env_str("GRIDLINE_IVR_LOOKUP_RATE", "600/min")
+
 # §3.5: complaints and other ticket kinds.
 GRIDLINE_COMPLAINT_CONTACT_HOURS = env_int("GRIDLINE_COMPLAINT_CONTACT_HOURS", 24, minimum=1)
 GRIDLINE_COMPLAINT_REPLY_WORKING_DAYS = env_int_map(

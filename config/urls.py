@@ -10,7 +10,13 @@ from accounts.views import home, language_set
 from complaints.api import ComplaintViewSet
 from config.views import health
 from dispatch.api import WorkOrderViewSet
-from hotline.api import CallViewSet, CustomerViewSet, TelephonyEventView, TicketViewSet
+from hotline.api import (
+    CallViewSet,
+    CustomerViewSet,
+    OutageLookupView,
+    TelephonyEventView,
+    TicketViewSet,
+)
 from repairs.api import IncidentViewSet, OutageNoticeViewSet, RepairCreateView, TriageView
 from tickets.api import AttachmentViewSet
 
@@ -30,6 +36,7 @@ api_v1 = [
     path("repairs/triage/", TriageView.as_view(), name="repair-triage"),
     path("repairs/", RepairCreateView.as_view(), name="repair-create"),
     path("cti/events/", TelephonyEventView.as_view(), name="cti-events"),
+    path("outages/lookup/", OutageLookupView.as_view(), name="outage-lookup"),
     *router.urls,
 ]
 

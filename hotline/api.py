@@ -4,6 +4,7 @@ events (POST /api/v1/cti/events/) and the calls they make (GET /api/v1/calls/{id
 
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
@@ -11,6 +12,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from accounts.access import role_permission, sees_phones
@@ -24,6 +26,7 @@ from hotline.forms import CustomerLookupForm, TelephonyEventForm, TicketCreateFo
 from hotline.models import Call
 from hotline.telephony import telephony_event_record
 from hotline.views.common import CONSOLE_ROLES
+from repairs.models import Stage
 from tickets import api as tickets_api
 from tickets.idempotency import HEADER_PARAMETER, idempotent
 from tickets.models import Deadline, Kind, Ticket
@@ -352,3 +355,57 @@ class CallViewSet(viewsets.GenericViewSet):
                 "abandoned": call.abandoned,
             }
         )
+
+
+class PremiseOutageOutput(serializers.Serializer):
+    meter_tail = serializers.CharField(help_text="The meter number's last 4 digits.")
+    status = serializers.ChoiceField(["none", "planned_outage", "supply_restriction", "incident"])
+    starts_at = serializers.DateTimeField(allow_null=True)
+    ends_at = serializers.DateTimeField(allow_null=True)
+    etr = serializers.DateTimeField(allow_null=True)
+    stage = serializers.ChoiceField(Stage.choices, allow_null=True)
+
+
+class OpenTicketOutput(serializers.Serializer):
+    number = serializers.CharField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+
+
+class OutageLookupOutput(serializers.Serializer):
+    premises = PremiseOutageOutput(many=True)
+    open_tickets = OpenTicketOutput(many=True)
+
+
+class OutageLookupThrottle(UserRateThrottle):
+    """Per integration account: GRIDLINE_IVR_LOOKUP_RATE (a storm night's IVR is busy, but
+    an account asking faster than that is looping or guessing numbers)."""
+
+    scope = "ivr_lookup"
+
+    def get_rate(self) -> str:
+        return settings.GRIDLINE_IVR_LOOKUP_RATE
+
+
+class OutageLookupView(APIView):
+    """GET /api/v1/outages/lookup/: the IVR asks, by the caller's number (or a meter or
+    account number), about outages on the caller's premises and open tickets (DESIGN
+    §3.12). No names and no addresses. The integration account only."""
+
+    permission_classes = [role_permission(Role.INTEGRATION)]
+    throttle_classes = [OutageLookupThrottle]
+
+    @extend_schema(
+        summary="Outages on the caller's premises, for the IVR",
+        parameters=[form_serializer(CustomerLookupForm)],
+        responses={200: OutageLookupOutput},
+    )
+    def get(self, request: AuthenticatedRequest) -> Response:
+        form = CustomerLookupForm(request.query_params)
+        if not form.is_valid():
+            errors = FieldErrors.from_form(form).errors
+            if NON_FIELD_ERRORS in errors:
+                errors["detail"] = errors.pop(NON_FIELD_ERRORS)
+            raise ValidationError(errors)
+        found = selectors.outage_lookup(**form.cleaned_data, now=timezone.now())
+        return Response(OutageLookupOutput(found).data)

@@ -41,6 +41,7 @@ from hotline.selectors.kb import (
     article_list_by_ids,
     article_search,
 )
+from hotline.selectors.outages import OutageLookup, PremiseOutage, outage_lookup
 
 __all__ = [
     "Banner",
@@ -48,6 +49,8 @@ __all__ = [
     "CallerResults",
     "CustomerCard",
     "MatchedBy",
+    "OutageLookup",
+    "PremiseOutage",
     "article_category_list",
     "article_get",
     "article_list_by_ids",
@@ -69,6 +72,7 @@ __all__ = [
     "customer_list_by_phone",
     "customer_list_for_api",
     "open_deadlines_prefetch",
+    "outage_lookup",
     "premise_get_for_call",
     "premise_list_for_call",
     "premise_page_by_address",

@@ -332,6 +332,7 @@ API_MATRIX: dict[str, str] = {
     "POST /api/v1/auth/token/": "O O O O O O O O",
     "POST /api/v1/complaints/": "L O O D D D D D",
     "POST /api/v1/cti/events/": "L D D D D D D O",  # the telephony only (the empty body: 400)
+    "GET /api/v1/outages/lookup/": "L D D D D D D O",  # the IVR only (no key given: 400)
     "POST /api/v1/complaints/{number}/attachments/": "L O O D D O D D",  # JSON: 415 once let in
     "POST /api/v1/complaints/{number}/callback/": "L O O D D D D D",
     "POST /api/v1/complaints/{number}/contact/": "L O O D D D D D",
