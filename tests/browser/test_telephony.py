@@ -13,7 +13,6 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import Role
 from hotline.models import Call
-from tickets.models import Ticket
 from tests.factories import (
     PASSWORD,
     CustomerFactory,
@@ -22,6 +21,7 @@ from tests.factories import (
     UserFactory,
     ticket_create,
 )
+from tickets.models import Ticket
 
 pytestmark = pytest.mark.browser
 
