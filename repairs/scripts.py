@@ -43,8 +43,8 @@ SAFETY_ADVICE: Final[dict[str, LazyText]] = {
     Hazard.OTHER_DANGER: gettext_lazy("Keep yourself and others well away from the danger."),
 }
 
-# Languages whose sentences follow each other with no space between them.
-_NO_SPACE_LANGUAGES: Final = ("zh", "ja")
+# A sentence ending in a full-width stop (Chinese, Japanese) is followed with no space.
+_FULL_WIDTH_STOPS: Final = ("。", "！", "？", "：", "；")
 
 
 @dataclass(frozen=True)
@@ -59,11 +59,11 @@ class Spoken:
 
     @property
     def text(self) -> str:
-        return _join(self.lines, self.lang)
+        return _join(self.lines)
 
     @property
     def meaning_text(self) -> str:
-        return _join(self.meaning, self.meaning_lang)
+        return _join(self.meaning)
 
     def __bool__(self) -> bool:
         return bool(self.lines)
@@ -211,10 +211,10 @@ def _clock(moment: datetime, *, now: datetime) -> str:
     return local.strftime("%H:%M")
 
 
-def _primary(code: str) -> str:
-    return code.lower().split("-")[0].split("_")[0]
-
-
-def _join(lines: Sequence[str], lang: str) -> str:
-    separator = "" if _primary(lang) in _NO_SPACE_LANGUAGES else " "
-    return separator.join(lines)
+def _join(lines: Sequence[str]) -> str:
+    text = ""
+    for line in lines:
+        if text and not text.endswith(_FULL_WIDTH_STOPS):
+            text += " "
+        text += line
+    return text

@@ -233,10 +233,23 @@ def test_an_english_agent_reads_the_chinese_sentence_and_sees_its_meaning():
             _("A crew will be with you by %(time)s.") % {"time": "13:45"},
         ]
     assert said.lines == tuple(expected)
-    assert said.text == "".join(expected)  # Chinese sentences follow with no space
+    # A Chinese sentence follows its full stop with no space, any other with one.
+    assert said.text == ("" if expected[0].endswith("。") else " ").join(expected)
     assert said.lang == "zh-Hans"
     assert said.meaning_text == f"Your repair number is {NUMBER}. A crew will be with you by 13:45."
     assert said.meaning_lang == "en"
+
+
+@override_settings(GRIDLINE_CUSTOMER_LANGUAGE="zh-hans")
+def test_sentences_are_joined_as_their_language_writes_them():
+    from repairs.scripts import Spoken
+
+    assert Spoken(
+        lines=("您的报修单号是R1。", "抢修人员将在13:45前到达。"), lang="zh-Hans"
+    ).text == ("您的报修单号是R1。抢修人员将在13:45前到达。")
+    assert Spoken(lines=("Your number is R1.", "A crew comes."), lang="en").text == (
+        "Your number is R1. A crew comes."
+    )
 
 
 @override_settings(GRIDLINE_CUSTOMER_LANGUAGE="zh-hans")

@@ -224,9 +224,9 @@ def test_submit_records_the_ticket_and_redirects_to_it(client, agent, premise):
     # with the meaning in the agent's.
     arrive = clock(ticket.repair.arrive_by)
     with translation.override("zh-hans"):
-        said = _("Your repair number is %(number)s.") % {"number": ticket.number} + _(
-            "A crew will be with you by %(time)s."
-        ) % {"time": arrive}
+        number = _("Your repair number is %(number)s.") % {"number": ticket.number}
+        coming = _("A crew will be with you by %(time)s.") % {"time": arrive}
+    said = number + ("" if number.endswith("。") else " ") + coming
     assert f'<p class="script-say" lang="zh-Hans">{said}</p>' in page
     meaning = f"Your repair number is {ticket.number}. A crew will be with you by {arrive}."
     assert f"Meaning:</span> {meaning}</p>" in page
