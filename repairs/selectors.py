@@ -1,5 +1,6 @@
 """Reads for repairs: what is known about a premise's supply right now."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.access import has_role, scope_queryset
 from accounts.models import Role, User
 from grid.models import Premise
-from repairs.models import ACTIVE_INCIDENT_STATUSES, EtrChange, Incident, OutageNotice
+from repairs.models import ACTIVE_INCIDENT_STATUSES, EtrChange, Incident, OutageNotice, Repair
 from repairs.triage import Facts, IncidentFact, NoticeFact
 from tickets.models import Ticket
 
@@ -60,6 +61,30 @@ def premise_facts(*, premise: Premise, now: datetime) -> Facts:
         planned_outage=_notice_fact(outage),
         supply_restriction=_notice_fact(restriction),
         incident=_incident_fact(incident),
+    )
+
+
+@dataclass(frozen=True)
+class RecordedRepair:
+    """A recorded repair with the notice and incident it was decided on, as triage saw them:
+    what its caller is read after recording (repairs.scripts)."""
+
+    repair: Repair
+    notice: NoticeFact | None
+    incident: IncidentFact | None
+
+
+def repair_recorded_get(*, ticket: Ticket) -> RecordedRepair:
+    """The ticket's repair with its notice's devices and its incident's work order."""
+    repair = (
+        Repair.objects.select_related(
+            "notice", "incident__feeder", "incident__transformer", "incident__work_order"
+        )
+        .prefetch_related("notice__feeders", "notice__transformers")
+        .get(ticket=ticket)
+    )
+    return RecordedRepair(
+        repair=repair, notice=_notice_fact(repair.notice), incident=_incident_fact(repair.incident)
     )
 
 

@@ -2,6 +2,7 @@
 DESIGN §3.1 and sees the outcome change as the caller answers), outage notices, and the
 incident workbench (DESIGN §3.10)."""
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -33,6 +35,7 @@ from repairs.forms import (
     repair_form_initial,
 )
 from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident, OutageNotice
+from repairs.scripts import Spoken, decision_script, repair_script, spoken
 from repairs.selectors import premise_facts
 from repairs.services.incidents import incident_etr_set
 from repairs.services.intake import repair_create
@@ -86,13 +89,38 @@ def repair_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         message = _("This form was sent before: repair ticket %(number)s was recorded then.")
     else:
         message = _("Repair ticket %(number)s recorded: %(outcome)s.")
+    recorded = selectors.repair_recorded_get(ticket=ticket)
+    # The page the agent lands on says what to read out now, with the ticket's number.
     messages.success(
         request,
-        message % {"number": ticket.number, "outcome": ticket.repair.get_outcome_display()},
+        render_to_string(
+            "repairs/_recorded_message.html",
+            {
+                "message": message
+                % {"number": ticket.number, "outcome": recorded.repair.get_outcome_display()},
+                "script": _recorded_script(recorded, number=ticket.number, now=now),
+            },
+            request=request,
+        ),
     )
     if is_htmx_partial(request):  # recorded from inside a call: back to the call's page
         return HttpResponseClientRedirect(next_url(request) or ticket.get_absolute_url())
     return redirect(next_url(request) or ticket)
+
+
+def _recorded_script(recorded: selectors.RecordedRepair, *, number: str, now: datetime) -> Spoken:
+    repair = recorded.repair
+    return spoken(
+        lambda: repair_script(
+            outcome=repair.outcome,
+            hazards=repair.hazards,
+            arrive_by=repair.arrive_by,
+            notice=recorded.notice,
+            incident=recorded.incident,
+            ticket_number=number,
+            now=now,
+        )
+    )
 
 
 @require_POST
@@ -158,14 +186,22 @@ def _outcome_context(form: TriageForm) -> tuple[dict[str, Any], int]:
     if not form.is_valid():
         return {"outcome_errors": error_list(form)}, 422
     premise, answers = form.premise, form.answers()
-    decision = decide(answers, premise_facts(premise=premise, now=timezone.now()))
+    now = timezone.now()
+    decision = decide(answers, premise_facts(premise=premise, now=now))
+    # What recording now would promise (DESIGN §3.2), as repairs.services.intake does it.
+    promise = deadlines.repair_promise(
+        outcome=decision.outcome, area_type=premise.area_type, important=premise.important, now=now
+    )
     context = {
         "premise": premise,
         "answers": answers,
         "decision": decision,
         "next_step": _next_step(decision, station=premise.transformer.feeder.station.name),
-        "priority": Priority(
-            deadlines.repair_priority(outcome=decision.outcome, important=premise.important)
+        "priority": Priority(promise.priority),
+        "script": spoken(
+            lambda: decision_script(
+                decision, hazards=answers.hazards, arrive_by=promise.arrive_by, now=now
+            )
         ),
     }
     if decision.notice is not None:

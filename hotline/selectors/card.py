@@ -5,7 +5,6 @@ from datetime import datetime
 from typing import Literal, TypeAlias
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.countdown import Countdown
@@ -13,7 +12,8 @@ from grid.models import Customer, Premise
 from hotline.models import Call
 from hotline.selectors.calls import call_tickets_prefetch
 from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident, OutageNotice
-from repairs.triage import Answers, Facts, IncidentFact, decide
+from repairs.scripts import Spoken, incident_script, notice_script, spoken
+from repairs.triage import IncidentFact, NoticeFact
 from tickets.models import OPEN_STATUSES, Deadline, Kind, Ticket
 
 OPEN_TICKETS_LIMIT = 30
@@ -27,7 +27,8 @@ class Banner:
 
     kind: str  # "notice" or "incident"
     title: str
-    script: str
+    # What to read out (repairs.scripts), in the customer language.
+    script: Spoken
     active: bool
     premises: list[Premise]
     starts_at: datetime | None = None
@@ -187,7 +188,7 @@ def banner_list_for_premises(*, premises: list[Premise], now: datetime) -> list[
                 kind="incident",
                 title=_("Outage being repaired: incident #%(id)s on %(device)s")
                 % {"id": incident.pk, "device": incident.device_code},
-                script=_incident_script(incident),
+                script=_incident_script(incident, now=now),
                 active=True,
                 premises=covered,
                 incident=incident,
@@ -218,7 +219,7 @@ def banner_list_for_premises(*, premises: list[Premise], now: datetime) -> list[
     return banners
 
 
-def _incident_script(incident: Incident) -> str:
+def _incident_script(incident: Incident, *, now: datetime) -> Spoken:
     # The same words the triage wizard gives for a call under this incident (DESIGN §3.1 rule 4).
     fact = IncidentFact(
         id=incident.pk,
@@ -229,30 +230,17 @@ def _incident_script(incident: Incident) -> str:
         dispatched_at=incident.work_order.assigned_at if incident.work_order else None,
         stage=incident.stage,
     )
-    return decide(Answers(), Facts(incident=fact)).reason
+    return spoken(lambda: incident_script(fact, now=now))
 
 
-def _notice_script(notice: OutageNotice, *, now: datetime) -> str:
-    # The triage wizard's sentences, with the date wherever it is not today: an
-    # upcoming notice is told with its day.
-    codes = [f.code for f in notice.feeders.all()] + [t.code for t in notice.transformers.all()]
-    params = {
-        "devices": ", ".join(codes),
-        "starts": _moment(notice.starts_at, same_day_as=now),
-        "ends": _moment(notice.ends_at, same_day_as=notice.starts_at),
-        "reason": notice.reason,
-    }
-    if notice.kind == OutageNotice.Kind.RESTRICTION:
-        text = _("Supply restriction on %(devices)s from %(starts)s until %(ends)s: %(reason)s")
-    elif notice.kind == OutageNotice.Kind.TEMPORARY:
-        text = _("Temporary outage on %(devices)s from %(starts)s until %(ends)s: %(reason)s")
-    else:
-        text = _("Planned maintenance on %(devices)s from %(starts)s until %(ends)s: %(reason)s")
-    return text % params
-
-
-def _moment(moment: datetime, *, same_day_as: datetime) -> str:
-    local = timezone.localtime(moment)
-    if local.date() == timezone.localtime(same_day_as).date():
-        return local.strftime("%H:%M")
-    return local.strftime("%Y-%m-%d %H:%M")
+def _notice_script(notice: OutageNotice, *, now: datetime) -> Spoken:
+    # The triage wizard's sentence, with the date wherever it is not today.
+    fact = NoticeFact(
+        id=notice.pk,
+        kind=notice.kind,
+        starts_at=notice.starts_at,
+        ends_at=notice.ends_at,
+        reason=notice.reason,
+        device_codes="",  # never read out
+    )
+    return spoken(lambda: [notice_script(fact, now=now)])

@@ -69,8 +69,13 @@ def test_planned_outage_is_shown_before_submitting_and_the_ticket_recorded(
     page.get_by_label("Only this premise").check()
     page.get_by_label("Tripped; trips again or won't reset").check()
     page.get_by_label("What was running").fill("electric water heater")
-    expect(outcome).to_contain_text("Planned maintenance on YD01-F02")
-    expect(outcome).to_contain_text("Replace pole-mounted switch")
+    # The devices are the agent's; the caller is read the window and the reason.
+    expect(outcome.locator(".facts")).to_contain_text("YD01-F02")
+    expect(outcome.locator(".script-meaning")).to_contain_text(
+        "There is planned maintenance in your area from"
+    )
+    expect(outcome.locator(".script-say")).to_contain_text("Replace pole-mounted switch")
+    expect(outcome.locator(".script-out")).not_to_contain_text("YD01")
     expect(outcome).to_contain_text("No crew is sent")
     assert Ticket.objects.count() == 0
     shoot(page, "triage-planned-outage-1280")

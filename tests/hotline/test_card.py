@@ -103,8 +103,11 @@ def test_banner_for_an_active_notice_on_the_feeder_says_what_to_tell(customer, h
     assert banner.kind == "notice"
     assert banner.active is True
     assert banner.premises == [home]
-    assert "YD01-F02" in banner.script
-    assert "更换10kV柱上开关" in banner.script
+    # The device is the agent's (the banner's title and the notice list); the caller hears
+    # the window and the reason.
+    assert "YD01-F02" not in banner.script.text + banner.script.meaning_text
+    assert "更换10kV柱上开关" in banner.script.text
+    assert banner.script.lang == "zh-Hans"
 
 
 def test_banner_for_an_upcoming_notice_gives_its_date(customer, home):
@@ -114,7 +117,7 @@ def test_banner_for_an_upcoming_notice_gives_its_date(customer, home):
     (banner,) = card_for(customer).banners
 
     assert banner.active is False
-    assert timezone.localtime(starts).strftime("%Y-%m-%d %H:%M") in banner.script
+    assert timezone.localtime(starts).strftime("%Y-%m-%d %H:%M") in banner.script.text
 
 
 def test_no_banner_for_past_cancelled_or_other_notices(customer, home):
@@ -143,7 +146,8 @@ def test_banner_for_an_active_incident_comes_first(customer, home, shop):
 
     assert (incident_banner.kind, incident_banner.premises) == ("incident", [home])
     assert "YD01-T0315" in incident_banner.title  # for the agent
-    assert "YD01-T0315" not in incident_banner.script  # what the caller hears
+    assert "YD01-T0315" not in incident_banner.script.text  # what the caller hears
+    assert "YD01-T0315" not in incident_banner.script.meaning_text
     assert incident_banner.incident.stage == "reported"
     assert (notice_banner.kind, notice_banner.premises) == ("notice", [shop])
 

@@ -3,6 +3,10 @@ no English words of its own, an English page no Chinese ones. What the data says
 addresses, descriptions, device codes, user names) is left as it was typed, so a run of text
 that occurs in a stored value is data and not looked at.
 
+One exception, explicit: text inside an element whose `lang` attribute names the other
+language is that language on purpose (a script the agent reads out to the caller in the
+customer language, repairs/_script.html), and is not looked at.
+
 The pages are found as a user finds them: from the home page, following the links of each
 page one step further, one page for each shape of link (one ticket page, not all of them).
 """
@@ -41,16 +45,25 @@ SHOWN_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
 
 
 class _Reader(HTMLParser):
-    """The words a reader sees (text and the attributes shown to them) and the links."""
+    """The words a reader sees (text and the attributes shown to them) and the links; not
+    the words inside an element marked with the lang of another language than `language`."""
 
-    def __init__(self) -> None:
+    def __init__(self, language: str) -> None:
         super().__init__()
         self.words: list[str] = []
         self.links: list[str] = []
         self._hidden = 0
+        self._language = language.split("-")[0].lower()
+        # The element marked with another language, and how deep its own tag nests in it.
+        self._other_tag = ""
+        self._other_depth = 0
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
+        if self._other_tag:
+            self._other_depth += tag == self._other_tag
+        elif (lang := values.get("lang")) and lang.split("-")[0].lower() != self._language:
+            self._other_tag, self._other_depth = tag, 0
         if tag in ("script", "style", "template"):
             self._hidden += 1
         if tag == "a" and values.get("href"):
@@ -64,9 +77,14 @@ class _Reader(HTMLParser):
     def handle_endtag(self, tag):
         if tag in ("script", "style", "template") and self._hidden:
             self._hidden -= 1
+        if tag == self._other_tag:
+            if self._other_depth:
+                self._other_depth -= 1
+            else:
+                self._other_tag = ""
 
     def handle_data(self, data):
-        if not self._hidden and data.strip():
+        if not self._hidden and not self._other_tag and data.strip():
             self.words.append(data)
 
 
@@ -89,7 +107,7 @@ def _stored_text() -> str:
     return "\n".join(values)
 
 
-def _pages(client: Client) -> dict[str, list[str]]:
+def _pages(client: Client, language: str) -> dict[str, list[str]]:
     """Each page reachable in MAX_DEPTH steps from the home page: its words, by path."""
     seen_shapes: set[str] = set()
     found: dict[str, list[str]] = {}
@@ -100,7 +118,7 @@ def _pages(client: Client) -> dict[str, list[str]]:
             response = client.get(url, follow=True)
             if response.status_code != 200 or "html" not in response["Content-Type"]:
                 continue
-            reader = _Reader()
+            reader = _Reader(language)
             reader.feed(response.content.decode())
             found[url] = reader.words
             for href in reader.links:
@@ -128,6 +146,16 @@ def _foreign(words: list[str], *, language: str, data: str) -> set[str]:
     return foreign
 
 
+def test_text_marked_with_the_other_language_is_not_looked_at():
+    reader = _Reader("en")
+    reader.feed(
+        '<html lang="en"><p>Tell the caller:</p><div><p class="say" lang="zh-Hans">'
+        "<span>抢修人员将在</span>13:45前到达。</p><p>Meaning: a crew</p></div>"
+        '<p lang="en">Still read</p></html>'
+    )
+    assert reader.words == ["Tell the caller:", "Meaning: a crew", "Still read"]
+
+
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_no_page_shows_words_of_the_other_language(language):
     call_command("seed_demo", stdout=io.StringIO())
@@ -140,7 +168,7 @@ def test_no_page_shows_words_of_the_other_language(language):
         user.save(update_fields=["language"])
         client = Client()
         client.force_login(user)
-        for path, words in _pages(client).items():
+        for path, words in _pages(client, language).items():
             pages += 1
             if foreign := _foreign(words, language=language, data=data):
                 found[f"{username} {path}"] = sorted(foreign)

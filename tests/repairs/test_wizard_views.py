@@ -3,7 +3,8 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from repairs.models import Repair
 from tests.factories import PremiseFactory
@@ -38,6 +39,12 @@ def planned_outage(premise):
     )
     notice.transformers.set([premise.transformer])
     return notice
+
+
+def clock(moment, since=None):
+    """As a script reads a time: with its date when it is on another day than `since`."""
+    local, since = timezone.localtime(moment), timezone.localtime(since or timezone.now())
+    return local.strftime("%H:%M" if local.date() == since.date() else "%Y-%m-%d %H:%M")
 
 
 def answers(**overrides):
@@ -129,8 +136,20 @@ def test_preview_finds_the_planned_outage_and_writes_nothing(
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-outcome="planned_outage"' in html
-    assert "Planned maintenance on T1" in html
-    assert "Replace pole-mounted switch" in html
+    # The agent sees the notice's devices; the caller is read the window and the reason.
+    assert "<dd>T1</dd>" in html
+    with translation.override("zh-hans"):
+        said = _(
+            "There is planned maintenance in your area from %(starts)s until %(ends)s: %(reason)s."
+        )
+    starts, ends = planned_outage.starts_at, planned_outage.ends_at
+    said %= {
+        "starts": clock(starts),
+        "ends": clock(ends, starts),
+        "reason": "Replace pole-mounted switch",
+    }
+    assert f'<p class="script-say" lang="zh-Hans">{said}</p>' in html
+    assert "Meaning:</span> There is planned maintenance in your area from" in html
     assert row_counts() == before
 
 
@@ -199,8 +218,18 @@ def test_submit_records_the_ticket_and_redirects_to_it(client, agent, premise):
     assert ticket.repair.outcome == "dispatch"
     assert ticket.repair.high_power_load is True
     assert ticket.repair.equipment_in_use == "water heater"
-    page = client.get(response["Location"])
-    assert f"Repair ticket {ticket.number} recorded: Dispatch." in page.content.decode()
+    page = client.get(response["Location"]).content.decode()
+    assert f"Repair ticket {ticket.number} recorded: Dispatch." in page
+    # What to read out now: the number and the promised arrival, in the customer language,
+    # with the meaning in the agent's.
+    arrive = clock(ticket.repair.arrive_by)
+    with translation.override("zh-hans"):
+        number = _("Your repair number is %(number)s.") % {"number": ticket.number}
+        coming = _("A crew will be with you by %(time)s.") % {"time": arrive}
+    said = number + ("" if number.endswith("。") else " ") + coming
+    assert f'<p class="script-say" lang="zh-Hans">{said}</p>' in page
+    meaning = f"Your repair number is {ticket.number}. A crew will be with you by {arrive}."
+    assert f"Meaning:</span> {meaning}</p>" in page
 
 
 def test_submit_with_a_phone_of_spaces_records_no_phone(client, agent, premise):
