@@ -205,22 +205,23 @@ def _notice_params(notice: NoticeFact) -> dict[str, str]:
 
 
 def _incident_reason(incident: IncidentFact) -> str:
-    """What the caller under a known incident is told: where the crew is and when power is
-    expected back (DESIGN §3.10); the device's code is for the agent, not the caller."""
-    if incident.stage == "on_site":
-        crew = _("We know about the power cut in your area: the repair crew is on site.")
-    elif incident.stage == "en_route":
-        crew = _("We know about the power cut in your area: the repair crew is on its way.")
-    elif incident.dispatched_at is not None:
-        crew = _(
-            "We know about the power cut in your area: a repair crew was sent at %(dispatched)s."
-        ) % {"dispatched": _clock(incident.dispatched_at)}
-    else:
-        crew = _("We know about the power cut in your area and are sending a repair crew.")
-    if incident.etr is None:
-        return crew + " " + _("There is no restoration time yet.")
-    etr = _clock(incident.etr, same_day_as=incident.dispatched_at)
-    return crew + " " + _("Power is expected back by %(etr)s.") % {"etr": etr}
+    """The agent's note; what the caller hears is repairs/scripts.py's."""
+    params = {
+        "device": incident.device_code,
+        "id": incident.id,
+        "stage": _STAGE_NOTES.get(incident.stage, incident.stage),
+        "etr": _clock(incident.etr, same_day_as=incident.dispatched_at) if incident.etr else "—",
+    }
+    return _("Known outage on %(device)s (incident #%(id)s): %(stage)s; ETR %(etr)s.") % params
+
+
+_STAGE_NOTES: Final = {
+    "reported": gettext_lazy("no crew yet"),
+    "crew_assigned": gettext_lazy("crew assigned"),
+    "en_route": gettext_lazy("crew on the way"),
+    "on_site": gettext_lazy("crew on site"),
+    "restored": gettext_lazy("restored"),
+}
 
 
 def _clock(moment: datetime, *, same_day_as: datetime | None = None) -> str:
