@@ -253,8 +253,18 @@ def test_the_page_takes_a_fixed_number_of_queries(
     size, client, dispatcher_north, transformer, django_assert_max_num_queries
 ):
     incident = incident_on(transformer)
-    for _i in range(size):
-        CustomerPhoneFactory(customer=PremiseFactory(transformer=transformer).customer)
+    for i in range(size):
+        premise = PremiseFactory(transformer=transformer)
+        CustomerPhoneFactory(customer=premise.customer)
+        # Each a later caller attached to the incident, with its call.
+        repair_create(
+            premise=premise,
+            answers=Answers(scope=Scope.NEIGHBOURS),
+            actor=None,
+            caller_phone=f"1370000{i:04d}",
+            now=NOW + (3 + i) * MINUTE,
+        )
+    assert incident.repairs.count() == 3 + size
     client.force_login(dispatcher_north)
     client.get(incident.get_absolute_url())
 
