@@ -173,8 +173,9 @@ def _status(sender: str, open_tickets: list[Ticket], now: datetime) -> _Answer:
         {
             "tail": premise.meter_tail,
             "status": premise.status,
-            "ends": premise.ends_at,
-            "etr": premise.etr,
+            # Nested values are stored as they are: the times as ISO text, as JSON keeps them.
+            "ends": premise.ends_at.isoformat() if premise.ends_at else None,
+            "etr": premise.etr.isoformat() if premise.etr else None,
         }
         for premise in lookup.premises
         if premise.status != "none"

@@ -15,7 +15,8 @@ from dispatch.models import WorkOrder
 from hotline.models import InboundSms
 from hotline.sms_inbound import keyword
 from repairs.messages import INCIDENT_RESTORED
-from repairs.models import Incident, Repair
+from repairs.models import Incident, OutageNotice, Repair
+from repairs.services.incidents import incident_etr_set
 from repairs.services.intake import repair_create
 from repairs.triage import Answers
 from tests.dispatch.steps import take_step
@@ -139,6 +140,50 @@ def test_status_answers_with_the_open_tickets_and_the_outages(gateway, customer,
     assert ticket.number in written
     assert zh("Meter …%(tail)s: outage under repair.", tail="0123") in written
     assert InboundSms.objects.get().action == "status_sent"
+
+
+def test_status_gives_an_incidents_etr_and_a_notices_end(
+    gateway, customer, home, shop, dispatcher_north
+):
+    incident = Incident.objects.create(
+        level=Incident.Level.TRANSFORMER,
+        station=home.transformer.feeder.station,
+        feeder=home.transformer.feeder,
+        transformer=home.transformer,
+        created_at=timezone.now(),
+    )
+    etr = timezone.now().replace(second=0, microsecond=0) + timedelta(hours=3)
+    incident_etr_set(incident=incident, etr=etr, actor=dispatcher_north)
+    now = timezone.now()
+    notice = OutageNotice.objects.create(
+        kind=OutageNotice.Kind.PLANNED,
+        reason="Pole replacement",
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(hours=4),
+        published_at=now - timedelta(days=8),
+    )
+    notice.feeders.set([shop.transformer.feeder])
+
+    gateway("状态")
+
+    written = reply().content().text
+    when = "%m-%d %H:%M"
+    assert (
+        zh(
+            "Meter …%(tail)s: outage under repair, power back by about %(etr)s.",
+            tail="0123",
+            etr=timezone.localtime(etr).strftime(when),
+        )
+        in written
+    )
+    assert (
+        zh(
+            "Meter …%(tail)s: planned outage until %(ends)s.",
+            tail="0456",
+            ends=timezone.localtime(notice.ends_at).strftime(when),
+        )
+        in written
+    )
 
 
 def test_status_with_nothing_open_says_so(gateway, customer, home):
