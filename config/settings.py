@@ -440,6 +440,11 @@ GRIDLINE_REPAIR_SMS_DONE = env_bool("GRIDLINE_REPAIR_SMS_DONE", True)
 # §3.12: how often one integration account (the IVR) may ask the outage lookup, in DRF's
 # "N/period" form; over it the lookup answers 429 with Retry-After.
 GRIDLINE_IVR_LOOKUP_RATE = env_str("GRIDLINE_IVR_LOOKUP_RATE", "600/min")
+# §3.12: two-way SMS. A reply 1/仍停电/STILL OUT this many hours after a "power restored"
+# text reports a nested outage; the customers' SMS name the hotline's number to call.
+# Inbound messages are signed with GRIDLINE_SMS_GATEWAY_KEY (below).
+GRIDLINE_SMS_STILL_OUT_HOURS = env_int("GRIDLINE_SMS_STILL_OUT_HOURS", 24, minimum=1)
+GRIDLINE_HOTLINE_NUMBER = env_str("GRIDLINE_HOTLINE_NUMBER", "95598")
 
 # §3.5: complaints and other ticket kinds.
 GRIDLINE_COMPLAINT_CONTACT_HOURS = env_int("GRIDLINE_COMPLAINT_CONTACT_HOURS", 24, minimum=1)
@@ -480,7 +485,9 @@ GRIDLINE_DEADLINE_SCAN_SECONDS = env_int("GRIDLINE_DEADLINE_SCAN_SECONDS", 30, m
 
 # SMS: the default backend writes to the log; the outbox table keeps every message.
 GRIDLINE_SMS_BACKEND = env_str("GRIDLINE_SMS_BACKEND", "tickets.sms.LogBackend")
-# For tickets.sms.HttpGatewayBackend.
+# For tickets.sms.HttpGatewayBackend. The key also signs what the gateway posts to
+# POST /api/v1/sms/inbound/ (X-Gridline-Signature, HMAC-SHA256): unset, every inbound
+# message is refused (403).
 GRIDLINE_SMS_GATEWAY_URL = env_str("GRIDLINE_SMS_GATEWAY_URL", "")
 GRIDLINE_SMS_GATEWAY_KEY = env_str("GRIDLINE_SMS_GATEWAY_KEY", "")
 # A message claimed this long ago and still unsent was lost with its worker: claim it again.

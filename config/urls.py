@@ -13,6 +13,7 @@ from dispatch.api import WorkOrderViewSet
 from hotline.api import (
     CallViewSet,
     CustomerViewSet,
+    InboundSmsView,
     OutageLookupView,
     TelephonyEventView,
     TicketViewSet,
@@ -37,6 +38,7 @@ api_v1 = [
     path("repairs/", RepairCreateView.as_view(), name="repair-create"),
     path("cti/events/", TelephonyEventView.as_view(), name="cti-events"),
     path("outages/lookup/", OutageLookupView.as_view(), name="outage-lookup"),
+    path("sms/inbound/", InboundSmsView.as_view(), name="sms-inbound"),
     *router.urls,
 ]
 

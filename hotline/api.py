@@ -1,15 +1,26 @@
 """GET /api/v1/customers/ (DESIGN §5.2): the caller lookup the IVR/CTI and scripts use;
 POST /api/v1/tickets/: the kinds the console records, recorded without it; the telephony's
-events (POST /api/v1/cti/events/) and the calls they make (GET /api/v1/calls/{id}/)."""
+events (POST /api/v1/cti/events/) and the calls they make (GET /api/v1/calls/{id}/); the
+IVR's outage lookup; the SMS gateway's inbound messages (POST /api/v1/sms/inbound/)."""
 
+import hashlib
+import hmac
 from collections.abc import Mapping
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
@@ -22,8 +33,9 @@ from config.api import api_datetime
 from config.errors import FieldErrors
 from config.formschema import form_serializer
 from hotline import selectors, services
-from hotline.forms import CustomerLookupForm, TelephonyEventForm, TicketCreateForm
-from hotline.models import Call
+from hotline.forms import CustomerLookupForm, InboundSmsForm, TelephonyEventForm, TicketCreateForm
+from hotline.models import Call, InboundSms
+from hotline.sms_inbound import inbound_sms_record
 from hotline.telephony import telephony_event_record
 from hotline.views.common import CONSOLE_ROLES
 from repairs.models import Stage
@@ -409,3 +421,78 @@ class OutageLookupView(APIView):
             raise ValidationError(errors)
         found = selectors.outage_lookup(**form.cleaned_data, now=timezone.now())
         return Response(OutageLookupOutput(found).data)
+
+
+# --- Two-way SMS (DESIGN §3.12) -----------------------------------------------------------
+
+SIGNATURE_HEADER = "X-Gridline-Signature"
+
+
+class InboundSmsOutput(serializers.Serializer):
+    action = serializers.ChoiceField(InboundSms.Action.choices)
+    ticket = serializers.CharField(
+        allow_null=True, help_text="The ticket the message reached or made (its number)."
+    )
+
+
+def signature_valid(*, body: bytes, signature: str) -> bool:
+    """The lowercase hex HMAC-SHA256 of the raw body with GRIDLINE_SMS_GATEWAY_KEY; with
+    no key set, no signature is valid."""
+    key = settings.GRIDLINE_SMS_GATEWAY_KEY
+    if not key or not signature:
+        return False
+    expected = hmac.new(key.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected.encode(), signature.encode())
+
+
+class InboundSmsView(APIView):
+    """POST /api/v1/sms/inbound/: one SMS from a customer, delivered by the gateway and
+    handled once per message_id; a repeat answers the first answer and does nothing.
+
+    The gateway is no user: no session, no token. The signature of the raw body is its
+    authentication, checked before the body is read as JSON; a wrong or missing one (or
+    no GRIDLINE_SMS_GATEWAY_KEY set) answers 403 and records nothing."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="An SMS from a customer, delivered by the SMS gateway",
+        request=form_serializer(InboundSmsForm),
+        responses={200: InboundSmsOutput},
+        parameters=[
+            OpenApiParameter(
+                SIGNATURE_HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=True,
+                description="The lowercase hex HMAC-SHA256 of the raw body, keyed with "
+                "GRIDLINE_SMS_GATEWAY_KEY.",
+            )
+        ],
+        examples=[
+            OpenApiExample(
+                "The power went off again after the restored text",
+                value={
+                    "message_id": "sms-20261126-0001",
+                    "from": "13800138000",
+                    "text": "仍停电",
+                    "at": "2026-11-26T21:14:05+08:00",
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        # The raw body, before DRF parses it: the signature is of these bytes.
+        body = request.body
+        if not signature_valid(body=body, signature=request.headers.get(SIGNATURE_HEADER, "")):
+            raise PermissionDenied(_("The message's signature is missing or wrong."))
+        form = InboundSmsForm(data=request.data if isinstance(request.data, Mapping) else {})
+        if not form.is_valid():
+            raise FieldErrors.from_form(form)
+        data = form.cleaned_data
+        row = inbound_sms_record(
+            message_id=data["message_id"], sender=data["from"], text=data["text"], at=data["at"]
+        )
+        return Response({"action": row.action, "ticket": row.ticket.number if row.ticket else None})

@@ -7,6 +7,7 @@ class HotlineConfig(AppConfig):
     verbose_name = _("Hotline")
 
     def ready(self) -> None:
+        from hotline import messages  # noqa: F401  (registers hotline's message kinds)
         from hotline.panels import calls_panel
         from tickets.panels import ticket_panels
 

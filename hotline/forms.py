@@ -12,7 +12,7 @@ from accounts.models import Role, User
 from config.forms import StrictDateTimeField, TextChoiceField, TextField
 from grid.forms import PhoneField
 from grid.models import Customer, Premise
-from hotline.models import Article, Call, CallEvent, ServiceRequest
+from hotline.models import Article, Call, CallEvent, InboundSms, ServiceRequest
 from tickets.models import Kind
 
 TEXT_MAX_LENGTH = 2000
@@ -309,3 +309,27 @@ class TelephonyEventForm(forms.Form):
         if data.get("recording_url") and data.get("event") != CallEvent.Event.HANGUP:
             self.add_error("recording_url", _("Only a hangup carries the recording."))
         return data
+
+
+class InboundSmsForm(forms.Form):
+    """POST /api/v1/sms/inbound/ (DESIGN §3.12): one SMS the gateway delivers. `from` is a
+    Python keyword: that field is added by name below the class."""
+
+    message_id = TextField(max_length=InboundSms._meta.get_field("message_id").max_length)
+    text = TextField(max_length=TEXT_MAX_LENGTH)
+    at = StrictDateTimeField()
+
+    api_help = {
+        "message_id": _("The gateway's id of the message: each message is handled once."),
+        "from": _("The sender's number in any dialled form."),
+        "text": _("What the customer wrote: a keyword (状态, 停电, 仍停电…) or any text."),
+        "at": _("When the customer sent it (ISO 8601)."),
+    }
+
+
+InboundSmsForm.base_fields = {
+    "message_id": InboundSmsForm.base_fields["message_id"],
+    "from": PhoneField(max_length=40),
+    "text": InboundSmsForm.base_fields["text"],
+    "at": InboundSmsForm.base_fields["at"],
+}

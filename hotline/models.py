@@ -347,3 +347,46 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+# --- Two-way SMS --------------------------------------------------------------------------
+
+
+class InboundSms(ChoiceLabels, models.Model):
+    """One SMS the gateway delivered (DESIGN §3.12), kept once per `message_id`: a repeat is
+    answered with the first one's action and ticket and changes nothing."""
+
+    class Action(models.TextChoices):
+        STATUS_SENT = "status_sent", _("Status sent")
+        REPAIR_CREATED = "repair_created", _("Repair recorded")
+        NESTED_OUTAGE = "nested_outage", _("Nested outage reported")
+        ATTACHED = "attached", _("Added to a ticket")
+        UNKNOWN_SENDER = "unknown_sender", _("Unknown sender")
+        ASKED_TO_CALL = "asked_to_call", _("Asked to call the hotline")
+
+    message_id = models.CharField(_("gateway message id"), max_length=100)
+    sender = models.CharField(_("sender"), max_length=20)
+    text = models.TextField(_("text"))
+    at = models.DateTimeField(_("sent"))
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    ticket = models.ForeignKey(
+        Ticket,
+        verbose_name=_("ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inbound_sms",
+    )
+    received_at = models.DateTimeField(_("received"))
+
+    class Meta:
+        ordering = ["received_at", "pk"]
+        verbose_name = _("inbound SMS")
+        verbose_name_plural = _("inbound SMS")
+        constraints = [
+            # Each message is handled once, however often the gateway delivers it.
+            models.UniqueConstraint(fields=["message_id"], name="inbound_sms_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} {self.action}"

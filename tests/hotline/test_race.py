@@ -74,3 +74,68 @@ def test_a_double_clicked_urge_urges_once():
     assert Ticket.objects.get(pk=ticket.pk).urge_count == 1
     assert TimelineEvent.objects.filter(ticket=ticket, kind="urged").count() == 1
     assert CallTicket.objects.filter(call=call).count() == 1
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_sms_delivered_twice_at_once_is_handled_once():
+    from django.utils import timezone
+
+    from hotline.models import InboundSms
+    from hotline.sms_inbound import inbound_sms_record
+    from tests.factories import CustomerFactory, CustomerPhoneFactory
+    from tickets.models import OutboxMessage
+
+    customer = CustomerFactory()
+    CustomerPhoneFactory(customer=customer, number="13800138000")
+    premise = PremiseFactory(customer=customer)
+
+    for n in range(ROUNDS):
+        answers: list[InboundSms] = []
+
+        def deliver(message_id: str = f"gw-{n}", answers: list[InboundSms] = answers) -> None:
+            answers.append(
+                inbound_sms_record(
+                    message_id=message_id, sender="13800138000", text="停电", at=timezone.now()
+                )
+            )
+
+        errors = together(deliver, deliver)
+
+        assert errors == []
+        assert len({row.pk for row in answers}) == 1
+        assert {(row.action, row.ticket_id) for row in answers} == {
+            (answers[0].action, answers[0].ticket_id)
+        }
+        assert InboundSms.objects.filter(message_id=f"gw-{n}").count() == 1
+        assert OutboxMessage.objects.filter(dedup_key__startswith="sms-inbound:").count() == n + 1
+    # The first recorded the repair; each later one found it open (no second repair).
+    assert Ticket.objects.filter(premise=premise).count() == 1
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_out_texts_at_once_for_one_premise_record_one_repair():
+    from django.utils import timezone
+
+    from hotline.models import InboundSms
+    from hotline.sms_inbound import inbound_sms_record
+    from tests.factories import CustomerFactory, CustomerPhoneFactory
+
+    customer = CustomerFactory()
+    CustomerPhoneFactory(customer=customer, number="13800138000")
+    premise = PremiseFactory(customer=customer)
+
+    def deliver(message_id: str):
+        return lambda: inbound_sms_record(
+            message_id=message_id, sender="13800138000", text="停电", at=timezone.now()
+        )
+
+    errors = together(deliver("a"), deliver("b"))
+
+    assert errors == []
+    assert Ticket.objects.filter(premise=premise).count() == 1
+    assert sorted(InboundSms.objects.values_list("action", flat=True)) == [
+        "repair_created",
+        "status_sent",
+    ]

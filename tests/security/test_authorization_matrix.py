@@ -333,6 +333,9 @@ API_MATRIX: dict[str, str] = {
     "POST /api/v1/complaints/": "L O O D D D D D",
     "POST /api/v1/cti/events/": "L D D D D D D O",  # the telephony only (the empty body: 400)
     "GET /api/v1/outages/lookup/": "L D D D D D D O",  # the IVR only (no key given: 400)
+    # The SMS gateway is no user: no session or token lets anyone in, only the signature of
+    # the body (tests/hotline/test_sms_inbound.py); unsigned, every role is refused, 403.
+    "POST /api/v1/sms/inbound/": "D D D D D D D D",
     "POST /api/v1/complaints/{number}/attachments/": "L O O D D O D D",  # JSON: 415 once let in
     "POST /api/v1/complaints/{number}/callback/": "L O O D D D D D",
     "POST /api/v1/complaints/{number}/contact/": "L O O D D D D D",

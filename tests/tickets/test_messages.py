@@ -27,6 +27,15 @@ from dispatch.messages import (
     CREW_ORDER_TAKEN_BACK,
     STATION_ORDER_RETURNED,
 )
+from hotline.messages import (
+    SMS_ASK_TO_CALL,
+    SMS_ATTACHED,
+    SMS_NESTED_OUTAGE,
+    SMS_RECEIVED,
+    SMS_REPAIR_CREATED,
+    SMS_STATUS,
+    SMS_UNKNOWN_SENDER,
+)
 from repairs.messages import (
     BRIEF_CALLBACK,
     BRIEF_MERGED,
@@ -46,7 +55,7 @@ from repairs.messages import (
 from repairs.models import OutageNotice
 from repairs.triage import Breaker, Scope
 from tickets.messages import MISSING, Text, message_kinds, render
-from tickets.models import Channel, Deadline, OutboxMessage
+from tickets.models import Channel, Deadline, OutboxMessage, Ticket
 from tickets.notify import (
     DEADLINE_MANAGEMENT,
     DEADLINE_OVERDUE,
@@ -184,6 +193,11 @@ STAFF = {
         "工作日历中没有 2027 年的数据：2027 年的投诉答复时限暂按周一至周五计算。"
         "请在管理后台添加该年的法定节假日和调休工作日。",
     ),
+    "sms_received": Case(
+        SMS_RECEIVED(number=NUMBER, text="还没来人"),
+        f"{NUMBER}: the customer texted: 还没来人",
+        zh("%(number)s: the customer texted: %(text)s") % {"number": NUMBER, "text": "还没来人"},
+    ),
 }
 NOTICE = {"kind": OutageNotice.Kind.PLANNED, "starts": DUE, "ends": ENDS, "reason": "线路检修"}
 CUSTOMERS = {
@@ -240,6 +254,56 @@ CUSTOMERS = {
         f"Repair {NUMBER}: the work is done. If the power is still off, please call us again.",
         zh("Repair %(number)s: the work is done. If the power is still off, please call us again.")
         % {"number": NUMBER},
+    ),
+    # Replies to a customer's SMS (hotline/sms_inbound.py).
+    "sms_status": Case(
+        SMS_STATUS(
+            tickets=[{"number": NUMBER, "status": "in_progress"}],
+            outages=[
+                {"tail": "0123", "status": "incident", "ends": None, "etr": ENDS.isoformat()},
+                {"tail": "0456", "status": "planned_outage", "ends": ENDS.isoformat(), "etr": None},
+            ],
+        ),
+        f"{NUMBER}: In progress. Meter …0123: outage under repair, power back by about "
+        "12-02 18:00. Meter …0456: planned outage until 12-02 18:00.",
+        " ".join(
+            [
+                zh("%(number)s: %(status)s.")
+                % {"number": NUMBER, "status": zh(Ticket.Status.IN_PROGRESS.label)},
+                zh("Meter …%(tail)s: outage under repair, power back by about %(etr)s.")
+                % {"tail": "0123", "etr": "12-02 18:00"},
+                zh("Meter …%(tail)s: planned outage until %(ends)s.")
+                % {"tail": "0456", "ends": "12-02 18:00"},
+            ]
+        ),
+    ),
+    "sms_repair_created": Case(
+        SMS_REPAIR_CREATED(number=NUMBER),
+        f"Your fault report is recorded as {NUMBER}. Thank you.",
+        zh("Your fault report is recorded as %(number)s. Thank you.") % {"number": NUMBER},
+    ),
+    "sms_nested_outage": Case(
+        SMS_NESTED_OUTAGE(number=NUMBER),
+        f"Sorry the power is still off. A crew will come back: repair {NUMBER}.",
+        zh("Sorry the power is still off. A crew will come back: repair %(number)s.")
+        % {"number": NUMBER},
+    ),
+    "sms_attached": Case(
+        SMS_ATTACHED(number=NUMBER),
+        f"Your message has been added to {NUMBER}. Thank you.",
+        zh("Your message has been added to %(number)s. Thank you.") % {"number": NUMBER},
+    ),
+    "sms_ask_to_call": Case(
+        SMS_ASK_TO_CALL(hotline="95598"),
+        "Please call 95598 so that an agent can record the fault at the right address.",
+        zh("Please call %(hotline)s so that an agent can record the fault at the right address.")
+        % {"hotline": "95598"},
+    ),
+    "sms_unknown_sender": Case(
+        SMS_UNKNOWN_SENDER(hotline="95598"),
+        "We cannot find your number in our records. Please call 95598.",
+        zh("We cannot find your number in our records. Please call %(hotline)s.")
+        % {"hotline": "95598"},
     ),
 }
 BRIEFS = {

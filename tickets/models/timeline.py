@@ -52,6 +52,8 @@ EVENT_KIND_LABELS: Final[dict[str, StrPromise]] = {
     "replied": _("Replied to the customer"),
     "returned": _("Returned to the supervisors"),
     "duplicate_linked": _("A duplicate of it was cancelled"),
+    # Two-way SMS (DESIGN §3.12): the customer's text is the note.
+    "sms_received": _("SMS from the customer"),
 }
 
 
