@@ -1,6 +1,6 @@
 from django.urls import path
 
-from repairs import views
+from repairs import incident_views, views
 
 app_name = "repairs"
 urlpatterns = [
@@ -10,4 +10,8 @@ urlpatterns = [
     path("notices/new/", views.notice_new, name="notice_new"),
     path("notices/<int:pk>/edit/", views.notice_edit, name="notice_edit"),
     path("notices/<int:pk>/cancel/", views.notice_cancel_view, name="notice_cancel"),
+    path("incidents/declare/", incident_views.incident_declare, name="incident_declare"),
+    path("incidents/<int:pk>/actions/", incident_views.incident_actions, name="incident_actions"),
+    path("incidents/<int:pk>/dismiss/", incident_views.incident_dismiss, name="incident_dismiss"),
+    path("incidents/<int:pk>/restore/", incident_views.incident_restore, name="incident_restore"),
 ]

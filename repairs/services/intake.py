@@ -20,7 +20,7 @@ from repairs.messages import BRIEF_REPAIR
 from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident, Repair
 from repairs.selectors import premise_facts
 from repairs.services.correlation import CORRELATED_SCOPES, incident_correlate
-from repairs.triage import Answers, Decision, Outcome, decide
+from repairs.triage import Answers, Breaker, Decision, FaultSide, Outcome, Scope, decide
 from tickets.messages import Text
 from tickets.models import Channel, Deadline, Kind, Ticket
 from tickets.services import deadline_open, ticket_create, ticket_transition, timeline_record
@@ -90,7 +90,15 @@ def repair_create(
             notice_id=decision.notice.id if decision.notice else None,
             incident_id=decision.incident.id if decision.incident else None,
             arrive_by=promise.arrive_by,
+            nested_of_id=decision.nested_of.id if decision.nested_of else None,
         )
+        triaged = {
+            "outcome": decision.outcome,
+            "notice": repair.notice_id,
+            "incident": repair.incident_id,
+        }
+        if repair.nested_of_id is not None:
+            triaged["nested_of"] = repair.nested_of_id
         timeline_record(
             ticket=ticket,
             kind="triaged",
@@ -98,11 +106,7 @@ def repair_create(
             at=now,
             # The outcome's name; what the caller was told is on the repair panel.
             note=str(decision.outcome.label),
-            data={
-                "outcome": decision.outcome,
-                "notice": repair.notice_id,
-                "incident": repair.incident_id,
-            },
+            data=triaged,
         )
         work_order = incident = None
         if decision.dispatches:
@@ -188,6 +192,18 @@ def dispatch_to_station(
         station_id=ticket.station_id,
     )
     return order
+
+
+def repair_answers(repair: Repair) -> Answers:
+    """What the caller answered, as recorded: the input to triage it again."""
+    return Answers(
+        scope=Scope(repair.scope),
+        breaker=Breaker(repair.breaker),
+        high_power_load=repair.high_power_load,
+        equipment_in_use=repair.equipment_in_use,
+        fault_side=FaultSide(repair.fault_side),
+        hazards=frozenset(repair.hazards),
+    )
 
 
 def repair_brief(repair: Repair) -> Text:
