@@ -125,10 +125,12 @@ BRIEF_MERGED = message_kind("brief_merged", _merged_brief)
 
 
 def _declared_brief(values: Mapping[str, Any]) -> str:
-    text = gettext("Outage declared on %(device)s.") % {"device": _device(values)}
     if values.get("note"):
-        text += " " + str(values["note"])
-    return text
+        return gettext("Outage declared on %(device)s: %(note)s") % {
+            "device": _device(values),
+            "note": values["note"],
+        }
+    return gettext("Outage declared on %(device)s.") % {"device": _device(values)}
 
 
 # feeder (code), transformer (code; none for a feeder incident), note (as the dispatcher

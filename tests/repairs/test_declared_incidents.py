@@ -114,7 +114,7 @@ def test_declared_transformer_incident_gets_one_work_order_at_its_station(
     assert order.ticket is None
     assert "T-0315" in order.location
     assert order.brief_text == (
-        "Outage declared on Transformer T-0315 (feeder F-12). Fuse blown at the pole"
+        "Outage declared on Transformer T-0315 (feeder F-12): Fuse blown at the pole"
     )
     assert order.arrive_by == NOW + 90 * MINUTE  # its premises are rural
     assert not order.important
