@@ -209,7 +209,7 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
                 "A transformer out before anyone calls",
                 value={
                     "level": "transformer",
-                    "device_code": "YD01-T0315",
+                    "device_code": "YD01-F02-T03",
                     "etr": "2026-12-08T21:30:00+08:00",
                     "note": "Fuse blown at the pole, seen by the crew on patrol",
                     "notify_premises": True,
@@ -267,7 +267,7 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
                 value={
                     "cause": "tree_contact",
                     "note": "Branch cleared; the rest of the line still out",
-                    "transformer_codes": ["YD01-T0315", "YD01-T0316"],
+                    "transformer_codes": ["YD01-F02-T01", "YD01-F02-T02"],
                 },
                 request_only=True,
             ),

@@ -2,8 +2,11 @@
 
 - intake: recording a repair call (repair_create, dispatch_to_station, repair_brief).
 - correlation: transformer and feeder incidents from the reports (DESIGN §3.3).
-- incidents: acknowledge, ETR, restore, absorb, the incident SMS, and the incident
-  following its work order (on_work_order_transitioned).
+- incidents: acknowledge, ETR, restore (whole, or a feeder incident's transformers one at
+  a time), absorb, the incident SMS, and the incident following its work order
+  (on_work_order_transitioned).
+- declarations: declaring an incident before anyone calls, and dismissing one as "not an
+  outage" (DESIGN §3.10); above correlation and intake, whose steps it reuses.
 - notices: planned outages and supply restrictions (DESIGN §3.4).
 - callbacks: what a repair's callback leads to (tickets.callbacks calls it): closing it,
   or reopening it to the station.
