@@ -36,6 +36,10 @@ RESTORE_ROLES = (Role.DISPATCHER, Role.CREW, Role.SUPERVISOR)
 DECLARED = _("Incident #%(id)s declared on %(device)s: its work order is in the station's queue.")
 DISMISSED = _("Incident #%(id)s dismissed: each of its tickets is dispatched on its own.")
 RESTORED = _("Incident #%(id)s: power is back and the tickets under it are resolved.")
+PART_RESTORED = _(
+    "Incident #%(id)s: power is back on %(codes)s and the tickets there are resolved; "
+    "the rest of the feeder is still out."
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -116,7 +120,9 @@ def incident_restore(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     try:
         if not form.is_valid():
             raise FieldErrors.from_form(form)
-        incident_restore_from_form(incident=incident, data=form.cleaned_data, actor=request.user)
+        done = incident_restore_from_form(
+            incident=incident, data=form.cleaned_data, actor=request.user
+        )
     except TransitionNotAllowed as exc:
         messages.error(request, exc.message)
     except GridlineError as exc:
@@ -124,7 +130,9 @@ def incident_restore(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         return _actions(request, incident, restore=form, status=422)
     else:
-        messages.success(request, RESTORED % {"id": incident.pk})
+        codes = ", ".join(t.code for t in form.cleaned_data["transformer_codes"])
+        text = PART_RESTORED if done.is_active else RESTORED
+        messages.success(request, text % {"id": incident.pk, "codes": codes})
     return _done(request, incident)
 
 
