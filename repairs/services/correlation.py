@@ -94,6 +94,12 @@ def reports_uncorrelated(*, now: datetime, **where: Any) -> list[tuple[int, int]
 
 def _correlate_feeder(*, feeder: Feeder, actor: User | None, now: datetime) -> Incident | None:
     """Transformer incidents on enough of a feeder's transformers become one feeder incident."""
+    if Incident.objects.filter(
+        feeder=feeder, level=Incident.Level.FEEDER, status__in=ACTIVE_INCIDENT_STATUSES
+    ).exists():
+        # Out still elsewhere on the feeder (restored in parts, DESIGN §3.10): the
+        # incidents under its restored transformers are new outages, each on its own.
+        return None
     window = timedelta(minutes=settings.GRIDLINE_FEEDER_INCIDENT_WINDOW_MINUTES)
     parts = list(
         Incident.objects.filter(

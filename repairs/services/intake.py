@@ -17,7 +17,7 @@ from dispatch.services import work_order_create
 from grid.models import Feeder, Premise
 from repairs.deadlines import Promise, repair_promise
 from repairs.messages import BRIEF_REPAIR
-from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident, Repair
+from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident, IncidentPart, Repair
 from repairs.selectors import premise_facts
 from repairs.services.correlation import CORRELATED_SCOPES, incident_correlate
 from repairs.triage import Answers, Breaker, Decision, FaultSide, Outcome, Scope, decide
@@ -57,8 +57,10 @@ def repair_create(
         # Decide under the feeder's lock, so the facts cannot change underneath.
         Feeder.objects.select_for_update().filter(pk=transformer.feeder_id).exists()
         decision = decide(answers, premise_facts(premise=premise, now=now))
-        if decision.incident is not None and not _incident_still_active(decision.incident.id):
-            # Restored while we waited for its lock: decide again without it.
+        if decision.incident is not None and not _incident_still_covers(
+            decision.incident.id, transformer_id=transformer.pk
+        ):
+            # Restored (or its part here) while we waited for its lock: decide again.
             decision = decide(answers, premise_facts(premise=premise, now=now))
         promise = repair_promise(
             outcome=decision.outcome,
@@ -151,10 +153,15 @@ def repair_create(
     )
 
 
-def _incident_still_active(pk: int) -> bool:
-    """Lock the incident a call attaches to, so a restore cannot slip between the two."""
+def _incident_still_covers(pk: int, *, transformer_id: int) -> bool:
+    """Lock the incident a call attaches to, so a restore cannot slip between the two; it
+    must still be active, and not restored under the caller's transformer (§3.10)."""
     incident = Incident.objects.select_for_update().filter(pk=pk).values("status").first()
-    return incident is not None and incident["status"] in ACTIVE_INCIDENT_STATUSES
+    if incident is None or incident["status"] not in ACTIVE_INCIDENT_STATUSES:
+        return False
+    return not IncidentPart.objects.filter(
+        incident_id=pk, transformer_id=transformer_id, restored_at__isnull=False
+    ).exists()
 
 
 def dispatch_to_station(

@@ -1,14 +1,17 @@
 """A declaration and a call about the same outage at the same instant (DESIGN §3.10): the
 feeder lock lets one decide first, so they make one incident whichever wins. PostgreSQL only."""
 
+import threading
+import time
 from functools import partial
 
 import pytest
 from django.utils import timezone
 
 from config.errors import TransitionNotAllowed
-from dispatch.models import OPEN_WORK_ORDER_STATUSES, WorkOrder
+from dispatch.models import OPEN_WORK_ORDER_STATUSES, CauseCode, WorkOrder
 from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident, Repair
+from repairs.services import incidents
 from repairs.services.declarations import incident_declare, incident_dismiss
 from repairs.services.intake import repair_create
 from repairs.triage import Answers, Outcome, Scope
@@ -106,3 +109,53 @@ def test_a_dismissal_and_a_call_at_once_leave_no_ticket_without_a_crew():
         # Attached before the dismissal, it was dispatched by it; after, on its own.
         (order,) = open_orders_on(station)
         assert order.ticket_id == call.ticket.pk
+
+
+def test_a_call_under_a_transformer_restored_meanwhile_is_a_nested_outage(monkeypatch):
+    """The partial restoration holds the incident while a call under its transformer decides:
+    the call waits for it, then finds its part restored and is dispatched on its own."""
+    station = StationFactory(code="P01")
+    feeder = FeederFactory(station=station)
+    t1, _t2 = TransformerFactory.create_batch(2, feeder=feeder)
+    now = timezone.now().replace(microsecond=0)
+    incident = incident_declare(feeder=feeder, transformer=None, actor=None, now=now)
+    weather = CauseCode.objects.get(code="weather")
+    caller = PremiseFactory(transformer=t1)
+    restoring = threading.Event()
+    resolve_many = incidents.ticket_resolve_many
+
+    def resolve_slowly(**kwargs):
+        restoring.set()
+        time.sleep(0.5)  # the call decides meanwhile, on what was committed before
+        return resolve_many(**kwargs)
+
+    monkeypatch.setattr("repairs.services.incidents.ticket_resolve_many", resolve_slowly)
+
+    def call_while_restoring():
+        restoring.wait(timeout=10)
+        return repair_create(
+            premise=caller, answers=Answers(scope=Scope.SELF_ONLY), actor=None, now=now + MINUTE
+        )
+
+    restored, call = run_together(
+        [
+            partial(
+                incidents.incident_restore_parts,
+                incident=incident,
+                transformers=[t1],
+                cause=weather,
+                note="",
+                actor=None,
+                now=now + MINUTE,
+            ),
+            call_while_restoring,
+        ]
+    )
+
+    assert not isinstance(restored, BaseException), restored
+    assert not isinstance(call, BaseException), call
+    repair = Repair.objects.get(pk=call.ticket.pk)
+    assert repair.incident is None
+    assert repair.nested_of == incident
+    assert call.decision.outcome == Outcome.DISPATCH
+    assert WorkOrder.objects.get(ticket=call.ticket).is_open

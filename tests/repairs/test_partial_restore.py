@@ -331,3 +331,25 @@ def test_nested_reports_still_make_a_new_incident(restored_incident, t1):
     assert set(
         Repair.objects.filter(nested_of=restored_incident).values_list("incident", flat=True)
     ) == {new.pk}
+
+
+def test_new_incidents_under_restored_parts_make_no_second_feeder_incident(
+    feeder_incident, t1, t2, weather
+):
+    incident_restore_parts(
+        incident=feeder_incident,
+        transformers=[t1, t2],
+        cause=weather,
+        note="",
+        actor=None,
+        now=NOW + HOUR,
+    )
+
+    for transformer in (t1, t2):
+        for i in range(3):
+            call(PremiseFactory(transformer=transformer), at=70 + i)
+
+    active = Incident.objects.filter(status__in=["detected", "acknowledged"])
+    assert set(active.values_list("level", flat=True)) == {"feeder", "transformer"}
+    assert active.filter(level=Incident.Level.FEEDER).get() == feeder_incident
+    assert active.filter(level=Incident.Level.TRANSFORMER).count() == 2
