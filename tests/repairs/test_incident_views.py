@@ -293,3 +293,16 @@ def test_a_dismissed_incident_offers_nothing_more(client, supervisor, t1):
     assert "there is nothing more to do" in page
     assert "cannot be dismissed" in again.content.decode()
     assert Incident.objects.get().dismiss_reason == "x"
+
+
+def test_the_admin_shows_a_feeder_incidents_parts(client, feeder_incident):
+    from tests.factories import UserFactory
+
+    root = UserFactory(username="root", role="admin", is_staff=True, is_superuser=True)
+    client.force_login(root)
+
+    page = client.get(f"/admin/repairs/incident/{feeder_incident.pk}/change/")
+
+    assert page.status_code == 200
+    assert "T-01" in page.content.decode()
+    assert "T-02" in page.content.decode()
