@@ -114,13 +114,15 @@ class StrictBooleanField(forms.BooleanField):
 
 
 class CodeListInput(forms.TextInput):
-    """On a page, one text input of codes separated by spaces or commas; in JSON, a list."""
+    """On a page, text inputs of codes separated by spaces or commas (one input, or a
+    checkbox per code under the same name); in JSON, a list."""
 
     def value_from_datadict(self, data: Mapping[str, Any], files: Any, name: str) -> Any:
-        value = data.get(name)
-        if isinstance(data, QueryDict) and isinstance(value, str):
-            return value.replace(",", " ").split()
-        return value
+        if isinstance(data, QueryDict):
+            if name not in data:
+                return None
+            return " ".join(data.getlist(name)).replace(",", " ").split()
+        return data.get(name)
 
     def format_value(self, value: Any) -> str | None:
         if isinstance(value, list | tuple):

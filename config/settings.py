@@ -368,6 +368,7 @@ SPECTACULAR_SETTINGS = {
         "WorkOrderStatusEnum": "dispatch.models.WorkOrder.Status",
         "IncidentStatusEnum": "repairs.models.Incident.Status",
         "IncidentLevelEnum": "repairs.models.Incident.Level",
+        "IncidentSourceEnum": "repairs.models.Incident.Source",
         "OutageNoticeKindEnum": "repairs.models.OutageNotice.Kind",
         "ComplaintStatusEnum": "complaints.models.Complaint.Status",
         "ComplaintCallbackResultEnum": "tickets.models.CallbackResult",
@@ -411,6 +412,9 @@ GRIDLINE_FEEDER_INCIDENT_MIN_TRANSFORMERS = env_int(
 GRIDLINE_FEEDER_INCIDENT_WINDOW_MINUTES = env_int(
     "GRIDLINE_FEEDER_INCIDENT_WINDOW_MINUTES", 30, minimum=1
 )
+# §3.10: a report from a premise of an incident restored this many hours ago or less is a
+# nested outage: dispatched as a new repair, linked to that incident.
+GRIDLINE_NESTED_OUTAGE_HOURS = env_int("GRIDLINE_NESTED_OUTAGE_HOURS", 12, minimum=1)
 
 # §3.4: outage notices.
 GRIDLINE_PLANNED_NOTICE_DAYS = env_int("GRIDLINE_PLANNED_NOTICE_DAYS", 7, minimum=0)

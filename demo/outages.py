@@ -1,20 +1,25 @@
-"""Plans the demo's outages: the callers' cluster and the stations' outage notices.
+"""Plans the demo's outages: the callers' cluster, the stations' outage notices and the
+incidents a dispatcher declares.
 
-Nothing here writes to the database: the replay publishes the notices (demo/replay.py).
+Nothing here writes to the database: the replay publishes the notices and declares the
+incidents (demo/replay.py).
 """
 
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from demo.data.grid import PremisePlan
-from demo.data.week import NOTICE_REASONS
+from demo.data.week import DECLARED_NOTES, DISMISS_REASON, NOTICE_REASONS
 from demo.grid import GridPlan
 from grid.models import AreaType
 from repairs.models import OutageNotice
+
+if TYPE_CHECKING:
+    from demo.tickets import TicketPlan
 
 
 @dataclass
@@ -128,3 +133,73 @@ def outage_plan(rng: random.Random, grid: GridPlan, now: datetime) -> OutagePlan
         ),
     ]
     return OutagePlan(cluster_transformer=cluster.transformer_code, notices=notices)
+
+
+@dataclass
+class DeclarationPlan:
+    """An incident a station's dispatcher declares before anyone calls (DESIGN §3.10), as
+    the declare form takes it; dismissed as "not an outage" when `dismissed_at` is set."""
+
+    station_code: str  # whose dispatcher declares it
+    transformer_code: str
+    declared_at: datetime
+    note: str
+    etr: datetime | None
+    notify_premises: bool
+    dismissed_at: datetime | None = None
+    dismiss_reason: str = ""
+
+    def form_data(self) -> dict[str, Any]:
+        """The fields repairs.forms.IncidentDeclareForm reads."""
+        return {
+            "level": "transformer",
+            "device_code": self.transformer_code,
+            "etr": self.etr,
+            "note": self.note,
+            "notify_premises": self.notify_premises,
+        }
+
+
+def declaration_plans(
+    grid: GridPlan, outages: OutagePlan, plans: "list[TicketPlan]", now: datetime
+) -> list[DeclarationPlan]:
+    """Two urban transformers where no call of the week falls and no notice or the cluster
+    lies: one declared twenty minutes ago and still out (its premises texted), one declared
+    this morning and dismissed. Chosen in code order, not by the generator, so that the rest
+    of the demo is the same with them as without."""
+    called = {p.premise.transformer_code for p in plans if p.premise is not None}
+    noticed_feeders = {code for n in outages.notices for code in n.feeder_codes}
+    noticed = {code for n in outages.notices for code in n.transformer_codes}
+    quiet = sorted(
+        {
+            (p.station.code, p.transformer_code)
+            for p in grid.premises
+            if p.area_type == AreaType.URBAN
+            and p.transformer_code not in called | noticed | {outages.cluster_transformer}
+            and p.feeder_code not in noticed_feeders
+        }
+    )
+    if len(quiet) < 2:
+        return []
+    (station, out), (other_station, dismissed) = quiet[0], quiet[1]
+    local = timezone.localtime(now).replace(second=0, microsecond=0)
+    return [
+        DeclarationPlan(
+            station_code=station,
+            transformer_code=out,
+            declared_at=local - timedelta(minutes=20),
+            note=DECLARED_NOTES[0],
+            etr=local + timedelta(minutes=100),
+            notify_premises=True,
+        ),
+        DeclarationPlan(
+            station_code=other_station,
+            transformer_code=dismissed,
+            declared_at=local - timedelta(hours=3),
+            note=DECLARED_NOTES[1],
+            etr=None,
+            notify_premises=False,
+            dismissed_at=local - timedelta(hours=2, minutes=40),
+            dismiss_reason=DISMISS_REASON,
+        ),
+    ]

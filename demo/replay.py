@@ -24,7 +24,7 @@ from config.errors import FieldErrors
 from demo.calls import CallPlan
 from demo.cast import Cast, CrewCast
 from demo.data.cases import step_action
-from demo.outages import NoticePlan
+from demo.outages import DeclarationPlan, NoticePlan
 from demo.photos import demo_photos_take
 from demo.tickets import TicketPlan
 from dispatch.forms import STEP_FORMS
@@ -41,8 +41,9 @@ from hotline.services import (
     service_request_record,
 )
 from hotline.telephony import telephony_event_record
-from repairs.forms import OutageNoticeForm
+from repairs.forms import IncidentDeclareForm, OutageNoticeForm
 from repairs.models import Incident
+from repairs.services.declarations import incident_declare, incident_dismiss
 from repairs.services.intake import repair_create
 from repairs.services.notices import notice_publish, notice_reminders_send
 from tickets.callbacks import callback_record
@@ -83,6 +84,7 @@ def demo_replay(
     plans: list[TicketPlan],
     quiet_calls: list[CallPlan],
     notices: list[NoticePlan],
+    declarations: list[DeclarationPlan],
     staff: dict[str, User],
     lookups: Lookups,
     now: datetime,
@@ -110,6 +112,11 @@ def demo_replay(
                 notice.starts_at - reminder,
                 partial(notice_reminders_send, now=notice.starts_at - reminder),
             )
+    for declaration in declarations:
+        dispatcher = cast.dispatchers[declaration.station_code]
+        at(declaration.declared_at, partial(_declare, declaration, dispatcher))
+        if declaration.dismissed_at is not None:
+            at(declaration.dismissed_at, partial(_dismiss, declaration, dispatcher))
     # In the order calls_plan met them (by `at`, the plans first), so that two calls
     # meeting at one second end and start in turn.
     work: list[TicketPlan | CallPlan] = [*plans, *quiet_calls]
@@ -445,3 +452,33 @@ def _ticket_step(run: TicketRun, action: str, actor: User, note: str, moment: da
 def _publish(notice: NoticePlan, publisher: User) -> None:
     form = OutageNoticeForm(data=notice.form_data(), user=publisher, now=notice.published_at)
     notice_publish(data=form.notice_input(), actor=publisher, now=notice.published_at)
+
+
+# --- Declared incidents (DESIGN §3.10) -----------------------------------------------------
+
+
+def _declare(plan: DeclarationPlan, dispatcher: User) -> None:
+    """The dispatcher's declare form, as its page sends it."""
+    form = IncidentDeclareForm(data=plan.form_data(), user=dispatcher, now=plan.declared_at)
+    if not form.is_valid():
+        raise FieldErrors.from_form(form)
+    assert form.feeder is not None  # a valid form found the device
+    incident_declare(
+        feeder=form.feeder,
+        transformer=form.transformer,
+        actor=dispatcher,
+        etr=form.cleaned_data["etr"],
+        note=form.cleaned_data["note"],
+        notify_premises=form.cleaned_data["notify_premises"],
+        now=plan.declared_at,
+    )
+
+
+def _dismiss(plan: DeclarationPlan, dispatcher: User) -> None:
+    """Not an outage after all: the crew found only the street lights out."""
+    incident = Incident.objects.get(
+        transformer__code=plan.transformer_code, source=Incident.Source.DECLARED
+    )
+    incident_dismiss(
+        incident=incident, reason=plan.dismiss_reason, actor=dispatcher, now=plan.dismissed_at
+    )

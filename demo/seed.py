@@ -52,7 +52,7 @@ from demo.data.cases import CASES
 from demo.data.grid import PremisePlan
 from demo.data.staff import CREWS, DEMO_LANGUAGE, DEPARTMENTS, PASSWORD, STAFF
 from demo.grid import GridPlan, csv_lines
-from demo.outages import outage_plan
+from demo.outages import declaration_plans, outage_plan
 from demo.replay import Lookups, demo_replay
 from demo.tickets import TicketPlan, ticket_plans
 from dispatch.models import Crew
@@ -86,6 +86,7 @@ def demo_seed(*, progress: Callable[[str], None]) -> Seeded | None:
     outages = outage_plan(rng, grid, now)
     plans = ticket_plans(rng, grid, outages, now)
     quiet_calls = calls_plan(rng, grid, plans, now)
+    declarations = declaration_plans(grid, outages, plans, now)
 
     progress("Seeding the Gridline demo (英德市, Guangdong)...")
     with transaction.atomic():
@@ -98,6 +99,7 @@ def demo_seed(*, progress: Callable[[str], None]) -> Seeded | None:
                 plans=plans,
                 quiet_calls=quiet_calls,
                 notices=outages.notices,
+                declarations=declarations,
                 staff=staff,
                 lookups=lookups,
                 now=now,

@@ -26,6 +26,8 @@ from config.errors import FieldErrors
 from config.formschema import form_serializer
 from config.parsers import JSONParser
 from repairs.forms import (
+    IncidentDeclareForm,
+    IncidentDismissForm,
     IncidentEtrForm,
     IncidentRestoreForm,
     OutageNoticeForm,
@@ -52,7 +54,8 @@ from repairs.serializers import (
     TriageOutput,
     triage_output,
 )
-from repairs.services.incidents import incident_etr_set, incident_restore
+from repairs.services.declarations import incident_declare, incident_dismiss
+from repairs.services.incidents import incident_etr_set, incident_restore_from_form
 from repairs.services.intake import repair_create
 from repairs.services.notices import notice_cancel, notice_publish
 from repairs.triage import decide
@@ -154,6 +157,7 @@ class RepairCreateView(APIView):
                 "arrive_by": created.repair.arrive_by,
                 "incident": created.incident.pk if created.incident else None,
                 "work_order": created.work_order.pk if created.work_order else None,
+                "nested_of": created.repair.nested_of_id,
             }
         ).data
         return Response(body, status=status.HTTP_201_CREATED)
@@ -174,8 +178,13 @@ class IncidentFilter(django_filters.FilterSet):
         return queryset.exclude(status__in=ACTIVE_INCIDENT_STATUSES)
 
 
+# Who declares and dismisses incidents (DESIGN §3.10); a dispatcher only in their station.
+DECLARE_ROLES = (Role.DISPATCHER, Role.SUPERVISOR)
+
+
 class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
-    """Incidents in the caller's scope; restore and ETR are actions."""
+    """Incidents in the caller's scope; declaring is POST on the list; restore, ETR and
+    dismiss are actions."""
 
     serializer_class = IncidentOutput
     filterset_class = IncidentFilter
@@ -203,10 +212,67 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
             "etr_history": EtrChangeOutput(incident_etr_history(incident=incident), many=True).data,
         }
 
-    def _incident(self, request: AuthenticatedRequest, pk: str) -> Incident:
-        if not has_role(request.user, Role.DISPATCHER, Role.CREW, Role.SUPERVISOR):
+    def _incident(
+        self,
+        request: AuthenticatedRequest,
+        pk: str,
+        roles: tuple[str, ...] = (Role.DISPATCHER, Role.CREW, Role.SUPERVISOR),
+    ) -> Incident:
+        if not has_role(request.user, *roles):
             raise PermissionDenied(_("Your role cannot change incidents."))
         return incident_get_for_user(user=request.user, pk=pk)
+
+    @extend_schema(
+        request=form_serializer(IncidentDeclareForm),
+        responses={201: IncidentOutput, 400: OpenApiTypes.OBJECT, 403: None, 409: None},
+        examples=[
+            OpenApiExample(
+                "A transformer out before anyone calls",
+                value={
+                    "level": "transformer",
+                    "device_code": "YD01-F02-T03",
+                    "etr": "2026-12-08T21:30:00+08:00",
+                    "note": "Fuse blown at the pole, seen by the crew on patrol",
+                    "notify_premises": True,
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def create(self, request: AuthenticatedRequest) -> Response:
+        """Declare an outage on a transformer or feeder (DESIGN §3.10): source `declared`, one
+        work order to its station; 409 when an active incident covers the device already."""
+        if not has_role(request.user, *DECLARE_ROLES):
+            raise PermissionDenied(_("Your role cannot declare incidents."))
+        form = IncidentDeclareForm(data=_body(request), user=request.user)
+        if not form.is_valid():
+            raise FieldErrors.from_form(form)
+        assert form.feeder is not None  # a valid form found the device
+        incident = incident_declare(
+            feeder=form.feeder,
+            transformer=form.transformer,
+            actor=request.user,
+            etr=form.cleaned_data["etr"],
+            note=form.cleaned_data["note"],
+            notify_premises=form.cleaned_data["notify_premises"],
+        )
+        body = IncidentOutput(incident_get_for_user(user=request.user, pk=incident.pk)).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=form_serializer(IncidentDismissForm),
+        responses={200: IncidentOutput, 400: OpenApiTypes.OBJECT, 404: None, 409: None},
+    )
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request: AuthenticatedRequest, pk: str) -> Response:
+        """Not an outage (DESIGN §3.10): the attached tickets are triaged again, each on its
+        own; the incident's work order is withdrawn."""
+        incident = self._incident(request, pk, roles=DECLARE_ROLES)
+        form = IncidentDismissForm(data=_body(request))
+        if not form.is_valid():
+            raise FieldErrors.from_form(form)
+        incident_dismiss(incident=incident, reason=form.cleaned_data["reason"], actor=request.user)
+        return Response(IncidentOutput(incident_get_for_user(user=request.user, pk=pk)).data)
 
     @extend_schema(
         request=form_serializer(IncidentRestoreForm),
@@ -216,22 +282,27 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
                 "Fuse replaced",
                 value={"cause": "transformer_fuse", "note": "Replaced the HV fuse"},
                 request_only=True,
-            )
+            ),
+            OpenApiExample(
+                "Two transformers of a feeder incident back",
+                value={
+                    "cause": "tree_contact",
+                    "note": "Branch cleared; the rest of the line still out",
+                    "transformer_codes": ["YD01-F02-T01", "YD01-F02-T02"],
+                },
+                request_only=True,
+            ),
         ],
     )
     @action(detail=True, methods=["post"])
     def restore(self, request: AuthenticatedRequest, pk: str) -> Response:
-        """Power is back: resolves every attached ticket with the cause (DESIGN §3.3)."""
+        """Power is back: resolves every attached ticket with the cause (DESIGN §3.3); with
+        `transformer_codes`, only those of a feeder incident's transformers (DESIGN §3.10)."""
         incident = self._incident(request, pk)
-        form = IncidentRestoreForm(data=_body(request))
+        form = IncidentRestoreForm(data=_body(request), incident=incident)
         if not form.is_valid():
             raise FieldErrors.from_form(form)
-        incident_restore(
-            incident=incident,
-            cause=form.cleaned_data["cause"],
-            note=form.cleaned_data["note"],
-            actor=request.user,
-        )
+        incident_restore_from_form(incident=incident, data=form.cleaned_data, actor=request.user)
         return Response(self._detail(incident_get_for_user(user=request.user, pk=pk)))
 
     @extend_schema(

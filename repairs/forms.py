@@ -1,6 +1,7 @@
 """The repairs' input, shared by the pages and the API: the triage answers and the repair
 call (the wizard, POST /api/v1/repairs/triage/ and /repairs/), the outage notice (its page
-and POST /api/v1/outage-notices/), and an incident's restoration and ETR.
+and POST /api/v1/outage-notices/), and an incident's declaration, dismissal, restoration
+(whole or in parts) and ETR (their pages and /api/v1/incidents/).
 
 A form checks the shape of the input (types, choices, codes that exist, the phone), every
 bad field at once; the services decide what the state allows. The triage rules themselves
@@ -29,7 +30,7 @@ from dispatch.models import CauseCode
 from grid.forms import PhoneField
 from grid.models import Feeder, Premise, Transformer
 from grid.selectors import premise_get_by_meter
-from repairs.models import OutageNotice
+from repairs.models import Incident, OutageNotice
 from repairs.services.notices import NoticeInput
 from repairs.triage import (
     EQUIPMENT_IN_USE_MAX_LENGTH,
@@ -305,18 +306,33 @@ def notice_form_initial(notice: OutageNotice) -> dict[str, Any]:
     }
 
 
-# --- Incidents (DESIGN §3.3) ---------------------------------------------------------------
+# --- Incidents (DESIGN §3.3, §3.10) ---------------------------------------------------------------
 
 RESTORE_NOTE_MAX_LENGTH = 2000
 
 
-class IncidentRestoreForm(forms.Form):
-    """Power is back: the cause, from the active cause codes, and a note."""
+class IncidentRestoreForm(_Form):
+    """Power is back: the cause, from the active cause codes, and a note; for a feeder
+    incident restored in parts, the transformers whose power is back (DESIGN §3.10).
+
+    Without an `incident` the transformers are not judged (the service judges them again
+    under its lock either way)."""
 
     cause = TextField(label=_("Cause"), error_messages={"required": _("Choose the cause.")})
     note = TextField(label=_("Note"), max_length=RESTORE_NOTE_MAX_LENGTH, required=False)
+    transformer_codes = CodeListField(label=_("Transformers restored"), required=False)
 
-    api_help = {"cause": _("Code of an active cause.")}
+    api_help = {
+        "cause": _("Code of an active cause."),
+        "transformer_codes": _(
+            "A feeder incident's transformers whose power is back (partial restoration); "
+            "empty or missing: the whole incident."
+        ),
+    }
+
+    def __init__(self, *args: Any, incident: Incident | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.incident = incident
 
     def clean_cause(self) -> CauseCode:
         code = self.cleaned_data["cause"]
@@ -324,6 +340,38 @@ class IncidentRestoreForm(forms.Form):
         if cause is None:
             raise forms.ValidationError(_("Unknown cause %(code)s."), params={"code": code})
         return cause
+
+    def clean_transformer_codes(self) -> list[Transformer]:
+        codes = self.cleaned_data["transformer_codes"]
+        if not codes or self.incident is None:
+            return []
+        if self.incident.level != Incident.Level.FEEDER:
+            raise forms.ValidationError(
+                _("A transformer incident is restored whole: name no transformers.")
+            )
+        found = {
+            t.code: t
+            for t in Transformer.objects.filter(code__in=codes, feeder_id=self.incident.feeder_id)
+        }
+        strangers = [code for code in codes if code not in found]
+        if strangers:
+            raise forms.ValidationError(
+                _("Not on feeder %(feeder)s: %(codes)s."),
+                params={"feeder": self.incident.feeder.code, "codes": ", ".join(strangers)},
+            )
+        return [found[code] for code in codes]
+
+
+def _etr_check(etr: datetime, *, now: datetime) -> None:
+    """Ahead of now, and not absurdly far (every caller is texted it)."""
+    days = settings.GRIDLINE_ETR_MAX_DAYS
+    if etr <= now:
+        raise forms.ValidationError(_("The estimated restoration must lie in the future."))
+    if etr > now + timedelta(days=days):
+        raise forms.ValidationError(
+            _("The estimated restoration lies at most %(days)d days ahead."),
+            params={"days": days},
+        )
 
 
 class IncidentEtrForm(forms.Form):
@@ -338,12 +386,97 @@ class IncidentEtrForm(forms.Form):
 
     def clean_etr(self) -> datetime:
         etr = self.cleaned_data["etr"]
-        days = settings.GRIDLINE_ETR_MAX_DAYS
-        if etr <= self.now:
-            raise forms.ValidationError(_("The estimated restoration must lie in the future."))
-        if etr > self.now + timedelta(days=days):
-            raise forms.ValidationError(
-                _("The estimated restoration lies at most %(days)d days ahead."),
-                params={"days": days},
-            )
+        _etr_check(etr, now=self.now)
         return etr
+
+
+INCIDENT_NOTE_MAX_LENGTH = 2000
+DISMISS_REASON_MAX_LENGTH = 500
+
+
+class IncidentDeclareForm(_Form):
+    """An outage declared before anyone calls (DESIGN §3.10): a transformer or a feeder that
+    exists (a dispatcher's in their own station), an optional ETR and note for the crew,
+    and whether to text every premise under it."""
+
+    level = TextChoiceField(
+        label=_("Level"),
+        choices=Incident.Level.choices,
+        error_messages={
+            "required": _("Choose transformer or feeder."),
+            "invalid_choice": _("Choose transformer or feeder."),
+        },
+    )
+    device_code = TextField(
+        label=_("Transformer or feeder code"),
+        max_length=64,
+        error_messages={
+            "required": _("Give the code of the transformer or feeder."),
+            "not_text": _("Give the code of the transformer or feeder."),
+        },
+    )
+    etr = StrictDateTimeField(label=_("Estimated restoration"), required=False)
+    note = TextField(
+        label=_("Note for the crew"), max_length=INCIDENT_NOTE_MAX_LENGTH, required=False
+    )
+    notify_premises = StrictBooleanField(label=_("Text every premise under it"), required=False)
+
+    api_help = {
+        "device_code": _("A transformer's code for level transformer, a feeder's for feeder."),
+        "notify_premises": _(
+            "true: every phone of every customer under the device gets one SMS now."
+        ),
+    }
+
+    def __init__(self, *args: Any, user: User, now: datetime | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.now = now or timezone.now()
+        self.feeder: Feeder | None = None
+        self.transformer: Transformer | None = None
+
+    def clean_etr(self) -> datetime | None:
+        etr = self.cleaned_data["etr"]
+        if etr is not None:
+            _etr_check(etr, now=self.now)
+        return etr
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        level, code = data.get("level"), data.get("device_code")
+        if not level or not code:
+            return data
+        if level == Incident.Level.TRANSFORMER:
+            transformer = (
+                Transformer.objects.select_related("feeder__station").filter(code=code).first()
+            )
+            feeder = transformer.feeder if transformer else None
+            unknown = _("No transformer has code %(code)s.")
+        else:
+            transformer = None
+            feeder = Feeder.objects.select_related("station").filter(code=code).first()
+            unknown = _("No feeder has code %(code)s.")
+        if feeder is None:
+            self.add_error("device_code", unknown % {"code": code})
+        elif (
+            self.user.role == Role.DISPATCHER
+            and not self.user.is_superuser
+            and feeder.station_id != self.user.station_id
+        ):
+            self.add_error("device_code", _("Not in your station: %(codes)s.") % {"codes": code})
+        else:
+            self.feeder, self.transformer = feeder, transformer
+        return data
+
+
+class IncidentDismissForm(_Form):
+    """ "Not an outage": why, for the callers' timelines."""
+
+    reason = TextField(
+        label=_("Why it is not an outage"),
+        max_length=DISMISS_REASON_MAX_LENGTH,
+        error_messages={
+            "required": _("Say why it is not an outage."),
+            "not_text": _("Say why it is not an outage."),
+        },
+    )

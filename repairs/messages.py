@@ -1,8 +1,9 @@
 """Repairs' message kinds (tickets/messages.py): the customers' SMS about outage notices and
-incidents, the station's notification of a repair reopened after its callback, and the
-briefs the crews read. Each stores its values and is written in its reader's language when
-sent or shown: an SMS in GRIDLINE_CUSTOMER_LANGUAGE, the rest in the staff member's
-(DESIGN §3.16). Registered at start-up by RepairsConfig.ready()."""
+incidents (to the callers, and to every premise under a declared one), the station's
+notification of a repair reopened after its callback, and the briefs the crews read. Each
+stores its values and is written in its reader's language when sent or shown: an SMS in
+GRIDLINE_CUSTOMER_LANGUAGE, the rest in the staff member's (DESIGN §3.16). Registered at
+start-up by RepairsConfig.ready()."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -55,6 +56,22 @@ INCIDENT_RESTORED = message_kind(
     "incident_restored", _("Power is restored. Thank you for your patience.")
 )
 
+
+def _declared_text(values: Mapping[str, Any]) -> str:
+    if values.get("etr"):
+        return gettext(
+            "A power outage on your supply is known: a repair crew is being sent. "
+            "Estimated restoration: %(etr)s."
+        ) % {"etr": values["etr"]}
+    return gettext("A power outage on your supply is known: a repair crew is being sent.")
+
+
+# --- SMS to every premise under a declared incident's device (DESIGN §3.10): etr (ISO, or
+# none yet).
+INCIDENT_DECLARED = message_kind(
+    "incident_declared", _declared_text, formats={"etr": local_datetime("%m-%d %H:%M")}
+)
+
 # --- The station's holders: number, reason (the customer's words).
 REPAIR_REOPENED = message_kind(
     "repair_reopened", _("%(number)s reopened after the callback: %(reason)s")
@@ -87,17 +104,19 @@ BRIEF_CALLBACK = message_kind(
 )
 
 
-def _merged_brief(values: Mapping[str, Any]) -> str:
+def _device(values: Mapping[str, Any]) -> str:
     if values.get("transformer"):
-        device = gettext("Transformer %(code)s (feeder %(feeder)s)") % {
+        return gettext("Transformer %(code)s (feeder %(feeder)s)") % {
             "code": values["transformer"],
             "feeder": values["feeder"],
         }
-    else:
-        device = gettext("Feeder %(code)s") % {"code": values["feeder"]}
+    return gettext("Feeder %(code)s") % {"code": values["feeder"]}
+
+
+def _merged_brief(values: Mapping[str, Any]) -> str:
     return gettext("%(count)d reports of an outage on %(device)s.") % {
         "count": values["count"],
-        "device": device,
+        "device": _device(values),
     }
 
 
@@ -118,3 +137,17 @@ REPAIR_WORK_DONE = message_kind(
     "repair_work_done",
     _("Repair %(number)s: the work is done. If the power is still off, please call us again."),
 )
+
+
+def _declared_brief(values: Mapping[str, Any]) -> str:
+    if values.get("note"):
+        return gettext("Outage declared on %(device)s: %(note)s") % {
+            "device": _device(values),
+            "note": values["note"],
+        }
+    return gettext("Outage declared on %(device)s.") % {"device": _device(values)}
+
+
+# feeder (code), transformer (code; none for a feeder incident), note (as the dispatcher
+# wrote it).
+BRIEF_DECLARED = message_kind("brief_declared", _declared_brief)

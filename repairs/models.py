@@ -94,6 +94,15 @@ class Incident(ChoiceLabels, models.Model):
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")
         RESTORED = "restored", _("Restored")
         ABSORBED = "absorbed", _("Absorbed into a feeder incident")
+        # "Not an outage": its callers' reports are dispatched each on its own (DESIGN §3.10).
+        DISMISSED = "dismissed", _("Dismissed: not an outage")
+
+    class Source(models.TextChoices):
+        """Where the incident came from (DESIGN §3.10)."""
+
+        CALLS = "calls", _("Calls")
+        DECLARED = "declared", _("Declared")
+        GRID_EVENT = "grid_event", _("Grid event")
 
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
     status = models.CharField(
@@ -101,6 +110,13 @@ class Incident(ChoiceLabels, models.Model):
         max_length=20,
         choices=Status.choices,
         default=Status.DETECTED,
+        editable=False,
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=20,
+        choices=Source.choices,
+        default=Source.CALLS,
         editable=False,
     )
     station = models.ForeignKey(
@@ -143,6 +159,20 @@ class Incident(ChoiceLabels, models.Model):
     created_at = models.DateTimeField(_("detected"))
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     restored_at = models.DateTimeField(_("restored"), null=True, blank=True)
+    # A declared incident: who declared it, what they wrote, and whether every premise
+    # under the device was texted (then they hear when power is back, too).
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("declared by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    premises_notified = models.BooleanField(_("every premise texted"), default=False)
+    dismissed_at = models.DateTimeField(_("dismissed"), null=True, blank=True)
+    dismiss_reason = models.TextField(_("why it is not an outage"), blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -228,6 +258,8 @@ INCIDENT_TRANSITIONS: Final[TransitionTable] = {
     "restore":     Transition(ACTIVE_INCIDENT_STATUSES, _I.RESTORED,     "restored_at"),
     # A transformer incident becomes part of its feeder's incident (DESIGN §3.3).
     "absorb":      Transition(ACTIVE_INCIDENT_STATUSES, _I.ABSORBED),
+    # "Not an outage" (DESIGN §3.10): its tickets are triaged again, each on its own.
+    "dismiss":     Transition(ACTIVE_INCIDENT_STATUSES, _I.DISMISSED,    "dismissed_at"),
 }  # fmt: skip
 
 
@@ -261,6 +293,45 @@ class EtrChange(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.incident_id} {self.etr:%Y-%m-%d %H:%M}"
+
+
+class IncidentPart(models.Model):
+    """One transformer of a feeder incident, restored on its own (DESIGN §3.10 partial
+    restoration): the incident stays active until its last part is restored."""
+
+    incident = models.ForeignKey(
+        Incident, verbose_name=_("incident"), on_delete=models.CASCADE, related_name="parts"
+    )
+    transformer = models.ForeignKey(
+        Transformer, verbose_name=_("transformer"), on_delete=models.PROTECT, related_name="+"
+    )
+    restored_at = models.DateTimeField(_("restored"), null=True, blank=True)
+    restored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("restored by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cause = models.ForeignKey(
+        CauseCode, verbose_name=_("cause"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    cause_note = models.TextField(_("what was done"), blank=True)
+
+    class Meta:
+        # Created in the order of the transformers' codes.
+        ordering = ["pk"]
+        verbose_name = _("incident part")
+        verbose_name_plural = _("incident parts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "transformer"], name="one_part_per_incident_transformer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.transformer_id}"
 
 
 class Repair(ChoiceLabels, models.Model):
@@ -299,6 +370,15 @@ class Repair(ChoiceLabels, models.Model):
         related_name="repairs",
     )
     arrive_by = models.DateTimeField(_("crew on site by"), null=True, blank=True)
+    # Power went off again within hours of this incident's restoration (DESIGN §3.10).
+    nested_of = models.ForeignKey(
+        Incident,
+        verbose_name=_("off again after incident"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="nested_repairs",
+    )
 
     class Meta:
         verbose_name = _("repair")

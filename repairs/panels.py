@@ -17,7 +17,12 @@ def repair_panel(ticket: Ticket, user: User) -> Panel | None:
         return None
     repair = (
         Repair.objects.select_related(
-            "notice", "incident__feeder", "incident__transformer", "incident__work_order__crew"
+            "notice",
+            "incident__feeder",
+            "incident__transformer",
+            "incident__work_order__crew",
+            "nested_of__feeder",
+            "nested_of__transformer",
         )
         .filter(ticket=ticket)
         .first()

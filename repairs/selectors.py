@@ -1,16 +1,25 @@
 """Reads for repairs: what is known about a premise's supply right now."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.access import has_role, scope_queryset
 from accounts.models import Role, User
-from grid.models import Premise
-from repairs.models import ACTIVE_INCIDENT_STATUSES, EtrChange, Incident, OutageNotice, Repair
+from grid.models import AreaType, Feeder, Premise, Transformer
+from repairs.models import (
+    ACTIVE_INCIDENT_STATUSES,
+    EtrChange,
+    Incident,
+    IncidentPart,
+    OutageNotice,
+    Repair,
+)
 from repairs.triage import Facts, IncidentFact, NoticeFact
 from tickets.models import Ticket
 
@@ -36,31 +45,73 @@ def notice_list_active_for_premise(*, premise: Premise, now: datetime) -> list[O
     return list(covering.prefetch_related("feeders", "transformers").order_by("ends_at", "pk"))
 
 
+def _covering(transformer: Transformer) -> Q:
+    """Incidents on the transformer, or on its feeder."""
+    return Q(level=Incident.Level.FEEDER, feeder_id=transformer.feeder_id) | Q(
+        level=Incident.Level.TRANSFORMER, transformer_id=transformer.pk
+    )
+
+
 def incident_get_active_for_premise(*, premise: Premise) -> Incident | None:
     """The active incident on the premise's feeder (preferred: it is the wider) or transformer."""
-    transformer = premise.transformer
+    return incident_get_active_for_transformer(transformer=premise.transformer)
+
+
+def incident_get_active_for_transformer(*, transformer: Transformer) -> Incident | None:
+    """The active incident on the transformer's feeder (preferred: it is the wider) or on it.
+
+    A feeder incident whose part under the transformer is restored no longer covers it
+    (DESIGN §3.10 partial restoration).
+    """
+    restored_here = IncidentPart.objects.filter(
+        incident_id=OuterRef("pk"), transformer_id=transformer.pk, restored_at__isnull=False
+    )
     return (
         Incident.objects.select_related("feeder", "transformer", "work_order")
         .filter(status__in=ACTIVE_INCIDENT_STATUSES)
-        .filter(
-            Q(level=Incident.Level.FEEDER, feeder_id=transformer.feeder_id)
-            | Q(level=Incident.Level.TRANSFORMER, transformer_id=transformer.pk)
-        )
+        .filter(_covering(transformer))
+        .exclude(Exists(restored_here))
         .order_by("level", "pk")  # "feeder" sorts before "transformer"
         .first()
     )
 
 
+def incident_get_restored_for_premise(*, premise: Premise, since: datetime) -> Incident | None:
+    """The incident whose restoration brought the premise's power back at `since` or later,
+    the latest first, with that moment as `premise_restored_at` (DESIGN §3.10 nested outage).
+
+    In a feeder incident the premise's transformer may have been restored on its own, while
+    the rest of the feeder is still out: its part's time counts, not the incident's.
+    """
+    transformer = premise.transformer
+    part_restored = IncidentPart.objects.filter(
+        incident_id=OuterRef("pk"), transformer_id=transformer.pk
+    ).values("restored_at")[:1]
+    return (
+        Incident.objects.select_related("feeder", "transformer")
+        .filter(status__in=[*ACTIVE_INCIDENT_STATUSES, Incident.Status.RESTORED])
+        .filter(_covering(transformer))
+        .annotate(premise_restored_at=Coalesce(Subquery(part_restored), F("restored_at")))
+        .filter(premise_restored_at__gte=since)
+        .order_by("-premise_restored_at", "-pk")
+        .first()
+    )
+
+
 def premise_facts(*, premise: Premise, now: datetime) -> Facts:
-    """The facts triage needs (DESIGN §3.1 rules 2–4), in a fixed number of queries."""
+    """The facts triage needs (DESIGN §3.1 rules 2–4, §3.10 nested outage), in a fixed
+    number of queries."""
     notices = notice_list_active_for_premise(premise=premise, now=now)
     outage = next((n for n in notices if n.kind != OutageNotice.Kind.RESTRICTION), None)
     restriction = next((n for n in notices if n.kind == OutageNotice.Kind.RESTRICTION), None)
     incident = incident_get_active_for_premise(premise=premise)
+    since = now - timedelta(hours=settings.GRIDLINE_NESTED_OUTAGE_HOURS)
+    restored = incident_get_restored_for_premise(premise=premise, since=since)
     return Facts(
         planned_outage=_notice_fact(outage),
         supply_restriction=_notice_fact(restriction),
         incident=_incident_fact(incident),
+        restored_incident=_restored_fact(restored),
     )
 
 
@@ -116,11 +167,56 @@ def _incident_fact(incident: Incident | None) -> IncidentFact | None:
     )
 
 
+def _restored_fact(incident: Incident | None) -> IncidentFact | None:
+    if incident is None:
+        return None
+    return IncidentFact(
+        id=incident.pk,
+        level=incident.level,
+        device_code=incident.device_code,
+        status=incident.status,
+        restored_at=incident.premise_restored_at,  # type: ignore[attr-defined]
+    )
+
+
 def incident_list_for_user(*, user: User) -> QuerySet[Incident]:
-    """Incidents of the user's scope, newest first, with their ticket count."""
+    """Incidents of the user's scope, newest first, with their ticket count and parts."""
     qs = Incident.objects.select_related("station", "feeder", "transformer", "work_order__crew")
     qs = scope_queryset(qs, user, department_field=None)
-    return qs.annotate(ticket_count=Count("repairs")).order_by("-created_at", "-pk")
+    parts = Prefetch(
+        "parts", queryset=IncidentPart.objects.select_related("transformer").order_by("pk")
+    )
+    return (
+        qs.annotate(ticket_count=Count("repairs"))
+        .prefetch_related(parts)
+        .order_by("-created_at", "-pk")
+    )
+
+
+def incident_parts_unrestored(*, incident: Incident) -> list[Transformer]:
+    """The transformers of a feeder incident not yet restored, by code; none for a
+    transformer incident."""
+    return list(
+        Transformer.objects.filter(
+            pk__in=IncidentPart.objects.filter(incident=incident, restored_at__isnull=True).values(
+                "transformer_id"
+            )
+        ).order_by("code")
+    )
+
+
+def device_promise_facts(*, feeder: Feeder, transformer: Transformer | None) -> tuple[str, bool]:
+    """What a crew sent to a device is promised by (DESIGN §3.2): the area type with the
+    shortest arrival limit among the premises under it, and whether any is important.
+    A device with no premises counts as urban."""
+    if transformer is not None:
+        premises = Premise.objects.filter(transformer=transformer)
+    else:
+        premises = Premise.objects.filter(transformer__feeder=feeder)
+    area_types = set(premises.values_list("area_type", flat=True).distinct())
+    limits = settings.GRIDLINE_ARRIVAL_MINUTES
+    area = min(area_types, key=lambda a: limits[a], default=AreaType.URBAN)
+    return area, premises.filter(important=True).exists()
 
 
 def incident_get_for_user(*, user: User, pk: int | str) -> Incident:

@@ -43,6 +43,8 @@ class TriageOutput(serializers.Serializer):
     premise = PremiseOutput()
     notice = NoticeFactOutput(allow_null=True)
     incident = IncidentFactOutput(allow_null=True)
+    # A nested outage (DESIGN §3.10): the incident restored lately that it follows.
+    nested_of = IncidentFactOutput(allow_null=True)
 
 
 def triage_output(*, premise: Premise, answers: Answers, decision: Decision) -> dict:
@@ -55,6 +57,7 @@ def triage_output(*, premise: Premise, answers: Answers, decision: Decision) -> 
             "premise": premise,
             "notice": decision.notice,
             "incident": decision.incident,
+            "nested_of": decision.nested_of,
         }
     ).data
 
@@ -67,10 +70,20 @@ class RepairOutput(serializers.Serializer):
     arrive_by = serializers.DateTimeField(allow_null=True)
     incident = serializers.IntegerField(allow_null=True)
     work_order = serializers.IntegerField(allow_null=True)
+    nested_of = serializers.IntegerField(allow_null=True)
+
+
+class IncidentPartOutput(serializers.Serializer):
+    """One transformer of a feeder incident, with when its power came back (or null)."""
+
+    transformer_code = serializers.CharField(source="transformer.code")
+    restored_at = serializers.DateTimeField(allow_null=True)
 
 
 class IncidentOutput(serializers.ModelSerializer):
     device_code = serializers.CharField(read_only=True)
+    # A feeder incident's transformers (DESIGN §3.10); none for a transformer incident.
+    parts = IncidentPartOutput(many=True, read_only=True)
     station_code = serializers.CharField(source="station.code", read_only=True)
     feeder_code = serializers.CharField(source="feeder.code", read_only=True)
     ticket_count = serializers.IntegerField(read_only=True)
@@ -83,6 +96,7 @@ class IncidentOutput(serializers.ModelSerializer):
         fields = [
             "id",
             "level",
+            "source",
             "device_code",
             "station_code",
             "feeder_code",
@@ -93,9 +107,13 @@ class IncidentOutput(serializers.ModelSerializer):
             "absorbed_into",
             "cause",
             "cause_note",
+            "note",
             "created_at",
             "acknowledged_at",
             "restored_at",
+            "dismissed_at",
+            "dismiss_reason",
+            "parts",
         ]
         read_only_fields = fields
 

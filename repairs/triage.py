@@ -100,6 +100,9 @@ class IncidentFact:
     dispatched_at: datetime | None = None
     # Where its crew is (repairs.models.Stage): what the caller is told.
     stage: str = "reported"
+    # When power came back at the premise: the incident's restoration, or that of the
+    # premise's transformer in a feeder incident restored in parts.
+    restored_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,8 @@ class Facts:
     planned_outage: NoticeFact | None = None
     supply_restriction: NoticeFact | None = None
     incident: IncidentFact | None = None
+    # An incident restored at the premise within GRIDLINE_NESTED_OUTAGE_HOURS (§3.10).
+    restored_incident: IncidentFact | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,8 @@ class Decision:
     reason: str
     notice: NoticeFact | None = None
     incident: IncidentFact | None = None
+    # A dispatch that is a nested outage: power off again after this incident's restoration.
+    nested_of: IncidentFact | None = None
 
     @property
     def dispatches(self) -> bool:
@@ -126,12 +133,19 @@ class Decision:
 
 
 def decide(answers: Answers, facts: Facts) -> Decision:
-    """DESIGN §3.1: first match wins; unknown answers fall through to dispatch."""
+    """DESIGN §3.1: first match wins; unknown answers fall through to dispatch.
+
+    A nested outage (DESIGN §3.10) is no rule of its own in that order: when an incident
+    was restored at the premise in the last hours, a dispatch (rule 7, or an emergency) is
+    linked to it (`nested_of`). Every earlier rule still comes first: a notice or a new
+    incident explains the outage, and a breaker reset or a fault past the meter needs no crew.
+    """
     if answers.hazards:
         return Decision(
             outcome=Outcome.EMERGENCY_DISPATCH,
             reason=_("Danger reported (%(hazards)s): dispatch at once and keep people away.")
             % {"hazards": _hazard_labels(answers.hazards)},
+            nested_of=facts.restored_incident,
         )
     if facts.planned_outage is not None:
         return Decision(
@@ -176,10 +190,32 @@ def decide(answers: Answers, facts: Facts) -> Decision:
                     "qualified electrician or the appliance dealer."
                 ),
             )
+    if facts.restored_incident is not None:
+        return Decision(
+            outcome=Outcome.DISPATCH,
+            reason=_nested_reason(facts.restored_incident),
+            nested_of=facts.restored_incident,
+        )
     return Decision(
         outcome=Outcome.DISPATCH,
         reason=_("No known outage covers this premise: send a crew from its supply station."),
     )
+
+
+def _nested_reason(incident: IncidentFact) -> str:
+    params = {"id": incident.id, "device": incident.device_code}
+    if incident.restored_at is None:  # a fact made by hand: say what is known
+        text = _(
+            "Power is off again after incident #%(id)s on %(device)s was restored: "
+            "a nested outage; send a crew from its supply station."
+        )
+    else:
+        params["restored"] = _clock(incident.restored_at)
+        text = _(
+            "Power is off again after incident #%(id)s on %(device)s was restored at "
+            "%(restored)s: a nested outage; send a crew from its supply station."
+        )
+    return text % params
 
 
 def _hazard_labels(hazards: frozenset[str]) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from repairs import views
+from repairs import incident_views, views
 
 app_name = "repairs"
 urlpatterns = [
@@ -10,7 +10,10 @@ urlpatterns = [
     path("notices/new/", views.notice_new, name="notice_new"),
     path("notices/<int:pk>/edit/", views.notice_edit, name="notice_edit"),
     path("notices/<int:pk>/cancel/", views.notice_cancel_view, name="notice_cancel"),
-    path("incidents/", views.incident_list, name="incidents"),
-    path("incidents/<int:pk>/", views.incident_detail, name="incident_detail"),
-    path("incidents/<int:pk>/etr/", views.incident_etr, name="incident_etr"),
+    path("incidents/", incident_views.incident_list, name="incidents"),
+    path("incidents/declare/", incident_views.incident_declare, name="incident_declare"),
+    path("incidents/<int:pk>/", incident_views.incident_detail, name="incident_detail"),
+    path("incidents/<int:pk>/etr/", incident_views.incident_etr, name="incident_etr"),
+    path("incidents/<int:pk>/dismiss/", incident_views.incident_dismiss, name="incident_dismiss"),
+    path("incidents/<int:pk>/restore/", incident_views.incident_restore, name="incident_restore"),
 ]

@@ -1,6 +1,6 @@
 """Repairs' pages: the triage wizard (an agent on a repair call asks the questions of
-DESIGN §3.1 and sees the outcome change as the caller answers), outage notices, and the
-incident workbench (DESIGN §3.10)."""
+DESIGN §3.1 and sees the outcome change as the caller answers) and outage notices. The
+incident workbench is repairs/incident_views.py."""
 
 from datetime import datetime
 from typing import Any
@@ -26,7 +26,6 @@ from config.htmx import is_htmx_partial
 from config.redirects import next_url
 from repairs import deadlines, selectors
 from repairs.forms import (
-    IncidentEtrForm,
     OutageNoticeForm,
     RepairForm,
     TriageForm,
@@ -34,10 +33,9 @@ from repairs.forms import (
     notice_form_initial,
     repair_form_initial,
 )
-from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident, OutageNotice
+from repairs.models import Incident, OutageNotice
 from repairs.scripts import Spoken, decision_script, repair_script, spoken
 from repairs.selectors import premise_facts
-from repairs.services.incidents import incident_etr_set
 from repairs.services.intake import repair_create
 from repairs.services.notices import notice_cancel, notice_publish, notice_update
 from repairs.triage import Breaker, Decision, FaultSide, Hazard, Outcome, Scope, decide
@@ -332,77 +330,3 @@ def _notice_published_message(
             request,
             _("Published with less notice than the rules ask: it is flagged as late."),
         )
-
-
-# --- Incidents (DESIGN §3.3, §3.10) ---------------------------------------------------------
-
-INCIDENT_PAGE_SIZE = 25
-INCIDENT_PREMISE_PAGE_SIZE = 25
-INCIDENT_TICKET_PAGE_SIZE = 25
-INCIDENT_ROLES = (Role.AGENT, Role.SUPERVISOR, Role.DISPATCHER, Role.CREW, Role.MANAGER)
-
-
-@role_required(*INCIDENT_ROLES)
-def incident_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The incidents of the reader's scope: active ones by default, newest first."""
-    past = request.GET.get("past") == "1"
-    incidents = selectors.incident_list_for_user(user=request.user)
-    if past:
-        incidents = incidents.exclude(status__in=ACTIVE_INCIDENT_STATUSES)
-    else:
-        incidents = incidents.filter(status__in=ACTIVE_INCIDENT_STATUSES)
-    page = Paginator(incidents, INCIDENT_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "repairs/incident_list.html", {"page": page, "past": past})
-
-
-@role_required(*INCIDENT_ROLES)
-def incident_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    incident = selectors.incident_get_for_user(user=request.user, pk=pk)
-    return _incident_page(request, incident)
-
-
-@require_POST
-@role_required(Role.DISPATCHER, Role.CREW, Role.SUPERVISOR)
-def incident_etr(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Set or move the ETR; back to where the form was (the incident or its work order)."""
-    incident = selectors.incident_get_for_user(user=request.user, pk=pk)
-    back = next_url(request, default=incident.get_absolute_url())
-    form = IncidentEtrForm(data=request.POST)
-    if not form.is_valid():
-        if back != incident.get_absolute_url():
-            messages.error(request, " ".join(m for _label, ms in error_list(form) for m in ms))
-            return redirect(back)
-        return _incident_page(request, incident, etr_form=form, status=422)
-    try:
-        incident_etr_set(incident=incident, etr=form.cleaned_data["etr"], actor=request.user)
-    except TransitionNotAllowed as exc:
-        messages.error(request, exc.message)
-        return redirect(back)
-    messages.success(request, _("Estimated restoration saved."))
-    return redirect(back)
-
-
-def _incident_page(
-    request: AuthenticatedHttpRequest,
-    incident: Incident,
-    *,
-    etr_form: IncidentEtrForm | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    premises = Paginator(selectors.incident_premises(incident=incident), INCIDENT_PREMISE_PAGE_SIZE)
-    tickets = Paginator(selectors.incident_tickets(incident=incident), INCIDENT_TICKET_PAGE_SIZE)
-    context = {
-        "incident": incident,
-        "counts": selectors.incident_premise_counts(incident=incident),
-        "premises": premises.get_page(request.GET.get("premises")),
-        "tickets": tickets.get_page(request.GET.get("tickets")),
-        "etr_history": selectors.incident_etr_history(incident=incident),
-        "may_set_etr": incident.is_active
-        and selectors.incident_may_change(user=request.user, incident=incident),
-        "etr_errors": etr_form.errors if etr_form is not None else {},
-        "etr_value": etr_form.data.get("etr", "") if etr_form is not None else "",
-        "notify_minutes": settings.GRIDLINE_ETR_NOTIFY_MINUTES,
-        # Dispatchers call the important customers; a crew recognises a number, not dials it.
-        "show_phones": not has_role(request.user, Role.CREW),
-    }
-    return render(request, "repairs/incident_detail.html", context, status=status)

@@ -82,3 +82,10 @@ NOTICE_REASONS = {
     OutageNotice.Kind.TEMPORARY: "配变低压出线桩头发热烧蚀，需紧急停电处理",
     OutageNotice.Kind.RESTRICTION: "电网供电能力紧张，按有序用电方案错峰限电",
 }
+# What a dispatcher writes for the crew when declaring an incident (DESIGN §3.10), and why
+# the second one is dismissed.
+DECLARED_NOTES = (
+    "巡线发现配变高压跌落式熔断器熔断，台区全部停电",
+    "配变低压侧有异响，疑似停电，请到现场核实",
+)
+DISMISS_REASON = "现场核实：仅路灯回路跳闸，居民供电正常"

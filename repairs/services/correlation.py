@@ -8,6 +8,7 @@ Incident are the backstop).
 """
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -18,7 +19,12 @@ from dispatch.services import work_order_merge
 from grid.models import Feeder, Transformer
 from repairs.messages import BRIEF_MERGED
 from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident, Repair
-from repairs.services.incidents import incident_absorb, incident_acknowledge, incident_open
+from repairs.services.incidents import (
+    incident_absorb,
+    incident_acknowledge,
+    incident_open,
+    incident_parts_create,
+)
 from repairs.triage import Outcome, Scope
 from tickets.locks import rows_for_update
 from tickets.messages import Text
@@ -41,17 +47,7 @@ def incident_correlate(
 
     Call inside the transaction that holds the transformer's feeder lock.
     """
-    window = timedelta(minutes=settings.GRIDLINE_INCIDENT_WINDOW_MINUTES)
-    reports = list(
-        Repair.objects.filter(
-            ticket__premise__transformer=transformer,
-            ticket__created_at__gte=now - window,
-            ticket__status__in=OPEN_STATUSES,
-            outcome=Outcome.DISPATCH,
-            scope__in=CORRELATED_SCOPES,
-            incident__isnull=True,
-        ).values_list("ticket_id", "ticket__premise_id")
-    )
+    reports = reports_uncorrelated(now=now, ticket__premise__transformer=transformer)
     if (
         len({premise_id for _ticket, premise_id in reports})
         < settings.GRIDLINE_INCIDENT_MIN_REPORTS
@@ -66,7 +62,7 @@ def incident_correlate(
         "code": transformer.code,
         "feeder": feeder.code,
     }
-    incident = _gather(
+    incident = incident_gather(
         incident=incident,
         ticket_ids=ticket_ids,
         location=location,
@@ -77,8 +73,30 @@ def incident_correlate(
     return _correlate_feeder(feeder=feeder, actor=actor, now=now) or incident
 
 
+def reports_uncorrelated(*, now: datetime, **where: Any) -> list[tuple[int, int]]:
+    """(ticket, premise) of the open dispatched reports of neighbours or an area out, from
+    the last GRIDLINE_INCIDENT_WINDOW_MINUTES, in no incident yet, filtered by `where`."""
+    window = timedelta(minutes=settings.GRIDLINE_INCIDENT_WINDOW_MINUTES)
+    return list(
+        Repair.objects.filter(
+            ticket__created_at__gte=now - window,
+            ticket__status__in=OPEN_STATUSES,
+            outcome=Outcome.DISPATCH,
+            scope__in=CORRELATED_SCOPES,
+            incident__isnull=True,
+            **where,
+        ).values_list("ticket_id", "ticket__premise_id")
+    )
+
+
 def _correlate_feeder(*, feeder: Feeder, actor: User | None, now: datetime) -> Incident | None:
     """Transformer incidents on enough of a feeder's transformers become one feeder incident."""
+    if Incident.objects.filter(
+        feeder=feeder, level=Incident.Level.FEEDER, status__in=ACTIVE_INCIDENT_STATUSES
+    ).exists():
+        # Out still elsewhere on the feeder (restored in parts, DESIGN §3.10): the
+        # incidents under its restored transformers are new outages, each on its own.
+        return None
     window = timedelta(minutes=settings.GRIDLINE_FEEDER_INCIDENT_WINDOW_MINUTES)
     parts = list(
         Incident.objects.filter(
@@ -97,6 +115,7 @@ def _correlate_feeder(*, feeder: Feeder, actor: User | None, now: datetime) -> I
         now=now,
         later_than=max((part.etr for part in parts if part.etr), default=None),
     )
+    incident_parts_create(incident=incident)
     ticket_ids = list(Repair.objects.filter(incident__in=parts).values_list("ticket_id", flat=True))
     order_ids = [part.work_order_id for part in parts if part.work_order_id]
     # Work orders before incidents, the order a crew's completion locks them in.
@@ -105,7 +124,7 @@ def _correlate_feeder(*, feeder: Feeder, actor: User | None, now: datetime) -> I
     for part in parts:
         incident_absorb(incident=part, into=incident, now=now)
     location = _("Feeder %(code)s") % {"code": feeder.code}
-    return _gather(
+    return incident_gather(
         incident=incident,
         ticket_ids=ticket_ids,
         order_ids=order_ids,
@@ -116,7 +135,7 @@ def _correlate_feeder(*, feeder: Feeder, actor: User | None, now: datetime) -> I
     )
 
 
-def _gather(
+def incident_gather(
     *,
     incident: Incident,
     ticket_ids: list[int],
@@ -126,7 +145,8 @@ def _gather(
     now: datetime,
     order_ids: list[int] | None = None,
 ) -> Incident:
-    """Attach the reports to the incident and fold their work orders into one."""
+    """Attach the reports to the incident and fold their work orders into one (also a
+    declared incident's own order, repairs.services.declarations)."""
     if order_ids is None:
         order_ids = list(
             WorkOrder.objects.filter(

@@ -17,10 +17,10 @@ from dispatch.services import work_order_create
 from grid.models import Feeder, Premise
 from repairs.deadlines import Promise, repair_promise
 from repairs.messages import BRIEF_REPAIR
-from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident, Repair
+from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident, IncidentPart, Repair
 from repairs.selectors import premise_facts
 from repairs.services.correlation import CORRELATED_SCOPES, incident_correlate
-from repairs.triage import Answers, Decision, Outcome, decide
+from repairs.triage import Answers, Breaker, Decision, FaultSide, Outcome, Scope, decide
 from tickets.messages import Text
 from tickets.models import Channel, Deadline, Kind, Ticket
 from tickets.services import deadline_open, ticket_create, ticket_transition, timeline_record
@@ -57,8 +57,10 @@ def repair_create(
         # Decide under the feeder's lock, so the facts cannot change underneath.
         Feeder.objects.select_for_update().filter(pk=transformer.feeder_id).exists()
         decision = decide(answers, premise_facts(premise=premise, now=now))
-        if decision.incident is not None and not _incident_still_active(decision.incident.id):
-            # Restored while we waited for its lock: decide again without it.
+        if decision.incident is not None and not _incident_still_covers(
+            decision.incident.id, transformer_id=transformer.pk
+        ):
+            # Restored (or its part here) while we waited for its lock: decide again.
             decision = decide(answers, premise_facts(premise=premise, now=now))
         promise = repair_promise(
             outcome=decision.outcome,
@@ -90,7 +92,15 @@ def repair_create(
             notice_id=decision.notice.id if decision.notice else None,
             incident_id=decision.incident.id if decision.incident else None,
             arrive_by=promise.arrive_by,
+            nested_of_id=decision.nested_of.id if decision.nested_of else None,
         )
+        triaged = {
+            "outcome": decision.outcome,
+            "notice": repair.notice_id,
+            "incident": repair.incident_id,
+        }
+        if repair.nested_of_id is not None:
+            triaged["nested_of"] = repair.nested_of_id
         timeline_record(
             ticket=ticket,
             kind="triaged",
@@ -98,11 +108,7 @@ def repair_create(
             at=now,
             # The outcome's name; what the caller was told is on the repair panel.
             note=str(decision.outcome.label),
-            data={
-                "outcome": decision.outcome,
-                "notice": repair.notice_id,
-                "incident": repair.incident_id,
-            },
+            data=triaged,
         )
         work_order = incident = None
         if decision.dispatches:
@@ -147,10 +153,15 @@ def repair_create(
     )
 
 
-def _incident_still_active(pk: int) -> bool:
-    """Lock the incident a call attaches to, so a restore cannot slip between the two."""
+def _incident_still_covers(pk: int, *, transformer_id: int) -> bool:
+    """Lock the incident a call attaches to, so a restore cannot slip between the two; it
+    must still be active, and not restored under the caller's transformer (§3.10)."""
     incident = Incident.objects.select_for_update().filter(pk=pk).values("status").first()
-    return incident is not None and incident["status"] in ACTIVE_INCIDENT_STATUSES
+    if incident is None or incident["status"] not in ACTIVE_INCIDENT_STATUSES:
+        return False
+    return not IncidentPart.objects.filter(
+        incident_id=pk, transformer_id=transformer_id, restored_at__isnull=False
+    ).exists()
 
 
 def dispatch_to_station(
@@ -188,6 +199,18 @@ def dispatch_to_station(
         station_id=ticket.station_id,
     )
     return order
+
+
+def repair_answers(repair: Repair) -> Answers:
+    """What the caller answered, as recorded: the input to triage it again."""
+    return Answers(
+        scope=Scope(repair.scope),
+        breaker=Breaker(repair.breaker),
+        high_power_load=repair.high_power_load,
+        equipment_in_use=repair.equipment_in_use,
+        fault_side=FaultSide(repair.fault_side),
+        hazards=frozenset(repair.hazards),
+    )
 
 
 def repair_brief(repair: Repair) -> Text:

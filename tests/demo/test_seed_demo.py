@@ -34,6 +34,7 @@ from tickets.models import (
     Channel,
     Deadline,
     Kind,
+    OutboxMessage,
     Ticket,
     TimelineEvent,
 )
@@ -173,6 +174,24 @@ def test_the_outage_cluster_is_one_incident_restored_with_its_tickets_resolved()
     merged = WorkOrder.objects.filter(ticket__in=tickets)
     assert set(merged.values_list("status", flat=True)) == {WorkOrder.Status.CANCELLED}
     assert Repair.objects.filter(incident=incident, outcome=Outcome.KNOWN_INCIDENT).exists()
+
+
+def test_a_dispatcher_declared_an_incident_still_out_and_dismissed_another():
+    seed()
+
+    declared = Incident.objects.filter(source=Incident.Source.DECLARED)
+    out = declared.get(status=Incident.Status.DETECTED)
+    assert out.level == Incident.Level.TRANSFORMER
+    assert out.note
+    assert out.etr
+    assert out.premises_notified
+    assert out.declared_by.role == Role.DISPATCHER
+    assert out.work_order.is_open
+    assert OutboxMessage.objects.filter(kind="incident_declared").exists()
+    dismissed = declared.get(status=Incident.Status.DISMISSED)
+    assert dismissed.dismiss_reason
+    assert dismissed.work_order.status == WorkOrder.Status.CANCELLED
+    assert Incident.objects.filter(source=Incident.Source.CALLS).exists()
 
 
 def test_the_station_queue_is_live_with_times_left_and_overdue_orders():
@@ -453,6 +472,7 @@ EXAMPLE_LOOKUPS = {
     "caller_phone": lambda v: CustomerPhone.objects.filter(number=v),
     "feeder_codes": lambda v: Feeder.objects.filter(code=v),
     "transformer_codes": lambda v: Transformer.objects.filter(code=v),
+    "device_code": lambda v: Transformer.objects.filter(code=v) or Feeder.objects.filter(code=v),
     "department": lambda v: Department.objects.filter(code=v),
     "cause": lambda v: CauseCode.objects.filter(code=v),
     "category": lambda v: Category.objects.filter(code=v),

@@ -21,10 +21,11 @@ MINUTE = timedelta(minutes=1)
 @pytest.mark.parametrize(
     ("status", "actions"),
     [
-        (Incident.Status.DETECTED, ["acknowledge", "restore", "absorb"]),
-        (Incident.Status.ACKNOWLEDGED, ["restore", "absorb"]),
+        (Incident.Status.DETECTED, ["acknowledge", "restore", "absorb", "dismiss"]),
+        (Incident.Status.ACKNOWLEDGED, ["restore", "absorb", "dismiss"]),
         (Incident.Status.RESTORED, []),
         (Incident.Status.ABSORBED, []),
+        (Incident.Status.DISMISSED, []),
     ],
 )
 def test_allowed_actions_follow_the_table(status, actions):

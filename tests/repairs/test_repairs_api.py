@@ -24,7 +24,16 @@ from tickets.models import Ticket, TimelineEvent
 URL = "/api/v1/repairs/"
 INCIDENTS = "/api/v1/incidents/"
 NEIGHBOURS = {"scope": "neighbours", "breaker": "not_tripped"}
-RESPONSE_FIELDS = {"number", "outcome", "reason", "priority", "arrive_by", "incident", "work_order"}
+RESPONSE_FIELDS = {
+    "number",
+    "outcome",
+    "reason",
+    "priority",
+    "arrive_by",
+    "incident",
+    "work_order",
+    "nested_of",
+}
 INCIDENT_FIELDS = {"id", "level", "device_code", "station_code", "status", "etr", "ticket_count"}
 
 

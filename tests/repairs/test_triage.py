@@ -391,3 +391,75 @@ def test_likely_overload_needs_high_power_load_and_a_tripped_breaker(
     answers = Answers(breaker=breaker, high_power_load=high_power_load)
 
     assert answers.likely_overload is likely
+
+
+# --- Nested outage (DESIGN §3.10): a dispatch after a restoration is linked to it ---------
+
+RESTORED = IncidentFact(
+    id=9,
+    level="feeder",
+    device_code="YD01-F02",
+    status="restored",
+    restored_at=at(11, 20),
+)
+NEIGHBOURS_OUT = Answers(scope=Scope.NEIGHBOURS)
+
+
+@pytest.mark.parametrize(
+    ("answers", "facts", "outcome", "nested"),
+    [
+        pytest.param(
+            NEIGHBOURS_OUT, Facts(restored_incident=RESTORED), Outcome.DISPATCH, True, id="nested"
+        ),
+        pytest.param(
+            Answers(hazards=WIRE_DOWN),
+            Facts(restored_incident=RESTORED),
+            Outcome.EMERGENCY_DISPATCH,
+            True,
+            id="emergency-is-linked-too",
+        ),
+        pytest.param(
+            NEIGHBOURS_OUT,
+            Facts(planned_outage=PLANNED, restored_incident=RESTORED),
+            Outcome.PLANNED_OUTAGE,
+            False,
+            id="planned-outage-beats-nested",
+        ),
+        pytest.param(
+            NEIGHBOURS_OUT,
+            Facts(incident=INCIDENT, restored_incident=RESTORED),
+            Outcome.KNOWN_INCIDENT,
+            False,
+            id="active-incident-beats-nested",
+        ),
+        pytest.param(
+            SELF_RESET_OK,
+            Facts(restored_incident=RESTORED),
+            Outcome.RESOLVED_ON_CALL,
+            False,
+            id="breaker-reset-beats-nested",
+        ),
+        pytest.param(
+            SELF_CUSTOMER_SIDE,
+            Facts(restored_incident=RESTORED),
+            Outcome.CUSTOMER_SIDE,
+            False,
+            id="customer-side-beats-nested",
+        ),
+        pytest.param(NEIGHBOURS_OUT, NOTHING, Outcome.DISPATCH, False, id="no-restoration"),
+    ],
+)
+def test_a_dispatch_after_a_restoration_is_a_nested_outage(answers, facts, outcome, nested):
+    decision = decide(answers, facts)
+
+    assert decision.outcome == outcome
+    assert decision.nested_of == (RESTORED if nested else None)
+
+
+def test_nested_reason_names_the_incident_and_when_it_was_restored():
+    decision = decide(NEIGHBOURS_OUT, Facts(restored_incident=RESTORED))
+
+    assert decision.reason == (
+        "Power is off again after incident #9 on YD01-F02 was restored at 11:20: "
+        "a nested outage; send a crew from its supply station."
+    )

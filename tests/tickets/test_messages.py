@@ -38,9 +38,11 @@ from hotline.messages import (
 )
 from repairs.messages import (
     BRIEF_CALLBACK,
+    BRIEF_DECLARED,
     BRIEF_MERGED,
     BRIEF_REPAIR,
     INCIDENT_ACKNOWLEDGED,
+    INCIDENT_DECLARED,
     INCIDENT_ETR,
     INCIDENT_RESTORED,
     NOTICE_CANCELLED,
@@ -305,6 +307,12 @@ CUSTOMERS = {
         zh("We cannot find your number in our records. Please call %(hotline)s.")
         % {"hotline": "95598"},
     ),
+    "incident_declared": Case(
+        INCIDENT_DECLARED(etr=ENDS),
+        "A power outage on your supply is known: a repair crew is being sent. "
+        "Estimated restoration: 12-02 18:00.",
+        "尊敬的客户：您所在区域的停电故障已获知，正在安排抢修人员处理，预计 12-02 18:00 恢复供电。",
+    ),
 }
 BRIEFS = {
     "brief_repair": Case(
@@ -329,6 +337,11 @@ BRIEFS = {
         BRIEF_MERGED(count=3, feeder="F12", transformer="T7"),
         "3 reports of an outage on Transformer T7 (feeder F12).",
         "台区 T7（线路 F12） 停电，已收到 3 起报修。",
+    ),
+    "brief_declared": Case(
+        BRIEF_DECLARED(feeder="F12", transformer="T7", note="熔断器烧断"),
+        "Outage declared on Transformer T7 (feeder F12): 熔断器烧断",
+        "调度宣布 台区 T7（线路 F12） 停电：熔断器烧断",
     ),
 }
 EVERY_KIND = STAFF | CUSTOMERS | BRIEFS
@@ -438,6 +451,23 @@ def test_a_feeder_brief_names_the_feeder():
     assert render(text.kind, text.params, language=EN).text == (
         "4 reports of an outage on Feeder F12."
     )
+
+
+def test_a_declaration_without_an_etr_says_so_in_both_languages():
+    text = INCIDENT_DECLARED(etr=None)
+
+    assert render(text.kind, text.params, language=EN).text == (
+        "A power outage on your supply is known: a repair crew is being sent."
+    )
+    assert render(text.kind, text.params, language=ZH).text == (
+        "尊敬的客户：您所在区域的停电故障已获知，正在安排抢修人员处理。"
+    )
+
+
+def test_a_declared_feeder_brief_without_a_note_names_the_feeder():
+    text = BRIEF_DECLARED(feeder="F12", transformer=None, note="")
+
+    assert render(text.kind, text.params, language=EN).text == "Outage declared on Feeder F12."
 
 
 def test_values_are_stored_as_plain_json():

@@ -37,6 +37,7 @@ EVENT_KIND_LABELS: Final[dict[str, StrPromise]] = {
     "incident_attached": _("Attached to an incident"),
     "incident_acknowledged": _("Crew has taken the incident"),
     "etr_changed": _("Restoration time updated"),
+    "incident_dismissed": _("Incident dismissed: not an outage"),
     # Complaints (DESIGN §3.5): the steps of COMPLAINT_TRANSITIONS.
     "contact": _("Customer contacted"),
     "judge": _("Complaint judged"),
