@@ -173,6 +173,8 @@ def _actions_context(
     may_restore = incident.is_active and has_role(request.user, *RESTORE_ROLES)
     return {
         "incident": incident,
+        # Agents and managers read the incident; the station and supervisors act on it.
+        "show_actions": has_role(request.user, *RESTORE_ROLES, *DECLARE_ROLES),
         "may_dismiss": may_dismiss,
         "may_restore": may_restore,
         "unrestored": selectors.incident_parts_unrestored(incident=incident) if may_restore else [],

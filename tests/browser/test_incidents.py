@@ -48,15 +48,25 @@ def local_input(moment):
     return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
 
 
-def test_the_dispatcher_sets_the_etr_and_the_agent_reads_it_with_the_stage(
+def test_the_dispatcher_declares_an_incident_sets_its_etr_and_the_agent_reads_it(
     transactional_db, live_server, page, sign_in, shoot, dispatcher_north, agent, station_north
 ):
-    incident = incident_with_callers(station_north)
+    """DESIGN §3.10: declared before anyone calls, then the first caller hears the ETR."""
+    transformer = TransformerFactory(code="YD01-T0315", feeder=FeederFactory(station=station_north))
+    customer = CustomerFactory(name="李建华")
+    CustomerPhone.objects.create(customer=customer, number=PHONE)
+    PremiseFactory(transformer=transformer, customer=customer, address="8 Elm Row")
+    PremiseFactory.create_batch(2, transformer=transformer)
     etr = (timezone.now() + timedelta(hours=4)).replace(second=0, microsecond=0)
 
     sign_in(page, "dispatcher_north", PASSWORD)
-    page.goto(f"{live_server.url}/dispatch/")
-    page.get_by_role("link", name=f"Incident #{incident.pk}").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Incidents").click()
+    page.get_by_role("link", name="Declare an incident").click()
+    page.get_by_label("Transformer or feeder code").fill("YD01-T0315")
+    page.get_by_role("button", name="Declare and send a crew").click()
+
+    incident = Incident.objects.get()
+    expect(page).to_have_url(f"{live_server.url}{incident.get_absolute_url()}")
     expect(page.get_by_role("heading", level=1)).to_contain_text("YD01-T0315")
     expect(page.locator(".etr-history")).to_contain_text("default from the rules")
     page.get_by_label("Move the estimated restoration").fill(local_input(etr))
@@ -65,10 +75,9 @@ def test_the_dispatcher_sets_the_etr_and_the_agent_reads_it_with_the_stage(
     expect(page.locator(".message")).to_contain_text("Estimated restoration saved.")
     expect(page.locator(".etr-now")).to_contain_text(local_input(etr).replace("T", " "))
     expect(page.locator(".etr-history li").first).to_contain_text("callers texted")
-    assert (
-        OutboxMessage.objects.filter(dedup_key__startswith=f"incident:{incident.pk}:etr:").count()
-        == 3
-    )
+    # Declared: every premise under the transformer hears the estimate (the one phone here).
+    texted = OutboxMessage.objects.filter(dedup_key__startswith=f"incident:{incident.pk}:etr:")
+    assert list(texted.values_list("recipient", flat=True)) == [PHONE]
     shoot(page, "incident-detail-1280")
 
     page.context.clear_cookies()
@@ -78,12 +87,14 @@ def test_the_dispatcher_sets_the_etr_and_the_agent_reads_it_with_the_stage(
     page.locator("#results [data-result]").first.click()
     banner = page.locator(".banner-incident")
     expect(banner).to_contain_text(f"incident #{incident.pk}")
-    expect(banner.locator(".banner-facts")).to_contain_text(
-        timezone.localtime(etr).strftime("%H:%M")
-    )
+    at = timezone.localtime(etr).strftime("%H:%M")
+    expect(banner.locator(".banner-facts")).to_contain_text(at)
     expect(banner.locator(".banner-facts")).to_contain_text("Reported, no crew yet")
-    expect(banner.locator(".banner-script")).to_contain_text("Power is expected back by")
-    expect(banner.locator(".banner-script")).not_to_contain_text("YD01")
+    # What the caller hears: in the customer language, with the ETR, and no device code.
+    script = banner.locator(".banner-script")
+    expect(script).to_contain_text(at)
+    expect(script).not_to_contain_text("YD01")
+    shoot(page, "incident-console-banner-1280")
 
 
 def test_the_crew_moves_the_etr_from_its_phone(
