@@ -8,4 +8,5 @@ urlpatterns = [
     path("sign-in/", views.sign_in, name="sign_in"),
     path("sign-in/code/", views.code, name="code"),
     path("sign-out/", views.sign_out, name="sign_out"),
+    path("fault/", views.fault_report, name="fault"),
 ]

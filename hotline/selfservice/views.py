@@ -11,7 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from config.errors import FieldErrors
 from hotline.selfservice import selectors
 from hotline.selfservice.access import customer_language, customer_required
-from hotline.selfservice.forms import AccountForm, CodeForm
+from hotline.selfservice.forms import AccountForm, CodeForm, FaultForm
+from hotline.selfservice.services import self_fault_report
 from hotline.selfservice.signin import (
     SESSION_PENDING_ACCOUNT,
     session_customer_end,
@@ -19,6 +20,7 @@ from hotline.selfservice.signin import (
     sign_in_code_send,
     sign_in_code_verify,
 )
+from repairs.scripts import SAFETY_ADVICE, decision_script
 
 
 def _render(
@@ -88,3 +90,40 @@ def home(request: HttpRequest) -> HttpResponse:
         page=request.GET.get("page"),
     )
     return _render(request, "home.html", {"overview": overview})
+
+
+@require_http_methods(["GET", "POST"])
+@customer_required
+def fault_report(request: HttpRequest) -> HttpResponse:
+    """Report a fault: the triage questions, then what happens, the safety advice first."""
+    customer = request.customer  # type: ignore[attr-defined]
+    premises = selectors.customer_premises(customer=customer)
+    form = FaultForm(request.POST or None, premises=premises)
+    if request.method == "POST" and form.is_valid():
+        now = timezone.now()
+        created = self_fault_report(
+            customer=customer,
+            premise=form.premise,
+            answers=form.answers(),
+            description=form.cleaned_data["description"],
+            now=now,
+        )
+        script = decision_script(
+            created.decision,
+            hazards=created.repair.hazards,
+            arrive_by=created.repair.arrive_by,
+            now=now,
+            ticket_number=created.ticket.number,
+        )
+        safety = script[: len(created.repair.hazards)]
+        return _render(
+            request,
+            "fault_done.html",
+            {"created": created, "safety": safety, "lines": script[len(safety) :]},
+        )
+    return _render(
+        request,
+        "fault.html",
+        {"form": form, "safety_advice": SAFETY_ADVICE.values()},
+        status=422 if form.errors else 200,
+    )

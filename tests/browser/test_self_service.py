@@ -60,3 +60,48 @@ def test_a_customer_under_a_known_incident_signs_in_and_sees_it_with_the_stage(
     assert width <= PHONE["width"], "the page scrolls sideways on a phone"
     shoot(page, "self-home-incident")
     assert errors == []
+
+
+def test_a_customer_reports_a_fallen_wire_and_reads_the_safety_advice_first(
+    transactional_db, live_server, page, shoot
+):
+    premise = PremiseFactory(address="8 Riverside Road")
+    CustomerPhoneFactory(customer=premise.customer, number="13800138000")
+    signed_in(page, live_server, premise.customer.account_no)
+
+    page.get_by_role("link", name="Report a fault").click()
+    expect(page.get_by_text("In danger? Keep safe first")).to_be_visible()
+    page.get_by_label("Wire down").check()
+    page.get_by_label("Only my home").check()
+    shoot(page, "self-fault-form")
+    page.get_by_role("button", name="Send the report").click()
+
+    alert = page.get_by_role("alert")
+    expect(alert.get_by_text("Keep away from the fallen wire")).to_be_visible()
+    expect(page.get_by_text("An emergency crew is being sent")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shoot(page, "self-fault-hazard")
+
+
+def test_a_customer_under_a_known_incident_reports_and_is_told_it_is_known(
+    transactional_db, live_server, page, shoot
+):
+    transformer = TransformerFactory()
+    premise = PremiseFactory(transformer=transformer, address="8 Riverside Road")
+    CustomerPhoneFactory(customer=premise.customer, number="13800138000")
+    for _n in range(3):
+        repair_create(
+            premise=PremiseFactory(transformer=transformer),
+            answers=Answers(scope=Scope.NEIGHBOURS),
+            actor=None,
+        )
+    signed_in(page, live_server, premise.customer.account_no)
+
+    page.get_by_role("link", name="Report a fault").click()
+    page.get_by_label("My neighbours too").check()
+    page.get_by_role("button", name="Send the report").click()
+
+    expect(page.get_by_text("We know about the power cut in your area")).to_be_visible()
+    page.get_by_role("link", name="My tickets").click()
+    expect(page.locator(".self-card", has_text="Repair").first).to_be_visible()
+    shoot(page, "self-fault-incident")

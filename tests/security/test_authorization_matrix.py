@@ -141,6 +141,7 @@ PAGES = {
     "self:sign_in": ("get", lambda w: "/self/sign-in/"),
     "self:code": ("get", lambda w: "/self/sign-in/code/"),
     "self:sign_out": ("post", lambda w: "/self/sign-out/"),
+    "self:fault": ("get", lambda w: "/self/fault/"),
 }
 # The customers' own pages (DESIGN §3.12), which no staff role signs in to.
 SELF_PAGES = ("self:",)
@@ -262,6 +263,7 @@ PAGE_MATRIX: dict[str, str] = {
     "self:sign_in": "O O O O O O O D",
     "self:code": "O O O O O O O D",
     "self:sign_out": "O O O O O O O D",
+    "self:fault": "O O O O O O O D",
 }
 
 
@@ -503,5 +505,5 @@ def test_a_customer_session_gets_what_an_anonymous_visitor_gets_from_every_api_o
 def test_the_customers_pages_answer_a_signed_in_customer():
     client = customer_client()
 
-    for path in ("/self/", "/self/sign-in/"):
+    for path in ("/self/", "/self/sign-in/", "/self/fault/"):
         assert client.get(path).status_code == 200, path
