@@ -449,6 +449,14 @@ GRIDLINE_IVR_LOOKUP_RATE = env_str("GRIDLINE_IVR_LOOKUP_RATE", "600/min")
 # Inbound messages are signed with GRIDLINE_SMS_GATEWAY_KEY (below).
 GRIDLINE_SMS_STILL_OUT_HOURS = env_int("GRIDLINE_SMS_STILL_OUT_HOURS", 24, minimum=1)
 GRIDLINE_HOTLINE_NUMBER = env_str("GRIDLINE_HOTLINE_NUMBER", "95598")
+# §3.12: the self-service pages' sign-in: a code of this many digits, texted to the account's
+# first mobile phone, valid this many minutes and for this many wrong tries; at most this many
+# codes to one phone in an hour. A customer's session on those pages lasts this many minutes.
+GRIDLINE_SELF_CODE_DIGITS = env_int("GRIDLINE_SELF_CODE_DIGITS", 6, minimum=4)
+GRIDLINE_SELF_CODE_MINUTES = env_int("GRIDLINE_SELF_CODE_MINUTES", 5, minimum=1)
+GRIDLINE_SELF_CODE_TRIES = env_int("GRIDLINE_SELF_CODE_TRIES", 5, minimum=1)
+GRIDLINE_SELF_CODE_PER_HOUR = env_int("GRIDLINE_SELF_CODE_PER_HOUR", 3, minimum=1)
+GRIDLINE_SELF_SESSION_MINUTES = env_int("GRIDLINE_SELF_SESSION_MINUTES", 30, minimum=1)
 
 # §3.5: complaints and other ticket kinds.
 GRIDLINE_COMPLAINT_CONTACT_HOURS = env_int("GRIDLINE_COMPLAINT_CONTACT_HOURS", 24, minimum=1)

@@ -52,6 +52,8 @@ urlpatterns = [
     path("complaints/", include("complaints.urls")),
     path("console/", include("hotline.urls")),
     path("dashboard/", include("dashboards.urls")),
+    # The customers' own pages (DESIGN §3.12): their sign-in is not the staff's.
+    path("self/", include("hotline.selfservice.urls")),
     # The language selector: Django's set_language, keeping a signed-in user's choice.
     path("i18n/setlang/", language_set, name="set_language"),
     path("admin/", admin.site.urls),

@@ -74,3 +74,12 @@ SMS_UNKNOWN_SENDER = message_kind(
 
 # --- The ticket's holders: number, text (the customer's words).
 SMS_RECEIVED = message_kind("sms_received", _("%(number)s: the customer texted: %(text)s"))
+
+# --- The self-service sign-in (DESIGN §3.12): code, minutes (GRIDLINE_SELF_CODE_MINUTES).
+SELF_SIGN_IN_CODE = message_kind(
+    "self_sign_in_code",
+    _(
+        "Your self-service sign-in code is %(code)s, valid for %(minutes)s minutes. "
+        "Never tell it to anyone, our staff included."
+    ),
+)

@@ -390,3 +390,37 @@ class InboundSms(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_id} {self.action}"
+
+
+# --- Self-service sign-in -------------------------------------------------------------------
+
+
+class SignInCode(models.Model):
+    """A one-time code texted to a customer's phone for the self-service pages (DESIGN
+    §3.12): kept as a keyed hash, never as the code; spent once, burnt after too many tries."""
+
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="sign_in_codes",
+    )
+    phone = models.CharField(_("phone"), max_length=20)
+    code_hash = models.CharField(_("code hash"), max_length=128)
+    created_at = models.DateTimeField(_("sent"))
+    expires_at = models.DateTimeField(_("expires"))
+    tries = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("sign-in code")
+        verbose_name_plural = _("sign-in codes")
+        indexes = [
+            # The hourly limit counts a phone's codes; verifying reads a customer's newest.
+            models.Index(fields=["phone", "created_at"], name="sign_in_code_phone"),
+            models.Index(fields=["customer", "-created_at"], name="sign_in_code_customer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -223,10 +223,7 @@ class Incident(ChoiceLabels, models.Model):
         """Where the crew is, as an agent or the IVR tells the caller (DESIGN §3.10)."""
         if self.status == Incident.Status.RESTORED:
             return Stage.RESTORED
-        order = self.work_order
-        if order is None:
-            return Stage.REPORTED
-        return _STAGE_OF_ORDER.get(order.status, Stage.REPORTED)
+        return order_stage(self.work_order)
 
 
 class Stage(models.TextChoices):
@@ -247,6 +244,13 @@ _STAGE_OF_ORDER: Final[dict[str, Stage]] = {
     _W.ON_SITE: Stage.ON_SITE,
     _W.COMPLETED: Stage.RESTORED,
 }
+
+
+def order_stage(order: WorkOrder | None) -> Stage:
+    """Where the crew of a work order is, in the words a caller is told (DESIGN §3.10)."""
+    if order is None:
+        return Stage.REPORTED
+    return _STAGE_OF_ORDER.get(order.status, Stage.REPORTED)
 
 
 _I = Incident.Status

@@ -53,6 +53,25 @@ def outage_lookup(
     premises = list(premises_qs.select_related("transformer").order_by("meter_no")[:PREMISE_LIMIT])
     if not premises:
         return OutageLookup(premises=[], open_tickets=[])
+    tickets = (
+        Ticket.objects.filter(
+            Q(premise__in=[p.pk for p in premises])
+            | Q(customer_id__in={p.customer_id for p in premises}),
+            status__in=OPEN_STATUSES,
+        )
+        .only("number", "kind", "status", "created_at")
+        .order_by("-created_at", "-pk")[:OPEN_TICKET_LIMIT]
+    )
+    return OutageLookup(
+        premises=premise_outages(premises=premises, now=now), open_tickets=list(tickets)
+    )
+
+
+def premise_outages(*, premises: list[Premise], now: datetime) -> list[PremiseOutage]:
+    """Each premise's outage now, in the order given (the premises with their transformer
+    loaded): three queries, the notices, their devices and the incidents."""
+    if not premises:
+        return []
     transformer_ids = {p.transformer_id for p in premises}
     feeder_ids = {p.transformer.feeder_id for p in premises}
     notices = _notices(transformer_ids, feeder_ids, now)
@@ -65,19 +84,7 @@ def outage_lookup(
         .select_related("work_order")
         .order_by("level", "pk")  # a feeder incident, the wider, before a transformer's
     )
-    tickets = (
-        Ticket.objects.filter(
-            Q(premise__in=[p.pk for p in premises])
-            | Q(customer_id__in={p.customer_id for p in premises}),
-            status__in=OPEN_STATUSES,
-        )
-        .only("number", "kind", "status", "created_at")
-        .order_by("-created_at", "-pk")[:OPEN_TICKET_LIMIT]
-    )
-    return OutageLookup(
-        premises=[_premise_outage(p, notices, incidents) for p in premises],
-        open_tickets=list(tickets),
-    )
+    return [_premise_outage(p, notices, incidents) for p in premises]
 
 
 def _notices(

@@ -137,7 +137,14 @@ PAGES = {
     "dashboards:agent_csv": ("get", lambda w: f"/dashboard/agents/{w.users['agent'].pk}/csv/"),
     "schema": ("get", lambda w: "/api/schema/"),
     "api-docs": ("get", lambda w: "/api/docs/"),
+    "self:home": ("get", lambda w: "/self/"),
+    "self:sign_in": ("get", lambda w: "/self/sign-in/"),
+    "self:code": ("get", lambda w: "/self/sign-in/code/"),
+    "self:sign_out": ("post", lambda w: "/self/sign-out/"),
+    "self:fault": ("get", lambda w: "/self/fault/"),
 }
+# The customers' own pages (DESIGN §3.12), which no staff role signs in to.
+SELF_PAGES = ("self:",)
 # Django's admin answers its own way (staff only, its own sign-in page): left to Django.
 # The API's routes are checked operation by operation below, from the OpenAPI schema.
 NOT_PAGES = ("admin:", "api:")
@@ -250,6 +257,13 @@ PAGE_MATRIX: dict[str, str] = {
     "tickets:queue": "L D O O D O D D",  # the holders' queue, and the supervisors'
     # The holder's steps: the station's dispatcher or a supervisor (the empty form: 422).
     "tickets:handle": "L D O O D H D D",
+    # The customers' pages: a staff user is no customer, and is sent to the customers'
+    # sign-in (a redirect, counted OK here; tests/hotline/test_self_sign_in.py).
+    "self:home": "O O O O O O O D",
+    "self:sign_in": "O O O O O O O D",
+    "self:code": "O O O O O O O D",
+    "self:sign_out": "O O O O O O O D",
+    "self:fault": "O O O O O O O D",
 }
 
 
@@ -434,3 +448,62 @@ def test_lists_never_include_another_scopes_rows():
         response = login_client(world, role).get(url)
         assert response.status_code == 200, (role, url)
         assert foreign not in response.content.decode(), (role, url)
+
+
+# --- The customer (DESIGN §3.12) ---------------------------------------------------------------
+# A customer signed in to the self-service pages is no staff User: every staff page and every
+# API operation answers them exactly as it answers an anonymous visitor (the first column).
+
+
+def customer_client() -> Client:
+    """A browser signed in as a customer, through the sign-in pages and the texted code."""
+    from tests.factories import CustomerFactory, CustomerPhoneFactory
+    from tickets.models import OutboxMessage
+
+    customer = CustomerFactory()
+    CustomerPhoneFactory(customer=customer, number="13800138000")
+    client = Client()
+    client.post("/self/sign-in/", {"account_no": customer.account_no})
+    code = OutboxMessage.objects.get(kind="self_sign_in_code").params["code"]
+    response = client.post("/self/sign-in/code/", {"code": code})
+    assert response["Location"] == "/self/", "the customer did not sign in"
+    return client
+
+
+@pytest.mark.django_db
+def test_a_customer_session_gets_what_an_anonymous_visitor_gets_on_every_staff_page():
+    world = build_world()
+    client = customer_client()
+    wrong = {}
+    for name, (method, path) in PAGES.items():
+        if name.startswith(SELF_PAGES) or name == "accounts:logout":
+            continue  # the customer's own pages; signing out would end the customer's session
+        got = classify(getattr(client, method)(path(world)), api=False)
+        if got[0] != PAGE_MATRIX[name].split()[0]:
+            wrong[name] = got
+    assert wrong == {}
+    assert client.get("/self/").status_code == 200, "the customer is still signed in"
+
+
+@pytest.mark.django_db
+def test_a_customer_session_gets_what_an_anonymous_visitor_gets_from_every_api_operation():
+    world = build_world()
+    session = customer_client()
+    client = APIClient()
+    client.cookies = session.cookies
+    wrong = {}
+    for method, path in operations():
+        key = f"{method} {path}"
+        response = getattr(client, method.lower())(fill(path, world.north), {}, format="json")
+        if classify(response, api=True)[0] != API_MATRIX[key].split()[0]:
+            wrong[key] = response.status_code
+    assert wrong == {}
+    assert session.get("/self/").status_code == 200, "the customer is still signed in"
+
+
+@pytest.mark.django_db
+def test_the_customers_pages_answer_a_signed_in_customer():
+    client = customer_client()
+
+    for path in ("/self/", "/self/sign-in/", "/self/fault/"):
+        assert client.get(path).status_code == 200, path
