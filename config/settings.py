@@ -372,6 +372,8 @@ SPECTACULAR_SETTINGS = {
         "OutageNoticeKindEnum": "repairs.models.OutageNotice.Kind",
         "ComplaintStatusEnum": "complaints.models.Complaint.Status",
         "ComplaintCallbackResultEnum": "tickets.models.CallbackResult",
+        "CrewStageEnum": "repairs.models.Stage",
+        "AttachmentStageEnum": "tickets.models.Attachment.Stage",
     },
 }
 

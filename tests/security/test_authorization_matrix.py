@@ -83,6 +83,15 @@ PAGES = {
     "repairs:incidents": ("get", lambda w: "/repairs/incidents/"),
     "repairs:incident_detail": ("get", lambda w: f"/repairs/incidents/{w.north.incident.pk}/"),
     "repairs:incident_etr": ("post", lambda w: f"/repairs/incidents/{w.north.incident.pk}/etr/"),
+    "repairs:incident_declare": ("get", lambda w: "/repairs/incidents/declare/"),
+    "repairs:incident_dismiss": (
+        "post",
+        lambda w: f"/repairs/incidents/{w.north.incident.pk}/dismiss/",
+    ),
+    "repairs:incident_restore": (
+        "post",
+        lambda w: f"/repairs/incidents/{w.north.incident.pk}/restore/",
+    ),
     "dispatch:queue": ("get", lambda w: "/dispatch/"),
     "dispatch:crew": ("get", lambda w: "/dispatch/crew/"),
     "dispatch:work_order": ("get", lambda w: f"/dispatch/work-orders/{w.north.work_order.pk}/"),
@@ -215,6 +224,9 @@ PAGE_MATRIX: dict[str, str] = {
     "repairs:incidents": "L O O O O D O D",
     "repairs:incident_detail": "L O O O O D O D",  # a crew of north: its station's incident
     "repairs:incident_etr": "L D O O O D D D",  # an empty form: 422, the page again
+    "repairs:incident_declare": "L D O O D D D D",
+    "repairs:incident_dismiss": "L D O O D D D D",
+    "repairs:incident_restore": "L D O O O D D D",
     "dispatch:queue": "L D O O D D D D",
     "dispatch:crew": "L D D D O D D D",
     "dispatch:work_order": "L D O O O D D D",
@@ -356,6 +368,8 @@ API_MATRIX: dict[str, str] = {
     "POST /api/v1/complaints/{number}/judge/": "L D O D D D D D",
     "POST /api/v1/complaints/{number}/rectify/": "L D D D D O D D",
     "POST /api/v1/complaints/{number}/reply/": "L D O D D O D D",
+    "POST /api/v1/incidents/": "L D O O D D D D",  # declare: an empty body is a 400
+    "POST /api/v1/incidents/{id}/dismiss/": "L D O O D D D D",
     "POST /api/v1/incidents/{id}/etr/": "L D O O O D D D",
     "POST /api/v1/incidents/{id}/restore/": "L D O O O D D D",
     "POST /api/v1/outage-notices/": "L D O O D D D D",
