@@ -11,7 +11,7 @@ from config.countdown import Countdown
 from grid.models import Customer, Premise
 from hotline.models import Call
 from hotline.selectors.calls import call_tickets_prefetch
-from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident, OutageNotice
+from repairs.models import ACTIVE_INCIDENT_STATUSES, Incident, IncidentPart, OutageNotice
 from repairs.scripts import Spoken, incident_script, notice_script, spoken
 from repairs.triage import IncidentFact, NoticeFact
 from tickets.models import OPEN_STATUSES, Deadline, Kind, Ticket
@@ -151,7 +151,8 @@ def open_deadlines_prefetch() -> OpenDeadlinesPrefetch:
 
 def banner_list_for_premises(*, premises: list[Premise], now: datetime) -> list[Banner]:
     """Active and upcoming notices and active incidents on the premises' transformers or
-    feeders, active first, in three queries whatever the number of premises."""
+    feeders, active first, in four queries whatever the number of premises (the fourth, a
+    feeder incident's restored parts, only when there are incidents)."""
     if not premises:
         return []
     transformer_ids = {p.transformer_id for p in premises}
@@ -175,12 +176,29 @@ def banner_list_for_premises(*, premises: list[Premise], now: datetime) -> list[
             | Q(level=Incident.Level.TRANSFORMER, transformer_id__in=transformer_ids)
         )
         .select_related("feeder", "transformer", "work_order")
+        # A feeder incident's transformers restored on their own no longer cover their
+        # premises (DESIGN §3.10).
+        .prefetch_related(
+            Prefetch(
+                "parts",
+                queryset=IncidentPart.objects.filter(restored_at__isnull=False),
+                to_attr="restored_parts",
+            )
+        )
         .order_by("pk")
     )
     banners = []
     for incident in incidents:
         if incident.level == Incident.Level.FEEDER:
-            covered = [p for p in premises if p.transformer.feeder_id == incident.feeder_id]
+            restored = {part.transformer_id for part in incident.restored_parts}
+            covered = [
+                p
+                for p in premises
+                if p.transformer.feeder_id == incident.feeder_id
+                and p.transformer_id not in restored
+            ]
+            if not covered:
+                continue
         else:
             covered = [p for p in premises if p.transformer_id == incident.transformer_id]
         banners.append(

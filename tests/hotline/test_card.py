@@ -164,6 +164,29 @@ def test_no_banner_for_a_restored_incident(customer, home):
     assert card_for(customer).banners == []
 
 
+def test_no_banner_under_a_transformer_restored_on_its_own(customer, home, shop):
+    from dispatch.models import CauseCode
+    from repairs.services.declarations import incident_declare
+    from repairs.services.incidents import incident_restore_parts
+
+    feeder = home.transformer.feeder
+    shop.transformer.feeder = feeder  # both premises on one feeder, two transformers
+    shop.transformer.save(update_fields=["feeder"])
+    incident = incident_declare(feeder=feeder, transformer=None, actor=None)
+    incident_restore_parts(
+        incident=incident,
+        transformers=[home.transformer],
+        cause=CauseCode.objects.get(code="weather"),
+        note="",
+        actor=None,
+    )
+
+    (banner,) = card_for(customer).banners
+
+    assert banner.incident == incident
+    assert banner.premises == [shop]
+
+
 @pytest.mark.parametrize("tickets", [3, 300])
 def test_card_query_count_is_the_same_for_3_and_300_tickets(
     tickets, customer, home, shop, agent, django_assert_max_num_queries
