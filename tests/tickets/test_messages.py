@@ -28,6 +28,7 @@ from dispatch.messages import (
     STATION_ORDER_RETURNED,
 )
 from hotline.messages import (
+    SELF_SIGN_IN_CODE,
     SMS_ASK_TO_CALL,
     SMS_ATTACHED,
     SMS_NESTED_OUTAGE,
@@ -306,6 +307,17 @@ CUSTOMERS = {
         "We cannot find your number in our records. Please call 95598.",
         zh("We cannot find your number in our records. Please call %(hotline)s.")
         % {"hotline": "95598"},
+    ),
+    # The self-service sign-in (hotline/selfservice/signin.py).
+    "self_sign_in_code": Case(
+        SELF_SIGN_IN_CODE(code="042917", minutes=5),
+        "Your self-service sign-in code is 042917, valid for 5 minutes. "
+        "Never tell it to anyone, our staff included.",
+        zh(
+            "Your self-service sign-in code is %(code)s, valid for %(minutes)s minutes. "
+            "Never tell it to anyone, our staff included."
+        )
+        % {"code": "042917", "minutes": 5},
     ),
     "incident_declared": Case(
         INCIDENT_DECLARED(etr=ENDS),
